@@ -1,0 +1,3 @@
+export { labeledImages, type IncludeSource, type LabeledImage } from './labeled-images';
+export { exportImageFolder } from './formats/imagefolder';
+export { exportCsv } from './formats/csv';

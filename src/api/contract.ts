@@ -1,0 +1,60 @@
+/**
+ * AppApi: the one contract between the UI (or CLI, or a script) and the core.
+ * Three clients implement `invoke` — Electron IPC, web (HTTP + SSE) and in-process —
+ * and the contract test suite runs the same calls through each of them.
+ */
+import type { Method, MethodInput } from './schemas';
+import type {
+  AppInfo,
+  ClassInfo,
+  ImageDetail,
+  ImagePage,
+  JobDone,
+  JobInfo,
+  JobProgress,
+  ProjectInfo,
+  RecentProject,
+  Stats,
+} from './types';
+
+export interface MethodResults {
+  'app.info': AppInfo;
+  'project.create': ProjectInfo;
+  'project.open': ProjectInfo;
+  'project.close': null;
+  'project.current': ProjectInfo | null;
+  'project.recent': RecentProject[];
+  'classes.list': ClassInfo[];
+  'classes.add': ClassInfo;
+  'classes.update': ClassInfo;
+  'classes.remove': { removedAnnotations: number };
+  'images.list': ImagePage;
+  'images.get': ImageDetail;
+  'images.setSplit': { updated: number };
+  'labels.setClass': { updated: number };
+  'stats.get': Stats;
+  'jobs.start': { jobId: string };
+  'jobs.cancel': { cancelled: boolean };
+  'jobs.list': JobInfo[];
+  'jobs.get': JobInfo;
+}
+
+export interface AppEvents {
+  jobProgress: JobProgress;
+  jobDone: JobDone;
+  /** Something in the open project changed (labels, classes, images): views refetch. */
+  projectChanged: { what: 'images' | 'classes' | 'labels' | 'project' };
+}
+export type EventName = keyof AppEvents;
+
+export type Unsubscribe = () => void;
+
+export interface AppApi {
+  invoke<M extends Method>(method: M, input: MethodInput<M>): Promise<MethodResults[M]>;
+  on<E extends EventName>(event: E, listener: (payload: AppEvents[E]) => void): Unsubscribe;
+}
+
+/** The wire shape of every reply, on every transport. */
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: import('./errors').ErrorPayload };
+
+export const EVENT_NAMES: EventName[] = ['jobProgress', 'jobDone', 'projectChanged'];

@@ -1,0 +1,93 @@
+/**
+ * zod schemas for every AppApi input. Every transport validates with these at the boundary,
+ * and `.strict()` objects reject unknown fields (a typo is an error, not silently ignored).
+ */
+import { z } from 'zod';
+
+const id = z.number().int().positive();
+const className = z
+  .string()
+  .trim()
+  .min(1, 'a class name cannot be empty')
+  .max(100, 'a class name is at most 100 characters')
+  .refine((s) => !/[\\/\x00-\x1f]/.test(s), 'a class name cannot contain slashes or control characters');
+const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a color is #rrggbb');
+export const taskSchema = z.enum(['classify', 'detect', 'segment']);
+export const splitSchema = z.enum(['train', 'val', 'test', 'unlabeled']);
+const pathString = z.string().min(1).max(4096).refine((s) => !s.includes('\0'), 'a path cannot contain NUL');
+
+export const importFormats = ['auto', 'folder', 'imagefolder', 'csv'] as const;
+export const exportFormats = ['imagefolder', 'csv'] as const;
+export const includeSources = ['human', 'accepted', 'corrected', 'pending', 'rejected'] as const;
+
+export const schemas = {
+  'app.info': z.object({}).strict(),
+  'project.create': z
+    .object({
+      dir: pathString,
+      task: taskSchema.default('classify'),
+      classes: z.array(className).max(1000).default([]),
+    })
+    .strict(),
+  'project.open': z.object({ dir: pathString }).strict(),
+  'project.close': z.object({}).strict(),
+  'project.current': z.object({}).strict(),
+  'project.recent': z.object({}).strict(),
+  'classes.list': z.object({}).strict(),
+  'classes.add': z.object({ name: className, color: color.optional() }).strict(),
+  'classes.update': z.object({ id, name: className.optional(), color: color.optional() }).strict(),
+  'classes.remove': z.object({ id }).strict(),
+  'images.list': z
+    .object({
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(1000).default(200),
+      classId: id.optional(),
+      split: splitSchema.optional(),
+      labeled: z.boolean().optional(),
+    })
+    .strict(),
+  'images.get': z.object({ id }).strict(),
+  'images.setSplit': z.object({ imageIds: z.array(id).min(1).max(100_000), split: splitSchema }).strict(),
+  'labels.setClass': z
+    .object({ imageIds: z.array(id).min(1).max(100_000), classId: id.nullable() })
+    .strict(),
+  'stats.get': z.object({}).strict(),
+  'jobs.start': z.discriminatedUnion('kind', [
+    z
+      .object({
+        kind: z.literal('import'),
+        input: z
+          .object({
+            paths: z.array(pathString).min(1).max(10_000),
+            format: z.enum(importFormats).default('auto'),
+            split: z.enum(['train', 'val', 'test', 'unlabeled', 'auto']).default('auto'),
+          })
+          .strict(),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('export'),
+        input: z
+          .object({
+            format: z.enum(exportFormats),
+            out: pathString,
+            include: z.array(z.enum(includeSources)).min(1).default(['human', 'accepted', 'corrected']),
+          })
+          .strict(),
+      })
+      .strict(),
+  ]),
+  'jobs.cancel': z.object({ jobId: z.string().min(1).max(100) }).strict(),
+  'jobs.list': z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict(),
+  'jobs.get': z.object({ jobId: z.string().min(1).max(100) }).strict(),
+} as const;
+
+export type Method = keyof typeof schemas;
+export type MethodInput<M extends Method> = z.input<(typeof schemas)[M]>;
+export type MethodParsed<M extends Method> = z.output<(typeof schemas)[M]>;
+export const METHODS = Object.keys(schemas) as Method[];
+
+export function isMethod(name: unknown): name is Method {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(schemas, name);
+}

@@ -1,0 +1,2 @@
+export { JobRunner, type JobEvents } from './runner';
+export type { JobContext, ProgressUpdate } from './types';

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { AppError, toErrorPayload } from '../api/errors';
+import type { JobDone, JobProgress } from '../api/types';
+import { finishJob, insertJob, saveJobProgress } from '../store';
+import type { JobContext, ProgressUpdate } from './types';
+
+export interface JobEvents {
+  progress(p: JobProgress): void;
+  done(d: JobDone): void;
+}
+
+/** Progress goes out at most this often; the last update before the end always goes out. */
+const PROGRESS_INTERVAL_MS = 200;
+
+interface Running {
+  controller: AbortController;
+  promise: Promise<void>;
+}
+
+/**
+ * Runs long jobs one record each in the jobs table: progress throttled to ~5 Hz, cancel through
+ * an AbortSignal, the end state (done, failed with a message, cancelled with what was done so
+ * far) recorded and announced. The job body decides where its heavy work runs (sharp's thread
+ * pool, a worker thread): the runner itself never blocks.
+ */
+export class JobRunner {
+  private running = new Map<string, Running>();
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly events: JobEvents,
+    private readonly log: (msg: string, err?: unknown) => void = () => {},
+  ) {}
+
+  start<T>(kind: string, input: unknown, body: (ctx: JobContext) => Promise<T>, opts: { exclusive?: boolean } = {}): string {
+    if (opts.exclusive && [...this.running.keys()].length) {
+      throw new AppError('CONFLICT', 'Another job is running; wait for it or cancel it first.');
+    }
+    const jobId = randomUUID();
+    insertJob(this.db, jobId, kind, input);
+    const controller = new AbortController();
+    const started = Date.now();
+    let lastSent = 0;
+    let latest: JobProgress | null = null;
+    let timer: NodeJS.Timeout | null = null;
+
+    const send = () => {
+      timer = null;
+      if (!latest) return;
+      lastSent = Date.now();
+      saveJobProgress(this.db, jobId, latest);
+      this.events.progress(latest);
+    };
+    const onProgress = (u: ProgressUpdate) => {
+      const elapsed = (Date.now() - started) / 1000;
+      const etaS = u.total > 0 && u.step > 0 ? Math.max(0, (elapsed / u.step) * (u.total - u.step)) : undefined;
+      latest = { jobId, kind, ...u, ...(etaS !== undefined ? { etaS: Math.round(etaS) } : {}) };
+      const wait = PROGRESS_INTERVAL_MS - (Date.now() - lastSent);
+      if (wait <= 0) send();
+      else timer ??= setTimeout(send, wait);
+    };
+
+    const promise = (async () => {
+      let done: JobDone;
+      try {
+        const result = await body({ signal: controller.signal, onProgress });
+        const state = controller.signal.aborted ? 'cancelled' : 'done';
+        finishJob(this.db, jobId, state, result, null);
+        done = { jobId, kind, state, result };
+      } catch (err) {
+        const cancelled = controller.signal.aborted;
+        const error = cancelled ? { code: 'CANCELLED', message: 'Cancelled.' } : toErrorPayload(err);
+        if (!cancelled && !(err instanceof AppError)) this.log(`job ${kind} ${jobId} failed`, err);
+        finishJob(this.db, jobId, cancelled ? 'cancelled' : 'failed', undefined, error);
+        done = { jobId, kind, state: cancelled ? 'cancelled' : 'failed', error };
+      } finally {
+        if (timer) clearTimeout(timer);
+        if (latest) send();
+        this.running.delete(jobId);
+      }
+      this.events.done(done);
+    })();
+    this.running.set(jobId, { controller, promise });
+    return jobId;
+  }
+
+  cancel(jobId: string): boolean {
+    const job = this.running.get(jobId);
+    if (!job) return false;
+    job.controller.abort();
+    return true;
+  }
+
+  isRunning(jobId: string): boolean {
+    return this.running.has(jobId);
+  }
+
+  /** Resolves when the job has ended (any state); at once if it is not running. */
+  async wait(jobId: string): Promise<void> {
+    await this.running.get(jobId)?.promise;
+  }
+
+  /** Cancel everything and wait: used when a project closes. */
+  async stopAll(): Promise<void> {
+    for (const job of this.running.values()) job.controller.abort();
+    await Promise.all([...this.running.values()].map((j) => j.promise));
+  }
+}

@@ -1,0 +1,6 @@
+export * from './formats';
+export * from './scan';
+export * from './csv';
+export * from './ingest';
+export * from './files';
+export { importImages, collectCandidates, type ImportInput } from './import';

@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import sharp, { type Metadata } from 'sharp';
+import { BROWSER_FORMATS, MAX_INPUT_PIXELS, THUMB_SIZE } from './formats';
+
+/** What an image file turned out to be, plus the derived files to store. */
+export interface IngestedImage {
+  sha256: string;
+  /** Size after EXIF orientation is applied: the size a person sees and annotates. */
+  width: number;
+  height: number;
+  format: string;
+  bytes: number;
+  thumbnail: Buffer;
+  /** A copy the browser can show upright (rotated and/or converted), when the original is not. */
+  display?: Buffer;
+}
+
+export class NotAnImageError extends Error {}
+
+export function sha256Hex(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+const sharpOptions = { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'warning' as const };
+
+/**
+ * Decode one image: read its header, apply EXIF orientation, make a thumbnail (which decodes
+ * every pixel, so a truncated or corrupt file fails here rather than later in training).
+ * Animated images use their first frame. Throws NotAnImageError with a reason a person reads.
+ */
+export async function ingestImage(data: Buffer): Promise<IngestedImage> {
+  if (data.length === 0) throw new NotAnImageError('the file is empty (0 bytes)');
+  let meta: Metadata;
+  try {
+    meta = await sharp(data, sharpOptions).metadata();
+  } catch (err) {
+    throw new NotAnImageError(reasonFromSharp(err));
+  }
+  if (!meta.width || !meta.height || !meta.format) throw new NotAnImageError('not an image sharp can read');
+  const rotated = (meta.orientation ?? 1) >= 5; // orientations 5-8 swap width and height
+  const width = rotated ? meta.height : meta.width;
+  const height = rotated ? meta.width : meta.height;
+  if (width * height > MAX_INPUT_PIXELS) {
+    throw new NotAnImageError(`the image is ${width}x${height} pixels, more than the ${MAX_INPUT_PIXELS} pixel limit`);
+  }
+  let thumbnail: Buffer;
+  let display: Buffer | undefined;
+  try {
+    thumbnail = await sharp(data, sharpOptions)
+      .rotate()
+      .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
+      .webp({ quality: 80 })
+      .toBuffer();
+    const needsDisplayCopy = (meta.orientation ?? 1) !== 1 || !BROWSER_FORMATS.has(meta.format) || (meta.pages ?? 1) > 1;
+    if (needsDisplayCopy) display = await sharp(data, sharpOptions).rotate().webp({ quality: 92 }).toBuffer();
+  } catch (err) {
+    throw new NotAnImageError(reasonFromSharp(err));
+  }
+  return { sha256: sha256Hex(data), width, height, format: meta.format, bytes: data.length, thumbnail, ...(display ? { display } : {}) };
+}
+
+function reasonFromSharp(err: unknown): string {
+  const msg = (err as Error)?.message ?? String(err);
+  if (/unsupported image format/i.test(msg)) return 'not an image (unsupported or unknown format)';
+  if (/pixel limit/i.test(msg)) return `the image is larger than the ${MAX_INPUT_PIXELS} pixel limit`;
+  if (/premature end|truncated|unexpected end|corrupt|invalid|bad|vips/i.test(msg)) return `corrupt or truncated image (${msg.split('\n')[0]})`;
+  return `cannot decode the image (${msg.split('\n')[0]})`;
+}

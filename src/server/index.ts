@@ -1,0 +1,4 @@
+export { startWebServer, type WebServer, type WebServerOptions } from './web-server';
+export { createWebClient } from './web-client';
+export { newToken, tokenMatches } from './token';
+export { CONTENT_SECURITY_POLICY } from './security';

@@ -1,0 +1,2 @@
+export { AppService, APP_VERSION, type ServiceOptions } from './service';
+export { isInside, resolveInside } from './paths';

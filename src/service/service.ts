@@ -1,0 +1,216 @@
+import { EventEmitter } from 'node:events';
+import { existsSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppError, toErrorPayload } from '../api/errors';
+import type { AppApi, AppEvents, EventName, MethodResults, Reply, Unsubscribe } from '../api/contract';
+import { validateInput } from '../api/validate';
+import type { Method, MethodInput, MethodParsed } from '../api/schemas';
+import { exportCsv, exportImageFolder } from '../annotation';
+import { contentPath, importImages } from '../media';
+import * as store from '../store';
+import { RecentProjects } from './recent';
+import { ProjectSession, requireSession } from './session';
+import { isInside, resolveInside } from './paths';
+
+export interface ServiceOptions {
+  transport: 'in-process' | 'web' | 'electron';
+  nativeDialogs?: boolean;
+  /** When set (web transport), project folders and export outputs must lie inside it. */
+  workspace?: string | null;
+  /** Where the recent-projects list is kept; null keeps none. */
+  recentFile?: string | null;
+  /** Recorded as the author of human labels. */
+  author?: string;
+  log?: (msg: string, err?: unknown) => void;
+}
+
+type Handlers = { [M in Method]: (input: MethodParsed<M>) => Promise<MethodResults[M]> | MethodResults[M] };
+
+export const APP_VERSION = '0.1.0';
+
+/**
+ * The core implementation of AppApi. Every transport ends here: it validates the input with the
+ * method's schema, runs the handler, and (through `handle`) turns any error into a reply.
+ */
+export class AppService implements AppApi {
+  private session: ProjectSession | null = null;
+  private readonly emitter = new EventEmitter();
+  private readonly recent: RecentProjects;
+  private readonly log: (msg: string, err?: unknown) => void;
+
+  constructor(private readonly options: ServiceOptions) {
+    this.recent = new RecentProjects(options.recentFile ?? null);
+    this.log = options.log ?? ((msg, err) => console.error(msg, err ?? ''));
+    this.emitter.setMaxListeners(100);
+  }
+
+  async invoke<M extends Method>(method: M, input: MethodInput<M>): Promise<MethodResults[M]> {
+    const parsed = validateInput(method, input);
+    const handler = this.handlers[method] as (i: MethodParsed<M>) => Promise<MethodResults[M]> | MethodResults[M];
+    return handler(parsed);
+  }
+
+  /** For transports: never throws; unknown errors are logged here and sent as INTERNAL. */
+  async handle(method: string, input: unknown): Promise<Reply<unknown>> {
+    try {
+      return { ok: true, value: await this.invoke(method as Method, input as never) };
+    } catch (err) {
+      const error = toErrorPayload(err);
+      if (error.code === 'INTERNAL') this.log(`${method} failed`, err);
+      return { ok: false, error };
+    }
+  }
+
+  on<E extends EventName>(event: E, listener: (payload: AppEvents[E]) => void): Unsubscribe {
+    this.emitter.on(event, listener);
+    return () => this.emitter.off(event, listener);
+  }
+
+  private emit<E extends EventName>(event: E, payload: AppEvents[E]): void {
+    this.emitter.emit(event, payload);
+  }
+
+  /** The file behind an image URL, looked up by id only, and checked to stay in the project. */
+  mediaFile(imageId: number, kind: 'thumb' | 'full'): { path: string; contentType: string } {
+    const s = requireSession(this.session);
+    const row = store.getImageRow(s.db, imageId);
+    let path: string;
+    let contentType: string;
+    if (kind === 'thumb') {
+      path = contentPath(s.paths.thumbs, row.sha256, '.webp');
+      contentType = 'image/webp';
+    } else {
+      const display = contentPath(s.paths.display, row.sha256, '.webp');
+      const useDisplay = existsSync(display);
+      path = useDisplay ? display : join(s.paths.dir, row.media_path);
+      contentType = useDisplay ? 'image/webp' : `image/${row.format === 'jpg' ? 'jpeg' : row.format}`;
+    }
+    if (!existsSync(path)) throw new AppError('NOT_FOUND', `The file of image ${imageId} is missing from the project.`);
+    if (!isInside(realpathSync(s.paths.dir), realpathSync(path))) {
+      throw new AppError('PATH_OUTSIDE_PROJECT', `Image ${imageId} points outside the project folder.`);
+    }
+    return { path, contentType };
+  }
+
+  async close(): Promise<void> {
+    const s = this.session;
+    this.session = null;
+    await s?.close();
+  }
+
+  private projectDir(dir: string): string {
+    const ws = this.options.workspace;
+    return ws ? resolveInside(ws, dir, 'project folder') : dir;
+  }
+
+  private async openSession(handle: store.ProjectHandle) {
+    await this.close();
+    const session = new ProjectSession(
+      handle,
+      { progress: (p) => this.emit('jobProgress', p), done: (d) => this.emit('jobDone', d) },
+      this.log,
+    );
+    this.session = session;
+    const info = session.info();
+    await this.recent.remember({ dir: info.dir, name: info.name }).catch((err) => this.log('cannot save recent projects', err));
+    this.emit('projectChanged', { what: 'project' });
+    return info;
+  }
+
+  private changed(what: AppEvents['projectChanged']['what']) {
+    this.emit('projectChanged', { what });
+  }
+
+  private readonly handlers: Handlers = {
+    'app.info': () => ({
+      name: 'Apprentice',
+      version: APP_VERSION,
+      transport: this.options.transport,
+      nativeDialogs: this.options.nativeDialogs ?? false,
+      workspace: this.options.workspace ?? null,
+    }),
+    'project.create': (i) =>
+      this.openSession(store.createProject(this.projectDir(i.dir), i.task, i.classes, store.paletteColor)),
+    'project.open': (i) => this.openSession(store.openProject(this.projectDir(i.dir))),
+    'project.close': async () => {
+      await this.close();
+      this.changed('project');
+      return null;
+    },
+    'project.current': () => this.session?.info() ?? null,
+    'project.recent': () => {
+      const ws = this.options.workspace;
+      return this.recent.list().filter((r) => (!ws || isInside(ws, r.dir)) && store.isProjectFolder(r.dir));
+    },
+    'classes.list': () => store.listClasses(requireSession(this.session).db),
+    'classes.add': (i) => {
+      const c = store.addClass(requireSession(this.session).db, i.name, i.color);
+      this.changed('classes');
+      return c;
+    },
+    'classes.update': (i) => {
+      const c = store.updateClass(requireSession(this.session).db, i.id, { name: i.name, color: i.color });
+      this.changed('classes');
+      return c;
+    },
+    'classes.remove': (i) => {
+      const r = store.removeClass(requireSession(this.session).db, i.id, this.options.author ?? null);
+      this.changed('classes');
+      return r;
+    },
+    'images.list': (i) => {
+      const filter: store.ImageFilter = {};
+      if (i.classId !== undefined) filter.classId = i.classId;
+      if (i.split !== undefined) filter.split = i.split;
+      if (i.labeled !== undefined) filter.labeled = i.labeled;
+      return store.listImages(requireSession(this.session).db, filter, i.offset, i.limit);
+    },
+    'images.get': (i) => store.getImage(requireSession(this.session).db, i.id),
+    'images.setSplit': (i) => {
+      const db = requireSession(this.session).db;
+      store.assertImagesExist(db, i.imageIds);
+      const updated = store.setSplit(db, i.imageIds, i.split);
+      this.changed('images');
+      return { updated };
+    },
+    'labels.setClass': (i) => {
+      const db = requireSession(this.session).db;
+      store.assertImagesExist(db, i.imageIds);
+      if (i.classId !== null) store.getClass(db, i.classId);
+      const updated = store.setHumanClass(db, i.imageIds, i.classId, this.options.author ?? null);
+      this.changed('labels');
+      return { updated };
+    },
+    'stats.get': () => store.projectStats(requireSession(this.session).db),
+    'jobs.start': (i) => {
+      const s = requireSession(this.session);
+      if (i.kind === 'import') {
+        const jobId = s.jobs.start('import', i.input, async (ctx) => {
+          try {
+            return await importImages(s.db, s.paths, i.input, ctx);
+          } finally {
+            this.changed('images');
+          }
+        });
+        return { jobId };
+      }
+      const out = this.options.workspace ? resolveInside(this.options.workspace, i.input.out, 'export path') : i.input.out;
+      const exporter = i.input.format === 'csv' ? exportCsv : exportImageFolder;
+      return { jobId: s.jobs.start('export', i.input, (ctx) => exporter(s.db, s.paths.dir, out, i.input.include, ctx)) };
+    },
+    'jobs.cancel': (i) => ({ cancelled: requireSession(this.session).jobs.cancel(i.jobId) }),
+    'jobs.list': (i) => store.listJobs(requireSession(this.session).db, i.limit),
+    'jobs.get': (i) => {
+      const job = store.getJob(requireSession(this.session).db, i.jobId);
+      if (!job) throw new AppError('NOT_FOUND', `There is no job ${i.jobId}.`);
+      return job;
+    },
+  };
+
+  /** For the CLI and tests: wait for a job started through this service to end. */
+  async waitForJob(jobId: string): Promise<import('../api/types').JobInfo> {
+    const s = requireSession(this.session);
+    await s.jobs.wait(jobId);
+    return this.invoke('jobs.get', { jobId });
+  }
+}

@@ -1,0 +1,11 @@
+export { openDatabase } from './open';
+export { migrate } from './migrate';
+export { MIGRATIONS, LATEST_VERSION } from './migrations';
+export * from './project-folder';
+export * from './settings';
+export * from './classes';
+export * from './images';
+export * from './annotations';
+export * from './stats';
+export * from './jobs';
+export { splitForHash } from './splits';

@@ -1,0 +1,92 @@
+import { mkdirSync, existsSync, statSync } from 'node:fs';
+import { join, resolve, basename } from 'node:path';
+import type Database from 'better-sqlite3';
+import { AppError } from '../api/errors';
+import type { Task } from '../api/types';
+import { openDatabase } from './open';
+import { migrate } from './migrate';
+
+export const PROJECT_FILE = 'project.sqlite';
+
+/** Where everything of a project lives, relative to its folder. */
+export interface ProjectPaths {
+  dir: string;
+  database: string;
+  media: string;
+  thumbs: string;
+  /** Upright, browser-viewable copies of images that are rotated by EXIF or in other formats. */
+  display: string;
+  models: string;
+  backups: string;
+}
+
+export function projectPaths(dir: string): ProjectPaths {
+  const root = resolve(dir);
+  return {
+    dir: root,
+    database: join(root, PROJECT_FILE),
+    media: join(root, 'media'),
+    thumbs: join(root, 'cache', 'thumbs'),
+    display: join(root, 'cache', 'display'),
+    models: join(root, 'models'),
+    backups: join(root, 'backups'),
+  };
+}
+
+export interface ProjectHandle {
+  paths: ProjectPaths;
+  db: Database.Database;
+  close(): void;
+}
+
+export function isProjectFolder(dir: string): boolean {
+  return existsSync(join(dir, PROJECT_FILE));
+}
+
+function makeFolders(paths: ProjectPaths): void {
+  for (const d of [paths.dir, paths.media, paths.thumbs, paths.display, paths.models, paths.backups]) mkdirSync(d, { recursive: true });
+}
+
+function openHandle(paths: ProjectPaths): ProjectHandle {
+  const db = openDatabase(paths.database);
+  try {
+    migrate(db, {
+      backupPath: (from) => join(paths.backups, `before-migration-v${from}-${Date.now()}.sqlite`),
+    });
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return { paths, db, close: () => db.close() };
+}
+
+export function createProject(dir: string, task: Task, classes: string[], colorFor: (i: number) => string): ProjectHandle {
+  const paths = projectPaths(dir);
+  if (existsSync(paths.dir) && !statSync(paths.dir).isDirectory()) {
+    throw new AppError('INVALID_INPUT', `${paths.dir} is a file, not a folder.`);
+  }
+  if (isProjectFolder(paths.dir)) {
+    throw new AppError('PROJECT_EXISTS', `${paths.dir} already holds an Apprentice project; open it instead.`);
+  }
+  const unique = new Set(classes.map((c) => c.toLowerCase()));
+  if (unique.size !== classes.length) throw new AppError('INVALID_INPUT', 'The class list names a class twice.');
+  makeFolders(paths);
+  const handle = openHandle(paths);
+  handle.db.transaction(() => {
+    const setting = handle.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)');
+    setting.run('task', task);
+    setting.run('name', basename(paths.dir));
+    const add = handle.db.prepare('INSERT INTO classes (name, color, position) VALUES (?, ?, ?)');
+    classes.forEach((name, i) => add.run(name, colorFor(i), i));
+  })();
+  return handle;
+}
+
+export function openProject(dir: string): ProjectHandle {
+  const paths = projectPaths(dir);
+  if (!isProjectFolder(paths.dir)) {
+    throw new AppError('NOT_A_PROJECT', `${paths.dir} is not an Apprentice project (no ${PROJECT_FILE}). Create one with "apprentice init".`);
+  }
+  makeFolders(paths);
+  return openHandle(paths);
+}
