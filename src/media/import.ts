@@ -75,6 +75,10 @@ export async function importImages(
   ctx.onProgress({ phase: 'scanning', step: 0, total: 0 });
   const candidates = await collectCandidates(input, errors, ctx.signal);
   const total = candidates.length;
+  // Classes named by the layout or CSV are created up front in sorted order (the ImageFolder
+  // convention), so class order does not depend on which file happened to decode first.
+  const classNames = [...new Set(candidates.flatMap((c) => (c.className ? [c.className] : [])))].sort();
+  const classIds = db.transaction(() => ensureClasses(db, classNames))();
   let done = 0;
   let imported = 0;
   let duplicates = 0;
@@ -86,7 +90,6 @@ export async function importImages(
     const batch = pending;
     pending = [];
     db.transaction(() => {
-      const classIds = ensureClasses(db, new Set(batch.flatMap((d) => (d.candidate.className ? [d.candidate.className] : []))));
       for (const { candidate, image } of batch) {
         if (findImageIdBySha(db, image.sha256) !== undefined) {
           duplicates++;

@@ -1,0 +1,71 @@
+// The Electron main process: one window, the core service, and the few lines that bind AppApi to
+// IPC. Everything the app does lives in src/; this file only wires it to the desktop.
+import { app, BrowserWindow, dialog, ipcMain } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EVENT_NAMES } from '../../src/api/contract';
+import { AppService } from '../../src/service';
+import { APP_ORIGIN, fromOurPage, hardenApp } from './security';
+import { handleProtocols, registerSchemes } from './protocols';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const rendererDir = join(here, '../renderer');
+
+registerSchemes();
+hardenApp();
+
+const service = new AppService({
+  transport: 'electron',
+  nativeDialogs: true,
+  recentFile: join(app.getPath('userData'), 'recent.json'),
+  author: process.env.USER ?? process.env.USERNAME ?? 'user',
+  log: (msg, err) => console.error(msg, err),
+});
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    title: 'Apprentice',
+    backgroundColor: '#16181d',
+    webPreferences: {
+      preload: join(here, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  void win.loadURL(`${APP_ORIGIN}/index.html`);
+  return win;
+}
+
+app.whenReady().then(() => {
+  handleProtocols(rendererDir, service);
+  ipcMain.handle('apprentice:invoke', (event, method: unknown, input: unknown) => {
+    if (!fromOurPage(event.senderFrame?.url)) return { ok: false, error: { code: 'UNAUTHORIZED', message: 'Not from the studio page.' } };
+    return service.handle(String(method), input);
+  });
+  ipcMain.handle('apprentice:pickFolder', async (event) => {
+    const win = BrowserWindow.fromWebContents(event.sender);
+    if (!win || !fromOurPage(event.senderFrame?.url)) return null;
+    const r = await dialog.showOpenDialog(win, { properties: ['openDirectory', 'createDirectory'] });
+    return r.canceled ? null : (r.filePaths[0] ?? null);
+  });
+  for (const name of EVENT_NAMES) {
+    service.on(name, (payload) => {
+      for (const win of BrowserWindow.getAllWindows()) win.webContents.send('apprentice:event', name, payload);
+    });
+  }
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  void service.close().finally(() => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+});
