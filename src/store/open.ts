@@ -11,5 +11,9 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
   if (!options.readonly) db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
+  // A 64 MiB page cache and memory-mapped reads keep gallery pages of a 100k-image project
+  // in memory instead of re-reading the file for every scroll.
+  db.pragma('cache_size = -65536');
+  db.pragma('mmap_size = 268435456');
   return db;
 }

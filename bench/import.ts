@@ -1,0 +1,61 @@
+// Import speed: Apprentice's import job (read, hash, decode, EXIF, thumbnail, content-addressed
+// copy, SQLite) vs raw sharp decode+thumbnail of the same files, in the same run.
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
+import { AppService } from '../src/service';
+import { THUMB_SIZE } from '../src/media';
+import { report, timed } from './stats';
+
+const COUNT = Number(process.env.BENCH_IMPORT_COUNT ?? 2000);
+const DATA = resolve(import.meta.dirname, '.data', `jpegs-${COUNT}`);
+
+async function makeImages(): Promise<string[]> {
+  if (!existsSync(DATA) || readdirSync(DATA).length < COUNT) {
+    console.log(`generating ${COUNT} JPEGs (640x480) in ${DATA} ...`);
+    for (let i = 0; i < COUNT; i++) {
+      const noise = { width: 640, height: 480, channels: 3 as const, noise: { type: 'gaussian' as const, mean: (i * 7) % 200, sigma: 30 } };
+      await sharp({ create: noise }).jpeg({ quality: 85 }).toFile(join(DATA, `img${String(i).padStart(5, '0')}.jpg`));
+    }
+  }
+  return readdirSync(DATA).map((f) => join(DATA, f)).slice(0, COUNT);
+}
+
+async function rawSharp(files: string[]): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const f = files[next++]!;
+      await sharp(f).rotate().resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }).toBuffer();
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+}
+
+export async function benchImport(): Promise<void> {
+  const files = await makeImages();
+  await rawSharp(files.slice(0, 50)); // warm up libvips
+  const raw = await timed(() => rawSharp(files));
+  const root = mkdtempSync(join(tmpdir(), 'apprentice-bench-'));
+  const service = new AppService({ transport: 'in-process' });
+  try {
+    await service.invoke('project.create', { dir: join(root, 'p') });
+    const ours = await timed(async () => {
+      const { jobId } = await service.invoke('jobs.start', { kind: 'import', input: { paths: [DATA] } });
+      return service.waitForJob(jobId);
+    });
+    const rawRate = files.length / raw.seconds;
+    const ourRate = files.length / ours.seconds;
+    report('import', {
+      images: files.length,
+      'raw sharp img/s': rawRate,
+      'apprentice img/s': ourRate,
+      ratio: ourRate / rawRate,
+      goal: '>= 0.8',
+    });
+  } finally {
+    await service.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+}

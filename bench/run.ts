@@ -1,0 +1,16 @@
+// `npm run bench`: every benchmark, each printing its figures and ratios measured in this run.
+// Pick some with `npm run bench -- import gallery`.
+import { benchImport } from './import';
+import { benchGallery } from './gallery';
+
+const BENCHES: Record<string, () => Promise<void>> = {
+  import: benchImport,
+  gallery: benchGallery,
+};
+
+const wanted = process.argv.slice(2);
+for (const [name, run] of Object.entries(BENCHES)) {
+  if (wanted.length && !wanted.includes(name)) continue;
+  console.log(`== ${name}`);
+  await run();
+}
