@@ -1,6 +1,6 @@
 // Import speed: Apprentice's import job (read, hash, decode, EXIF, thumbnail, content-addressed
 // copy, SQLite) vs raw sharp decode+thumbnail of the same files, in the same run.
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
@@ -14,9 +14,12 @@ const DATA = resolve(import.meta.dirname, '.data', `jpegs-${COUNT}`);
 async function makeImages(): Promise<string[]> {
   if (!existsSync(DATA) || readdirSync(DATA).length < COUNT) {
     console.log(`generating ${COUNT} JPEGs (640x480) in ${DATA} ...`);
+    mkdirSync(DATA, { recursive: true });
     for (let i = 0; i < COUNT; i++) {
-      const noise = { width: 640, height: 480, channels: 3 as const, noise: { type: 'gaussian' as const, mean: (i * 7) % 200, sigma: 30 } };
-      await sharp({ create: noise }).jpeg({ quality: 85 }).toFile(join(DATA, `img${String(i).padStart(5, '0')}.jpg`));
+      // Smooth gradients plus noise: compresses and decodes like a photo, unlike a flat color.
+      const pixels = Buffer.alloc(640 * 480 * 3);
+      for (let p = 0; p < pixels.length; p++) pixels[p] = ((p % 1920) / 8 + i * 13 + Math.random() * 40) & 255;
+      await sharp(pixels, { raw: { width: 640, height: 480, channels: 3 } }).jpeg({ quality: 85 }).toFile(join(DATA, `img${String(i).padStart(5, '0')}.jpg`));
     }
   }
   return readdirSync(DATA).map((f) => join(DATA, f)).slice(0, COUNT);

@@ -3,6 +3,7 @@
  * Three clients implement `invoke` — Electron IPC, web (HTTP + SSE) and in-process —
  * and the contract test suite runs the same calls through each of them.
  */
+import type { ErrorPayload } from './errors';
 import type { Method, MethodInput } from './schemas';
 import type {
   AppInfo,
@@ -55,6 +56,6 @@ export interface AppApi {
 }
 
 /** The wire shape of every reply, on every transport. */
-export type Reply<T> = { ok: true; value: T } | { ok: false; error: import('./errors').ErrorPayload };
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: ErrorPayload };
 
 export const EVENT_NAMES: EventName[] = ['jobProgress', 'jobDone', 'projectChanged'];

@@ -10,6 +10,7 @@ const className = z
   .trim()
   .min(1, 'a class name cannot be empty')
   .max(100, 'a class name is at most 100 characters')
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
   .refine((s) => !/[\\/\x00-\x1f]/.test(s), 'a class name cannot contain slashes or control characters');
 const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a color is #rrggbb');
 export const taskSchema = z.enum(['classify', 'detect', 'segment']);

@@ -40,7 +40,8 @@ function sendError(res: ServerResponse, status: number, err: AppError): void {
 }
 
 const STATUS_FOR: Record<string, number> = {
-  INVALID_INPUT: 400, NOT_FOUND: 404, UNAUTHORIZED: 401, PATH_OUTSIDE_PROJECT: 403, CONFLICT: 409, NO_PROJECT: 409,
+  INVALID_INPUT: 400, UNSUPPORTED: 400, NOT_FOUND: 404, NOT_A_PROJECT: 404, UNAUTHORIZED: 401, PATH_OUTSIDE_PROJECT: 403,
+  CONFLICT: 409, NO_PROJECT: 409, PROJECT_EXISTS: 409, DATABASE_TOO_NEW: 409, CANCELLED: 409, IO_ERROR: 507,
 };
 
 async function readBody(req: IncomingMessage, limit: number): Promise<string> {

@@ -5,6 +5,7 @@ import { AppError, toErrorPayload } from '../api/errors';
 import type { AppApi, AppEvents, EventName, MethodResults, Reply, Unsubscribe } from '../api/contract';
 import { validateInput } from '../api/validate';
 import type { Method, MethodInput, MethodParsed } from '../api/schemas';
+import type { JobInfo } from '../api/types';
 import { exportCsv, exportImageFolder } from '../annotation';
 import { contentPath, importImages } from '../media';
 import * as store from '../store';
@@ -208,7 +209,7 @@ export class AppService implements AppApi {
   };
 
   /** For the CLI and tests: wait for a job started through this service to end. */
-  async waitForJob(jobId: string): Promise<import('../api/types').JobInfo> {
+  async waitForJob(jobId: string): Promise<JobInfo> {
     const s = requireSession(this.session);
     await s.jobs.wait(jobId);
     return this.invoke('jobs.get', { jobId });

@@ -1,0 +1,45 @@
+/** UI steps shared by e2e specs: what a user does on the start screen, import field and gallery. */
+import type { Page } from 'playwright-core';
+
+export interface CellInfo {
+  id: number;
+  className: string;
+}
+
+/** The gallery cells currently in the DOM, in grid order. */
+export async function galleryCells(page: Page): Promise<CellInfo[]> {
+  return page.getByTestId('gallery-cell').evaluateAll((els) =>
+    els
+      .map((el) => ({ id: Number(el.getAttribute('data-image-id')), className: el.getAttribute('data-class-name') ?? '', index: Number(el.getAttribute('data-index')) }))
+      .sort((a, b) => a.index - b.index)
+      .map(({ id, className }) => ({ id, className })),
+  );
+}
+
+export async function createProjectFromStartScreen(page: Page, dir: string, classes: string[]): Promise<void> {
+  await page.getByTestId('new-project-dir').fill(dir);
+  await page.getByTestId('new-project-classes').fill(classes.join(', '));
+  await page.getByTestId('create-project').click();
+  await page.getByTestId('gallery').waitFor();
+}
+
+export async function importFromField(page: Page, path: string): Promise<void> {
+  await page.getByTestId('import-path').fill(path);
+  await page.getByTestId('import-start').click();
+}
+
+/** Presses a key in the labeling view and waits until it shows a different image. */
+export async function pressAndAdvance(page: Page, key: string): Promise<void> {
+  const view = page.getByTestId('label-view');
+  const before = await view.getAttribute('data-image-id');
+  await page.keyboard.press(key);
+  const deadline = Date.now() + 10_000;
+  while ((await view.getAttribute('data-image-id')) === before) {
+    if (Date.now() > deadline) throw new Error(`pressing ${key} did not move to another image`);
+    await page.waitForTimeout(50);
+  }
+}
+
+export async function currentClass(page: Page): Promise<string> {
+  return (await page.getByTestId('current-image-class').textContent()) ?? '';
+}

@@ -1,0 +1,52 @@
+/**
+ * Walking the filtered image order one step at a time, robust to the list changing under us
+ * (labeling an image in an "unlabeled" filter removes it from that list): look at a small live
+ * window around the last known index and find the current image in it.
+ */
+import type { ImageSummary } from '../../src/api/types';
+import { api } from '../api';
+import type { ImageFilter } from './filter';
+import { filterParams } from './filter';
+
+export interface Position {
+  index: number;
+  item: ImageSummary;
+  total: number;
+}
+
+const BEFORE = 3;
+const WINDOW = 8;
+
+async function windowAt(filter: ImageFilter, index: number) {
+  const offset = Math.max(0, index - BEFORE);
+  const page = await api.invoke('images.list', { ...filterParams(filter), offset, limit: WINDOW });
+  return { offset, items: page.items, total: page.total };
+}
+
+/** Where `imageId` is now, near `index`; falls back to whatever sits at `index`. */
+export async function locate(filter: ImageFilter, index: number, imageId: number): Promise<Position | null> {
+  const w = await windowAt(filter, index);
+  const at = w.items.findIndex((it) => it.id === imageId);
+  if (at >= 0) return { index: w.offset + at, item: w.items[at]!, total: w.total };
+  const fallback = Math.min(index, w.total - 1);
+  if (fallback < 0) return null;
+  const local = w.items[fallback - w.offset];
+  if (local) return { index: fallback, item: local, total: w.total };
+  const page = await api.invoke('images.list', { ...filterParams(filter), offset: fallback, limit: 1 });
+  const item = page.items[0];
+  return item ? { index: fallback, item, total: page.total } : null;
+}
+
+/** The neighbour of `imageId` in direction `dir` (+1 next, -1 previous), or null at either end. */
+export async function step(filter: ImageFilter, index: number, imageId: number, dir: 1 | -1): Promise<Position | null> {
+  const w = await windowAt(filter, index);
+  const at = w.items.findIndex((it) => it.id === imageId);
+  // If the current image left the filtered list, its successor slid into its place.
+  const target = at >= 0 ? w.offset + at + dir : dir === 1 ? index : index - 1;
+  if (target < 0 || target >= w.total) return null;
+  const local = w.items[target - w.offset];
+  if (local) return { index: target, item: local, total: w.total };
+  const page = await api.invoke('images.list', { ...filterParams(filter), offset: target, limit: 1 });
+  const item = page.items[0];
+  return item ? { index: target, item, total: page.total } : null;
+}

@@ -1,0 +1,70 @@
+/**
+ * The open project as the UI sees it: app info, project, classes, stats. Everything here is a
+ * cache of the core's answers, refetched when the core says something changed.
+ */
+import type { AppInfo, ClassInfo, ProjectInfo, Stats } from '../../src/api/types';
+import { api, ignore } from '../api';
+import { createStore } from './store';
+
+export const appInfo = createStore<AppInfo | null>(null);
+/** undefined while loading, null when no project is open. */
+export const project = createStore<ProjectInfo | null | undefined>(undefined);
+export const classes = createStore<ClassInfo[]>([]);
+export const stats = createStore<Stats | null>(null);
+/** Bumped whenever images or labels may have changed: lists refetch when it moves. */
+export const dataVersion = createStore(0);
+
+export function bumpData(): void {
+  dataVersion.set((v) => v + 1);
+}
+
+export async function loadAppInfo(): Promise<void> {
+  appInfo.set(await api.invoke('app.info', {}));
+}
+
+export async function refreshProject(): Promise<void> {
+  const p = await api.invoke('project.current', {});
+  setProject(p);
+}
+
+export function setProject(p: ProjectInfo | null): void {
+  project.set(p);
+  classes.set(p ? p.classes : []);
+  stats.set(null);
+  bumpData();
+  if (p) {
+    refreshStats().catch(ignore);
+    refreshClasses().catch(ignore);
+  }
+}
+
+export async function refreshClasses(): Promise<void> {
+  if (!project.get()) return;
+  classes.set(await api.invoke('classes.list', {}));
+}
+
+export async function refreshStats(): Promise<void> {
+  if (!project.get()) return;
+  stats.set(await api.invoke('stats.get', {}));
+}
+
+export function classById(id: number | null | undefined): ClassInfo | undefined {
+  if (id == null) return undefined;
+  return classes.get().find((c) => c.id === id);
+}
+
+let syncing = false;
+/** Listens to the core's events once for the lifetime of the page. */
+export function startProjectSync(): void {
+  if (syncing) return;
+  syncing = true;
+  api.on('projectChanged', ({ what }) => {
+    if (what === 'project') {
+      refreshProject().catch(ignore);
+      return;
+    }
+    if (what === 'classes') refreshClasses().catch(ignore);
+    refreshStats().catch(ignore);
+    bumpData();
+  });
+}

@@ -1,0 +1,55 @@
+/**
+ * Import: Electron picks a folder with the native dialog; the web studio takes a folder or file
+ * path on the server's disk (the browser cannot hand over paths).
+ */
+import { useState, type FormEvent } from 'react';
+import { bridge, ignore } from '../api';
+import { startImport } from '../state/jobs';
+
+export function ImportControls() {
+  const [path, setPath] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  if (bridge) {
+    const pick = async () => {
+      const dir = await bridge!.pickFolder();
+      if (dir) await startImport([dir]);
+    };
+    return (
+      <button className="primary" onClick={() => pick().catch(ignore)}>
+        Import folder…
+      </button>
+    );
+  }
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const p = path.trim();
+    if (!p) return;
+    setBusy(true);
+    try {
+      await startImport([p]);
+      setPath('');
+    } catch {
+      // shown in a toast
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="import-form" onSubmit={submit}>
+      <input
+        data-testid="import-path"
+        value={path}
+        onChange={(e) => setPath(e.target.value)}
+        placeholder="Folder or file path on the server"
+        title="A folder or image file on the machine running apprentice serve"
+        spellCheck={false}
+      />
+      <button type="submit" className="primary" data-testid="import-start" disabled={busy || !path.trim()}>
+        Import
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,193 @@
+/**
+ * Labeling one image at a time, in the gallery's filtered order. Number keys assign a class and
+ * move on; the canvas only shows the image. Actions run one after another, so fast typing labels
+ * consecutive images and never the same one twice.
+ */
+import { useCallback, useEffect, useRef, useState, type CSSProperties } from 'react';
+import type { ClassInfo } from '../../src/api/types';
+import { api, mediaUrl } from '../api';
+import { ImageStage, type ImageStageHandle } from '../canvas/ImageStage';
+import { preloadImage } from '../canvas/useHtmlImage';
+import { locate, step, type Position } from '../state/cursor';
+import { filter, filterParams } from '../state/filter';
+import { useShortcutScope } from '../state/keyboard';
+import { backToGallery, galleryFocus, route } from '../state/nav';
+import { bumpData, classes, dataVersion, refreshStats } from '../state/project';
+import { showToast } from '../state/toasts';
+import { useStore } from '../state/store';
+import { Icon } from './Icon';
+
+export function LabelView() {
+  const start = useRef(route.get());
+  // The order walked is the gallery's filter when the view opened.
+  const order = useRef(filter.get());
+  const cls = useStore(classes);
+  const [pos, setPosState] = useState<Position | null>(null);
+  const posRef = useRef<Position | null>(null);
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const stage = useRef<ImageStageHandle>(null);
+  const [zoom, setZoom] = useState(1);
+
+  const setPos = useCallback((p: Position) => {
+    posRef.current = p;
+    setPosState(p);
+    galleryFocus.set(p.index);
+    route.set({ name: 'label', index: p.index, imageId: p.item.id });
+  }, []);
+
+  /** Runs `fn` after every earlier action finished; errors were already toasted. */
+  const enqueue = useCallback((fn: (p: Position) => Promise<void>) => {
+    queue.current = queue.current.then(() => (posRef.current ? fn(posRef.current) : undefined)).catch(() => {});
+  }, []);
+
+  // Open at the image the gallery chose.
+  useEffect(() => {
+    const r = start.current;
+    if (r.name !== 'label') return;
+    queue.current = locate(order.current, r.index, r.imageId)
+      .then((p) => (p ? setPos(p) : backToGallery()))
+      .catch(() => backToGallery());
+  }, [setPos]);
+
+  // Someone changed data: refresh the current image's class.
+  const dv = useStore(dataVersion);
+  const seen = useRef(dv);
+  useEffect(() => {
+    if (seen.current === dv) return;
+    seen.current = dv;
+    enqueue(async (p) => {
+      const d = await api.invoke('images.get', { id: p.item.id });
+      if (posRef.current?.item.id === d.id) setPos({ ...posRef.current, item: { ...posRef.current.item, classId: d.classId, split: d.split } });
+    });
+  }, [dv, enqueue, setPos]);
+
+  // Warm the cache with the next image.
+  useEffect(() => {
+    if (!pos || pos.index + 1 >= pos.total) return;
+    const t = setTimeout(() => {
+      api
+        .invoke('images.list', { ...filterParams(order.current), offset: pos.index + 1, limit: 1 })
+        .then((pg) => pg.items[0] && preloadImage(mediaUrl(pg.items[0].id, 'full')), () => {});
+    }, 150);
+    return () => clearTimeout(t);
+  }, [pos?.index, pos?.total, pos]);
+
+  const move = (dir: 1 | -1, atEnd?: () => void) =>
+    enqueue(async (p) => {
+      const n = await step(order.current, p.index, p.item.id, dir);
+      if (n) setPos(n);
+      else atEnd?.();
+    });
+
+  const setClass = (c: ClassInfo | null, advance: boolean) =>
+    enqueue(async (p) => {
+      await api.invoke('labels.setClass', { imageIds: [p.item.id], classId: c ? c.id : null });
+      setPos({ ...p, item: { ...p.item, classId: c ? c.id : null } });
+      bumpData();
+      refreshStats().catch(() => {});
+      if (!advance) return;
+      const n = await step(order.current, p.index, p.item.id, 1);
+      if (n) setPos(n);
+      else showToast('info', 'That was the last image in this view.');
+    });
+
+  const assignNumber = (n: number) => {
+    const c = classes.get()[n - 1];
+    if (!c) {
+      showToast('info', `There is no class ${n}. Add classes in the panel on the left.`);
+      return;
+    }
+    setClass(c, true);
+  };
+
+  const back = () => {
+    enqueue(async (p) => backToGallery(p.index));
+    if (!posRef.current) backToGallery();
+  };
+
+  useShortcutScope('label', {
+    assignNumber,
+    clear: () => setClass(null, false),
+    next: () => move(1),
+    prev: () => move(-1),
+    back,
+    fit: () => stage.current?.fit(),
+    zoom: (factor) => stage.current?.zoom(factor),
+  });
+
+  const current = pos ? cls.find((c) => c.id === pos.item.classId) : undefined;
+
+  return (
+    <div className="label-view" data-testid="label-view" data-image-id={pos?.item.id}>
+      <div className="toolbar">
+        <button onClick={back} title="Back to the gallery (Esc)">
+          <Icon name="back" /> Gallery
+        </button>
+        <div className="label-nav">
+          <button className="icon-button" onClick={() => move(-1)} disabled={!pos || pos.index === 0} title="Previous (← or K)" aria-label="Previous image">
+            <Icon name="prev" />
+          </button>
+          <span className="muted position">{pos ? `${(pos.index + 1).toLocaleString()} / ${pos.total.toLocaleString()}` : '…'}</span>
+          <button className="icon-button" onClick={() => move(1)} disabled={!pos || pos.index + 1 >= pos.total} title="Next (→ or J)" aria-label="Next image">
+            <Icon name="next" />
+          </button>
+        </div>
+        <span className="file-name" title={pos?.item.originalPath}>
+          {pos?.item.fileName}
+        </span>
+        {pos && (
+          <span className="muted">
+            {pos.item.width}×{pos.item.height}
+          </span>
+        )}
+        <span className="grow" />
+        <span className="current-class" style={current ? ({ '--c': current.color } as CSSProperties) : undefined}>
+          {current && <i />}
+          <span data-testid="current-image-class">{pos ? (current?.name ?? 'unlabeled') : ''}</span>
+        </span>
+        <span className="grow" />
+        <div className="zoom-controls">
+          <button className="icon-button" onClick={() => stage.current?.zoom(0.8)} aria-label="Zoom out" title="Zoom out (-)">
+            <Icon name="minus" />
+          </button>
+          <span className="muted zoom">{Math.round(zoom * 100)}%</span>
+          <button className="icon-button" onClick={() => stage.current?.zoom(1.25)} aria-label="Zoom in" title="Zoom in (+)">
+            <Icon name="plus" />
+          </button>
+          <button onClick={() => stage.current?.fit()} title="Fit to view (F)" data-testid="fit">
+            <Icon name="fit" /> Fit
+          </button>
+        </div>
+      </div>
+      <div className="label-body">
+        <div className="stage-wrap">{pos && <ImageStage ref={stage} src={mediaUrl(pos.item.id, 'full')} alt={pos.item.fileName} onZoomChange={setZoom} />}</div>
+        <aside className="chips" aria-label="Classes">
+          <div className="chips-title">Assign</div>
+          {cls.map((c, i) => (
+            <button
+              key={c.id}
+              className={`chip${pos?.item.classId === c.id ? ' active' : ''}`}
+              style={{ '--c': c.color } as CSSProperties}
+              data-testid="class-chip"
+              data-class-name={c.name}
+              onClick={() => setClass(c, true)}
+              title={i < 9 ? `Press ${i + 1}` : undefined}
+            >
+              <kbd>{i < 9 ? i + 1 : ''}</kbd>
+              <i />
+              <span>{c.name}</span>
+            </button>
+          ))}
+          {cls.length === 0 && <p className="muted small">Add a class in the panel on the left.</p>}
+          <button className="chip clear" onClick={() => setClass(null, false)} disabled={!pos || pos.item.classId === null} title="Press 0 or Backspace">
+            <kbd>0</kbd>
+            <span>Clear label</span>
+          </button>
+          <p className="muted small hint">
+            Press <kbd>?</kbd> for all shortcuts
+          </p>
+        </aside>
+      </div>
+    </div>
+  );
+}
