@@ -1,9 +1,15 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { ARCHITECTURES, buildArchitecture, defaultArchitecture } from './index';
+import { selectTrainingBackend } from '../backend';
+import { overrideWasmKernel } from '../backend/wasm-kernels/register';
+import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from '../backend/wasm-kernels/depthwise-backprop';
 
+// The fast CPU path (wasm + our training kernels): tfjs's pure-JS 'cpu' backend would take minutes.
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await selectTrainingBackend({ order: ['wasm'] });
+  overrideWasmKernel(depthwiseBackpropInputConfig);
+  overrideWasmKernel(depthwiseBackpropFilterConfig);
 });
 
 /** A tiny learnable problem: class = which half of the image is bright. */

@@ -1,0 +1,37 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { overrideWasmKernel } from './register.js';
+import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop.js';
+import { compareWithCpu, randomTensor, useWasmWithTrainingKernels } from './test-support.js';
+
+// No dilated case: tfjs refuses gradients of dilated depthwise convs before any kernel runs, and
+// the cpu reference kernel ignores dilation, so there is nothing true to compare against.
+const cases: { name: string; x: number[]; filter: number[]; strides: [number, number]; dilations: [number, number]; pad: 'same' | 'valid' }[] = [
+  { name: '3x3 stride 1 same', x: [2, 7, 9, 3], filter: [3, 3, 3, 1], strides: [1, 1], dilations: [1, 1], pad: 'same' },
+  { name: '3x3 stride 2 same, odd sizes', x: [2, 7, 9, 4], filter: [3, 3, 4, 1], strides: [2, 2], dilations: [1, 1], pad: 'same' },
+  { name: '3x3 stride 2 valid', x: [3, 8, 6, 2], filter: [3, 3, 2, 1], strides: [2, 2], dilations: [1, 1], pad: 'valid' },
+  { name: 'channel multiplier 2', x: [2, 6, 5, 3], filter: [3, 3, 3, 2], strides: [1, 1], dilations: [1, 1], pad: 'same' },
+  { name: 'even filter, asymmetric padding', x: [2, 6, 7, 3], filter: [2, 4, 3, 1], strides: [1, 1], dilations: [1, 1], pad: 'same' },
+];
+
+describe('depthwise convolution gradients on wasm', () => {
+  beforeAll(async () => {
+    await useWasmWithTrainingKernels();
+    overrideWasmKernel(depthwiseBackpropInputConfig);
+    overrideWasmKernel(depthwiseBackpropFilterConfig);
+  });
+
+  for (const c of cases) {
+    it(`match the cpu backend: ${c.name}`, async () => {
+      const info = tf.backend_util.computeConv2DInfo(
+        c.x as [number, number, number, number], c.filter as [number, number, number, number], c.strides, c.dilations,
+        c.pad, undefined, true, 'channelsLast');
+      const dy = randomTensor(info.outShape, 3);
+      const x = randomTensor(c.x, 4);
+      const filter = randomTensor(c.filter, 5);
+      const common = { strides: c.strides, dilations: c.dilations, pad: c.pad };
+      expect(await compareWithCpu(tf.DepthwiseConv2dNativeBackpropInput, { dy, filter }, { ...common, inputShape: c.x })).toBeLessThan(1e-5);
+      expect(await compareWithCpu(tf.DepthwiseConv2dNativeBackpropFilter, { x, dy }, { ...common, filterShape: c.filter })).toBeLessThan(1e-5);
+    });
+  }
+});
