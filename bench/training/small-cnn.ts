@@ -1,19 +1,22 @@
 /**
  * Training throughput and accuracy of the small CNN on Fashion-MNIST: our tfjs path (the backend
- * the product would select, data-parallel over the cores when that is wasm) against PyTorch on the
- * CPU with 2 threads, measured in the same run on the same data, epochs, batch size and optimizer.
+ * the product selects, data-parallel over the cores when that is wasm) against PyTorch on the CPU
+ * with 2 threads, in one run, on the same data, epochs, batch size and optimizer.
  *
  *   npx tsx bench/training/small-cnn.ts [--epochs 3] [--limit N] [--replicas R] [--batch 64]
- *                                       [--no-torch] [--no-tfjs]
+ *                                       [--chunk 50] [--no-torch]
  *
- * Only the training loop is timed on both sides (not data loading or evaluation). The machine is
- * shared and noisy: compare the ratio printed at the end, not absolute figures across runs.
+ * The machine is shared and its load changes by the minute, so the two engines do not run one after
+ * the other: they alternate in chunks of --chunk batches (PyTorch as a long-lived process taking
+ * `train K` commands), and each side's images/s is its images over its own training time. Data
+ * loading and evaluation are not timed.
  */
 import * as tf from '@tensorflow/tfjs';
-import { spawnSync } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { selectTrainingBackend } from '../../src/training/backend/index.js';
-import { readFashionMnist, type ImageSplit } from '../../src/training/data/fashion-mnist.js';
+import { type TrainingBackendInfo, selectTrainingBackend } from '../../src/training/backend/index.js';
+import { type ImageSplit, readFashionMnist } from '../../src/training/data/fashion-mnist.js';
 import { buildSmallCnn } from '../../src/training/models/small-cnn.js';
 import { DataParallelGradients } from '../../src/training/parallel/index.js';
 
@@ -25,9 +28,13 @@ function option(name: string): string | undefined {
 const epochs = Number(option('epochs') ?? 3);
 const limit = option('limit') === undefined ? undefined : Number(option('limit'));
 const batch = Number(option('batch') ?? 64);
+const chunk = Number(option('chunk') ?? 50);
 const lr = 1e-3;
+const PYTHON = '/usr/bin/python3';
 
-interface Result { imagesPerS: number; testAccuracy: number; finalLoss: number; label: string }
+/** seconds: wall clock; cpuSeconds: all threads of the process (what the load of others cannot inflate much). */
+interface Chunk { seconds: number; cpuSeconds: number; images: number; loss: number }
+interface Summary { imagesPerS: number; cpuMsPerImage: number; testAccuracy: number; finalLoss: number; label: string }
 
 /** Deterministic shuffle (mulberry32), so runs are comparable. */
 function permutation(n: number, seed: number): Int32Array {
@@ -42,9 +49,87 @@ function permutation(n: number, seed: number): Int32Array {
   };
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
-    [p[i], p[j]] = [p[j], p[i]];
+    const t = p[i]!;
+    p[i] = p[j]!;
+    p[j] = t;
   }
   return p;
+}
+
+class TfjsTrainer {
+  private readonly optimizer = tf.train.adam(lr);
+  private readonly per: number;
+  private readonly xBuf: Float32Array;
+  private readonly yBuf = new Int32Array(batch);
+  private order: Int32Array;
+  private epoch = 0;
+  private position = 0;
+  private seconds = 0;
+  private cpuSeconds = 0;
+  private images = 0;
+  private loss = NaN;
+
+  private constructor(
+    private readonly train: ImageSplit,
+    private readonly model: tf.LayersModel,
+    private readonly dp: DataParallelGradients,
+    private readonly backend: TrainingBackendInfo,
+  ) {
+    this.per = train.height * train.width * train.channels;
+    this.xBuf = new Float32Array(batch * this.per);
+    this.order = permutation(train.count, 1);
+  }
+
+  static async create(train: ImageSplit): Promise<TfjsTrainer> {
+    const backend = await selectTrainingBackend();
+    const model = buildSmallCnn({ height: 28, width: 28, channels: 1, numClasses: 10, seed: 1 });
+    const replicas = Number(option('replicas') ?? backend.replicas);
+    const dp = await DataParallelGradients.create(model, { replicas });
+    return new TfjsTrainer(train, model, dp, backend);
+  }
+
+  async trainBatches(count: number): Promise<Chunk> {
+    const { train, per } = this;
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage(); // the whole process: this thread and the replica workers
+    let images = 0;
+    for (let b = 0; b < count; b++) {
+      if (this.position >= train.count) {
+        this.order = permutation(train.count, ++this.epoch + 1);
+        this.position = 0;
+      }
+      const n = Math.min(batch, train.count - this.position);
+      for (let i = 0; i < n; i++) {
+        const k = this.order[this.position + i]!;
+        this.xBuf.set(train.images.subarray(k * per, (k + 1) * per), i * per);
+        this.yBuf[i] = train.labels[k]!;
+      }
+      this.position += n;
+      const x = tf.tensor4d(this.xBuf.subarray(0, n * per), [n, train.height, train.width, train.channels]);
+      const y = tf.tensor1d(this.yBuf.subarray(0, n), 'int32');
+      this.loss = await this.dp.trainStep(this.optimizer, x, y);
+      tf.dispose([x, y]);
+      images += n;
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    this.seconds += seconds;
+    this.cpuSeconds += cpuSeconds;
+    this.images += images;
+    return { seconds, cpuSeconds, images, loss: this.loss };
+  }
+
+  async summary(test: ImageSplit): Promise<Summary> {
+    await this.dp.dispose();
+    return {
+      imagesPerS: this.images / this.seconds,
+      cpuMsPerImage: (1000 * this.cpuSeconds) / this.images,
+      testAccuracy: accuracy(this.model, test),
+      finalLoss: this.loss,
+      label: `tfjs ${this.backend.name}, ${this.dp.replicas} replica(s)`,
+    };
+  }
 }
 
 function accuracy(model: tf.LayersModel, test: ImageSplit): number {
@@ -61,68 +146,91 @@ function accuracy(model: tf.LayersModel, test: ImageSplit): number {
   return correct / test.count;
 }
 
-async function runTfjs(train: ImageSplit, test: ImageSplit): Promise<Result> {
-  const backend = await selectTrainingBackend();
-  const replicas = Number(option('replicas') ?? backend.replicas);
-  const model = buildSmallCnn({ height: 28, width: 28, channels: 1, numClasses: 10, seed: 1 });
-  const optimizer = tf.train.adam(lr);
-  const dp = await DataParallelGradients.create(model, { replicas });
-  const per = train.height * train.width;
-  const xBuf = new Float32Array(batch * per);
-  const yBuf = new Int32Array(batch);
-  let seconds = 0;
-  let lastLoss = NaN;
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    const order = permutation(train.count, epoch + 1);
-    const t0 = performance.now();
-    for (let start = 0; start < train.count; start += batch) {
-      const n = Math.min(batch, train.count - start);
-      for (let i = 0; i < n; i++) {
-        const k = order[start + i];
-        xBuf.set(train.images.subarray(k * per, (k + 1) * per), i * per);
-        yBuf[i] = train.labels[k];
-      }
-      const x = tf.tensor4d(xBuf.subarray(0, n * per), [n, 28, 28, 1]);
-      const y = tf.tensor1d(yBuf.subarray(0, n), 'int32');
-      lastLoss = await dp.trainStep(optimizer, x, y);
-      tf.dispose([x, y]);
-    }
-    seconds += (performance.now() - t0) / 1000;
-    console.error(`  tfjs epoch ${epoch + 1}: loss ${lastLoss.toFixed(4)}, ${(train.count * (epoch + 1) / seconds).toFixed(0)} img/s so far`);
-  }
-  await dp.dispose();
-  return {
-    imagesPerS: (train.count * epochs) / seconds,
-    testAccuracy: accuracy(model, test),
-    finalLoss: lastLoss,
-    label: `tfjs ${backend.name}, ${replicas} replica(s)`,
-  };
-}
+/** The PyTorch reference as a long-lived process answering one JSON line per command. */
+class TorchTrainer {
+  private readonly lines: AsyncIterator<string>;
 
-function runTorch(): Result | string {
-  const python = '/usr/bin/python3';
-  const probe = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.status !== 0) return `PyTorch not available (${python} -c "import torch" failed)`;
-  const script = fileURLToPath(new URL('./small_cnn_torch.py', import.meta.url));
-  const args = [script, '--epochs', String(epochs), '--batch', String(batch), '--lr', String(lr), '--threads', '2'];
-  if (limit !== undefined) args.push('--limit', String(limit));
-  const run = spawnSync(python, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (run.status !== 0) return `PyTorch run failed: ${run.stderr.slice(-500)}`;
-  const r = JSON.parse(run.stdout.trim().split('\n').pop()!);
-  return { imagesPerS: r.images_per_s, testAccuracy: r.test_accuracy, finalLoss: r.final_loss, label: `PyTorch ${r.torch}, ${r.threads} threads` };
+  private constructor(private readonly child: ChildProcessWithoutNullStreams) {
+    this.lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  }
+
+  static async start(): Promise<TorchTrainer | string> {
+    if (spawnSync(PYTHON, ['-c', 'import torch']).status !== 0) {
+      return `PyTorch not available (${PYTHON} -c "import torch" failed): tfjs figures only`;
+    }
+    const script = fileURLToPath(new URL('./small_cnn_torch.py', import.meta.url));
+    const args = [script, '--serve', '--batch', String(batch), '--lr', String(lr), '--threads', '2'];
+    if (limit !== undefined) args.push('--limit', String(limit));
+    const trainer = new TorchTrainer(spawn(PYTHON, args));
+    trainer.child.stderr.on('data', (d: Buffer) => process.stderr.write(d));
+    await trainer.answer(); // {"ready": true}
+    return trainer;
+  }
+
+  private async answer(): Promise<Record<string, unknown>> {
+    const next = await this.lines.next();
+    if (next.done) throw new Error('PyTorch process ended unexpectedly');
+    return JSON.parse(next.value) as Record<string, unknown>;
+  }
+
+  async trainBatches(count: number): Promise<Chunk> {
+    this.child.stdin.write(`train ${count}\n`);
+    const r = await this.answer();
+    return {
+      seconds: r.seconds as number, cpuSeconds: r.cpu_seconds as number,
+      images: r.images as number, loss: r.loss as number,
+    };
+  }
+
+  async summary(): Promise<Summary> {
+    this.child.stdin.write('summary\n');
+    const r = await this.answer();
+    this.child.stdin.end('quit\n');
+    return {
+      imagesPerS: r.images_per_s as number, cpuMsPerImage: r.cpu_ms_per_image as number, testAccuracy: r.test_accuracy as number,
+      finalLoss: r.final_loss as number, label: `PyTorch ${r.torch as string}, ${r.threads as number} threads`,
+    };
+  }
 }
 
 const train = readFashionMnist('train', { limit });
 const test = readFashionMnist('t10k');
-console.log(`small CNN, Fashion-MNIST: ${train.count} training images, ${epochs} epoch(s), batch ${batch}, Adam ${lr}`);
-const ours = argv.includes('--no-tfjs') ? null : await runTfjs(train, test);
-const torch = argv.includes('--no-torch') ? 'skipped' : runTorch();
-const row = (r: Result) =>
-  `${r.label.padEnd(52)} ${r.imagesPerS.toFixed(0).padStart(6)} img/s  test acc ${(100 * r.testAccuracy).toFixed(2)}%  last loss ${r.finalLoss.toFixed(4)}`;
-if (ours) console.log(row(ours));
+const batchesPerEpoch = Math.ceil(train.count / batch);
+const totalBatches = batchesPerEpoch * epochs;
+console.log(`small CNN, Fashion-MNIST: ${train.count} training images, ${epochs} epoch(s) = ${totalBatches} batches of ${batch}, Adam ${lr}; alternating chunks of ${chunk} batches`);
+
+const ours = await TfjsTrainer.create(train);
+const torch = argv.includes('--no-torch') ? 'PyTorch skipped (--no-torch)' : await TorchTrainer.start();
+const sides: [string, { trainBatches(n: number): Promise<Chunk> }][] = [['tfjs', ours]];
+if (typeof torch !== 'string') sides.push(['torch', torch]);
+
+// A short warm-up chunk on each side, not timed: JIT, wasm compilation, allocator growth.
+for (const [, side] of sides) await side.trainBatches(3);
+const totals = new Map(sides.map(([name]) => [name, { seconds: 0, images: 0 }]));
+for (let done = 3; done < totalBatches; done += chunk) {
+  const count = Math.min(chunk, totalBatches - done);
+  const line: string[] = [];
+  for (const [name, side] of sides) {
+    const c = await side.trainBatches(count);
+    const t = totals.get(name)!;
+    t.seconds += c.seconds;
+    t.images += c.images;
+    line.push(`${name} ${(c.images / c.seconds).toFixed(0)} img/s (loss ${c.loss.toFixed(3)})`);
+  }
+  if (Math.floor((done + count) / batchesPerEpoch) !== Math.floor(done / batchesPerEpoch) || done + count >= totalBatches) {
+    console.log(`  epoch ${((done + count) / batchesPerEpoch).toFixed(2)}: ${line.join(', ')}`);
+  }
+}
+
+const results: Summary[] = [await ours.summary(test)];
 if (typeof torch === 'string') console.log(torch);
-else console.log(row(torch));
-if (ours && typeof torch !== 'string') {
-  console.log(`ratio tfjs/PyTorch images/s: ${(ours.imagesPerS / torch.imagesPerS).toFixed(2)}x; ` +
-    `accuracy difference: ${(100 * (ours.testAccuracy - torch.testAccuracy)).toFixed(2)} points`);
+else results.push(await torch.summary());
+for (const r of results) {
+  console.log(`${r.label.padEnd(50)} ${r.imagesPerS.toFixed(0).padStart(6)} img/s  ${r.cpuMsPerImage.toFixed(2)} CPU ms/img  test accuracy ${(100 * r.testAccuracy).toFixed(2)}%  last loss ${r.finalLoss.toFixed(4)}`);
+}
+if (results.length === 2) {
+  const [a, b] = results as [Summary, Summary];
+  console.log(`ratio tfjs/PyTorch images/s: ${(a.imagesPerS / b.imagesPerS).toFixed(2)}x ` +
+    `(CPU time per image: ${(b.cpuMsPerImage / a.cpuMsPerImage).toFixed(2)}x); ` +
+    `test accuracy difference: ${(100 * (a.testAccuracy - b.testAccuracy)).toFixed(2)} points`);
 }

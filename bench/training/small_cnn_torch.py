@@ -1,12 +1,15 @@
 """PyTorch reference for bench/training/small-cnn.ts: the same small CNN, data, optimizer and batch.
 
-Run by the TypeScript benchmark with Debian's /usr/bin/python3 (python3-torch). Prints one JSON line:
-{"images_per_s": ..., "test_accuracy": ..., "epochs": ..., "train_images": ..., "threads": ...}
-Only the training loop is timed (data loading and evaluation are not), like the tfjs side.
+Run by the TypeScript benchmark with Debian's /usr/bin/python3 (python3-torch), in --serve mode: it
+reads `train K` (train the next K batches, epochs roll over), `summary` and `quit` on stdin and
+answers one JSON line each, so the benchmark can alternate chunks of PyTorch and tfjs training and
+both see the same load on a shared machine. Without --serve it trains --epochs and prints a summary.
+Only training is timed (not data loading or evaluation), like the tfjs side.
 """
 import argparse
 import gzip
 import json
+import sys
 import time
 
 import numpy as np
@@ -42,6 +45,70 @@ class SmallCnn(nn.Module):
         return self.logits(x)
 
 
+class Trainer:
+    """Trains in chunks of batches on request, so a caller can interleave it with another engine."""
+
+    def __init__(self, args):
+        torch.set_num_threads(args.threads)
+        torch.manual_seed(args.seed)
+        self.args = args
+        self.x_train, self.y_train = read_split(args.dir, "train", args.limit)
+        self.x_test, self.y_test = read_split(args.dir, "t10k", None)
+        self.model = SmallCnn(28, 28, 1, 10)
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=args.lr)
+        self.n = self.x_train.shape[0]
+        self.order = torch.randperm(self.n)
+        self.position = 0  # next example of the current epoch
+        self.seconds = 0.0
+        self.cpu_seconds = 0.0  # all threads of the process: load-independent cost
+        self.images = 0
+        self.loss = float("nan")
+
+    def train(self, batches):
+        """Trains the next `batches` batches (epochs roll over); returns (seconds, cpu seconds, images)."""
+        self.model.train()
+        start = time.perf_counter()
+        cpu_start = time.process_time()
+        images = 0
+        for _ in range(batches):
+            if self.position >= self.n:
+                self.order = torch.randperm(self.n)
+                self.position = 0
+            idx = self.order[self.position:self.position + self.args.batch]
+            self.position += len(idx)
+            self.optimizer.zero_grad()
+            loss = F.cross_entropy(self.model(self.x_train[idx]), self.y_train[idx])
+            loss.backward()
+            self.optimizer.step()
+            images += len(idx)
+        self.loss = loss.item()
+        seconds = time.perf_counter() - start
+        cpu_seconds = time.process_time() - cpu_start
+        self.seconds += seconds
+        self.cpu_seconds += cpu_seconds
+        self.images += images
+        return seconds, cpu_seconds, images
+
+    def accuracy(self):
+        self.model.eval()
+        correct = 0
+        with torch.no_grad():
+            for i in range(0, self.x_test.shape[0], 1000):
+                correct += (self.model(self.x_test[i:i + 1000]).argmax(1) == self.y_test[i:i + 1000]).sum().item()
+        return correct / self.x_test.shape[0]
+
+    def summary(self):
+        return {
+            "images_per_s": self.images / self.seconds if self.seconds else 0.0,
+            "cpu_ms_per_image": 1000 * self.cpu_seconds / self.images if self.images else 0.0,
+            "test_accuracy": self.accuracy(),
+            "final_loss": self.loss,
+            "train_images": self.n,
+            "threads": torch.get_num_threads(),
+            "torch": torch.__version__,
+        }
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--dir", default="/usr/share/datasets/fashion-mnist")
@@ -51,43 +118,30 @@ def main():
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--serve", action="store_true",
+                        help="read 'train K' / 'summary' commands on stdin, answer JSON lines")
     args = parser.parse_args()
+    trainer = Trainer(args)
 
-    torch.set_num_threads(args.threads)
-    torch.manual_seed(args.seed)
-    x_train, y_train = read_split(args.dir, "train", args.limit)
-    x_test, y_test = read_split(args.dir, "t10k", None)
-    model = SmallCnn(28, 28, 1, 10)
-    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
+    if not args.serve:
+        batches_per_epoch = (trainer.n + args.batch - 1) // args.batch
+        trainer.train(batches_per_epoch * args.epochs)
+        print(json.dumps(dict(trainer.summary(), epochs=args.epochs)), flush=True)
+        return
 
-    n = x_train.shape[0]
-    train_seconds = 0.0
-    for _ in range(args.epochs):
-        order = torch.randperm(n)
-        model.train()
-        start = time.perf_counter()
-        for i in range(0, n, args.batch):
-            idx = order[i:i + args.batch]
-            optimizer.zero_grad()
-            loss = F.cross_entropy(model(x_train[idx]), y_train[idx])
-            loss.backward()
-            optimizer.step()
-        train_seconds += time.perf_counter() - start
-
-    model.eval()
-    correct = 0
-    with torch.no_grad():
-        for i in range(0, x_test.shape[0], 1000):
-            correct += (model(x_test[i:i + 1000]).argmax(1) == y_test[i:i + 1000]).sum().item()
-    print(json.dumps({
-        "images_per_s": n * args.epochs / train_seconds,
-        "test_accuracy": correct / x_test.shape[0],
-        "final_loss": loss.item(),
-        "epochs": args.epochs,
-        "train_images": n,
-        "threads": torch.get_num_threads(),
-        "torch": torch.__version__,
-    }))
+    print(json.dumps({"ready": True, "train_images": trainer.n}), flush=True)
+    for line in sys.stdin:
+        command = line.split()
+        if not command:
+            continue
+        if command[0] == "train":
+            seconds, cpu_seconds, images = trainer.train(int(command[1]))
+            print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "images": images,
+                              "loss": trainer.loss}), flush=True)
+        elif command[0] == "summary":
+            print(json.dumps(trainer.summary()), flush=True)
+        elif command[0] == "quit":
+            break
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ import type {
   JobDone,
   JobInfo,
   JobProgress,
+  ModelDetail,
+  ModelInfo,
   ProjectInfo,
   RecentProject,
   Stats,
@@ -34,6 +36,8 @@ export interface MethodResults {
   'images.setSplit': { updated: number };
   'labels.setClass': { updated: number };
   'stats.get': Stats;
+  'models.list': ModelInfo[];
+  'models.get': ModelDetail;
   'jobs.start': { jobId: string };
   'jobs.cancel': { cancelled: boolean };
   'jobs.list': JobInfo[];
@@ -43,8 +47,8 @@ export interface MethodResults {
 export interface AppEvents {
   jobProgress: JobProgress;
   jobDone: JobDone;
-  /** Something in the open project changed (labels, classes, images): views refetch. */
-  projectChanged: { what: 'images' | 'classes' | 'labels' | 'project' };
+  /** Something in the open project changed (labels, classes, images, models): views refetch. */
+  projectChanged: { what: 'images' | 'classes' | 'labels' | 'project' | 'models' };
 }
 export type EventName = keyof AppEvents;
 

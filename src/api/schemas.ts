@@ -21,6 +21,32 @@ export const importFormats = ['auto', 'folder', 'imagefolder', 'csv'] as const;
 export const exportFormats = ['imagefolder', 'csv'] as const;
 export const includeSources = ['human', 'accepted', 'corrected', 'pending', 'rejected'] as const;
 
+export const architectures = ['small-cnn', 'vgg', 'resnet', 'inception', 'mobilenetv2'] as const;
+export const optimizers = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'] as const;
+
+/** Everything a training run can be told. Defaults are the "quick" preset. */
+export const trainInputSchema = z
+  .object({
+    arch: z.enum(architectures).optional(),
+    epochs: z.number().int().min(1).max(1000).default(10),
+    batchSize: z.number().int().min(1).max(4096).default(64),
+    learningRate: z.number().positive().max(10).default(0.001),
+    optimizer: z.enum(optimizers).default('adam'),
+    schedule: z.string().max(100).default('constant'),
+    augment: z.string().max(500).default(''),
+    earlyStop: z.number().int().min(1).max(1000).nullable().default(null),
+    dropout: z.number().min(0).max(0.9).default(0.2),
+    widthMultiplier: z.number().min(0.1).max(4).default(1),
+    init: z.enum(['he', 'xavier']).default('he'),
+    seed: z.number().int().min(0).max(2 ** 31).default(42),
+    kfold: z.number().int().min(2).max(20).nullable().default(null),
+    search: z.enum(['grid', 'random', 'bayes']).nullable().default(null),
+    trials: z.number().int().min(1).max(200).default(8),
+    /** Resume this earlier run from its last checkpoint instead of starting anew. */
+    resume: z.string().max(100).nullable().default(null),
+  })
+  .strict();
+
 export const schemas = {
   'app.info': z.object({}).strict(),
   'project.create': z
@@ -66,6 +92,7 @@ export const schemas = {
           .strict(),
       })
       .strict(),
+    z.object({ kind: z.literal('train'), input: trainInputSchema }).strict(),
     z
       .object({
         kind: z.literal('export'),
@@ -79,6 +106,8 @@ export const schemas = {
       })
       .strict(),
   ]),
+  'models.list': z.object({}).strict(),
+  'models.get': z.object({ id: z.string().min(1).max(100) }).strict(),
   'jobs.cancel': z.object({ jobId: z.string().min(1).max(100) }).strict(),
   'jobs.list': z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict(),
   'jobs.get': z.object({ jobId: z.string().min(1).max(100) }).strict(),

@@ -104,6 +104,8 @@ export interface JobProgress {
   total: number;
   metrics?: Record<string, number>;
   etaS?: number;
+  /** A short line for people, e.g. which training backend is running. */
+  message?: string;
 }
 
 export interface JobInfo {
@@ -134,4 +136,80 @@ export interface AppInfo {
   nativeDialogs: boolean;
   /** The folder new projects are created in when a relative name is given (web transport). */
   workspace: string | null;
+}
+
+export interface EpochMetrics {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  valLoss?: number;
+  valAccuracy?: number;
+  learningRate: number;
+  imagesPerSecond: number;
+  seconds: number;
+}
+
+export interface ClassScore {
+  name: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+export interface ModelMetrics {
+  /** On the test split (or validation when there is no test split). */
+  accuracy: number;
+  loss: number;
+  perClass: ClassScore[];
+  topK?: { k: number; accuracy: number };
+  /** Which split the numbers are from. */
+  split: 'test' | 'val';
+  /** K-fold cross-validation, when asked for: mean and spread of the fold accuracies. */
+  kfold?: { k: number; accuracies: number[]; mean: number; std: number };
+}
+
+export interface ModelInfo {
+  id: string;
+  name: string;
+  arch: string;
+  kind: 'trained' | 'imported';
+  backend: string | null;
+  createdAt: string;
+  metrics: ModelMetrics | null;
+  classes: string[];
+  params: number | null;
+  trainingSeconds: number | null;
+  imagesPerSecond: number | null;
+}
+
+export interface Misclassification {
+  imageId: number;
+  trueClass: string;
+  predictedClass: string;
+  confidence: number;
+}
+
+export interface SearchTrial {
+  trial: number;
+  params: Record<string, number | string>;
+  score: number | null;
+}
+
+export interface ModelDetail extends ModelInfo {
+  history: EpochMetrics[];
+  confusion: number[][];
+  misclassified: Misclassification[];
+  options: Record<string, unknown>;
+  search: SearchTrial[] | null;
+  input: { height: number; width: number; channels: number };
+}
+
+export interface TrainResult {
+  modelId: string;
+  backend: string;
+  epochs: number;
+  metrics: ModelMetrics;
+  imagesPerSecond: number;
+  stoppedEarly: boolean;
 }

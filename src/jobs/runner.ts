@@ -25,7 +25,7 @@ interface Running {
  * pool, a worker thread): the runner itself never blocks.
  */
 export class JobRunner {
-  private running = new Map<string, Running>();
+  private running = new Map<string, Running & { kind: string }>();
 
   constructor(
     private readonly db: Database.Database,
@@ -33,10 +33,7 @@ export class JobRunner {
     private readonly log: (msg: string, err?: unknown) => void = () => {},
   ) {}
 
-  start<T>(kind: string, input: unknown, body: (ctx: JobContext) => Promise<T>, opts: { exclusive?: boolean } = {}): string {
-    if (opts.exclusive && [...this.running.keys()].length) {
-      throw new AppError('CONFLICT', 'Another job is running; wait for it or cancel it first.');
-    }
+  start<T>(kind: string, input: unknown, body: (ctx: JobContext) => Promise<T>): string {
     const jobId = randomUUID();
     insertJob(this.db, jobId, kind, input);
     const controller = new AbortController();
@@ -70,7 +67,9 @@ export class JobRunner {
         done = { jobId, kind, state, result };
       } catch (err) {
         const cancelled = controller.signal.aborted;
-        const error = cancelled ? { code: 'CANCELLED', message: 'Cancelled.' } : toErrorPayload(err);
+        // A job may explain its own cancel (e.g. how to resume); otherwise a plain "Cancelled."
+        const ownCancel = err instanceof AppError && err.code === 'CANCELLED';
+        const error = cancelled && !ownCancel ? { code: 'CANCELLED', message: 'Cancelled.' } : toErrorPayload(err);
         if (!cancelled && !(err instanceof AppError)) this.log(`job ${kind} ${jobId} failed`, err);
         finishJob(this.db, jobId, cancelled ? 'cancelled' : 'failed', undefined, error);
         done = { jobId, kind, state: cancelled ? 'cancelled' : 'failed', error };
@@ -81,7 +80,7 @@ export class JobRunner {
       }
       this.events.done(done);
     })();
-    this.running.set(jobId, { controller, promise });
+    this.running.set(jobId, { controller, promise, kind });
     return jobId;
   }
 
@@ -90,6 +89,10 @@ export class JobRunner {
     if (!job) return false;
     job.controller.abort();
     return true;
+  }
+
+  runningKinds(): string[] {
+    return [...this.running.values()].map((r) => r.kind);
   }
 
   isRunning(jobId: string): boolean {

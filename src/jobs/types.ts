@@ -1,7 +1,7 @@
 import type { JobProgress } from '../api/types';
 
 /** What a job reports: the runner adds jobId/kind and the ETA, and throttles to ~5 Hz. */
-export type ProgressUpdate = Pick<JobProgress, 'phase' | 'step' | 'total'> & { metrics?: Record<string, number> };
+export type ProgressUpdate = Pick<JobProgress, 'phase' | 'step' | 'total'> & { metrics?: Record<string, number>; message?: string };
 
 /** The shape every long job has: cooperative cancel through the signal, progress through the callback. */
 export interface JobContext {

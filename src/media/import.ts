@@ -69,7 +69,7 @@ export async function importImages(
   db: Database.Database,
   paths: ProjectPaths,
   input: ImportInput,
-  ctx: JobContext,
+  ctx: JobContext & { onStored?: () => void },
 ): Promise<ImportResult> {
   const errors: ImportError[] = [];
   ctx.onProgress({ phase: 'scanning', step: 0, total: 0 });
@@ -111,6 +111,7 @@ export async function importImages(
         imported++;
       }
     })();
+    ctx.onStored?.(); // the gallery can show this batch while the rest imports
   };
 
   const processOne = async (candidate: Candidate): Promise<void> => {

@@ -5,7 +5,8 @@ import { AppError, toErrorPayload } from '../api/errors';
 import type { AppApi, AppEvents, EventName, MethodResults, Reply, Unsubscribe } from '../api/contract';
 import { validateInput } from '../api/validate';
 import type { Method, MethodInput, MethodParsed } from '../api/schemas';
-import type { JobInfo } from '../api/types';
+import type { JobInfo, TrainResult } from '../api/types';
+import { parseTrainOptions, projectInputSpec, trainInWorker, type TrainOptions } from '../training';
 import { exportCsv, exportImageFolder } from '../annotation';
 import { contentPath, importImages } from '../media';
 import * as store from '../store';
@@ -183,22 +184,30 @@ export class AppService implements AppApi {
       return { updated };
     },
     'stats.get': () => store.projectStats(requireSession(this.session).db),
-    'jobs.start': (i) => {
+    'jobs.start': async (i) => {
       const s = requireSession(this.session);
-      if (i.kind === 'import') {
-        const jobId = s.jobs.start('import', i.input, async (ctx) => {
-          try {
-            return await importImages(s.db, s.paths, i.input, ctx);
-          } finally {
-            this.changed('images');
-          }
-        });
-        return { jobId };
+      switch (i.kind) {
+        case 'import':
+          return {
+            jobId: s.jobs.start('import', i.input, async (ctx) => {
+              try {
+                return await importImages(s.db, s.paths, i.input, { ...ctx, onStored: () => this.changed('images') });
+              } finally {
+                this.changed('images');
+              }
+            }),
+          };
+        case 'train':
+          return { jobId: await this.startTraining(s, i.input) };
+        case 'export': {
+          const out = this.options.workspace ? resolveInside(this.options.workspace, i.input.out, 'export path') : i.input.out;
+          const exporter = i.input.format === 'csv' ? exportCsv : exportImageFolder;
+          return { jobId: s.jobs.start('export', i.input, (ctx) => exporter(s.db, s.paths.dir, out, i.input.include, ctx)) };
+        }
       }
-      const out = this.options.workspace ? resolveInside(this.options.workspace, i.input.out, 'export path') : i.input.out;
-      const exporter = i.input.format === 'csv' ? exportCsv : exportImageFolder;
-      return { jobId: s.jobs.start('export', i.input, (ctx) => exporter(s.db, s.paths.dir, out, i.input.include, ctx)) };
     },
+    'models.list': () => store.listModels(requireSession(this.session).db),
+    'models.get': (i) => store.getModel(requireSession(this.session).db, i.id),
     'jobs.cancel': (i) => ({ cancelled: requireSession(this.session).jobs.cancel(i.jobId) }),
     'jobs.list': (i) => store.listJobs(requireSession(this.session).db, i.limit),
     'jobs.get': (i) => {
@@ -207,6 +216,32 @@ export class AppService implements AppApi {
       return job;
     },
   };
+
+  /** Validate the options, fix the project's input spec, then train in a worker thread and record the model. */
+  private async startTraining(s: ProjectSession, options: TrainOptions): Promise<string> {
+    parseTrainOptions(options); // a bad --augment or --schedule fails here, before the job starts
+    if (s.jobs.runningKinds().includes('train')) throw new AppError('CONFLICT', 'A training run is already going; wait for it or cancel it.');
+    const input = await projectInputSpec(s.db, s.paths.dir);
+    return s.jobs.start('train', options, async (ctx): Promise<TrainResult> => {
+      const o = await trainInWorker({ projectDir: s.paths.dir, databaseFile: s.paths.database, input, options }, ctx);
+      store.insertModel(s.db, {
+        id: o.modelId,
+        name: `${o.arch} ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`,
+        arch: o.arch,
+        kind: 'trained',
+        path: join('models', o.modelId),
+        classes: o.classes,
+        metrics: o.metrics,
+        backend: o.backend,
+        params: o.params,
+        trainingSeconds: o.trainingSeconds,
+        imagesPerSecond: o.imagesPerSecond,
+        details: { history: o.history, confusion: o.confusion, misclassified: o.misclassified, options: o.options, search: o.search, input: o.input },
+      });
+      this.changed('models');
+      return { modelId: o.modelId, backend: o.backend, epochs: o.history.length, metrics: o.metrics, imagesPerSecond: o.imagesPerSecond, stoppedEarly: o.stoppedEarly };
+    });
+  }
 
   /** For the CLI and tests: wait for a job started through this service to end. */
   async waitForJob(jobId: string): Promise<JobInfo> {

@@ -9,3 +9,4 @@ export * from './annotations';
 export * from './stats';
 export * from './jobs';
 export { splitForHash } from './splits';
+export * from './models';

@@ -36,3 +36,23 @@ export function writeBadFiles(dir: string): string[] {
     return p;
   });
 }
+
+/**
+ * A tiny two-class ImageFolder dataset a model can learn in a few epochs: "top" images are bright
+ * in their top half, "bottom" ones in their bottom half, with noise. Gray PNGs, `size` pixels.
+ */
+export async function writeTopBottomDataset(root: string, perClass: number, size = 16): Promise<void> {
+  let seed = 12345;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  for (const [cls, topBright] of [['top', true], ['bottom', false]] as const) {
+    for (let i = 0; i < perClass; i++) {
+      const px = Buffer.alloc(size * size);
+      for (let y = 0; y < size; y++)
+        for (let x = 0; x < size; x++) px[y * size + x] = Math.round(((y < size / 2) === topBright ? 170 : 50) + rand() * 80);
+      const split = i % 5 === 0 ? 'test' : 'train';
+      const file = join(root, split, cls, `${cls}-${i}.png`);
+      mkdirSync(dirname(file), { recursive: true });
+      await sharp(px, { raw: { width: size, height: size, channels: 1 } }).toColourspace('b-w').png().toFile(file);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Hand-written wasm SIMD kernels that run directly on the tfjs wasm backend's memory.
+ *
+ * Some training kernels are memory-bound loops with data-dependent choices (max-pool gradient) for
+ * which neither XNNPACK nor scalar JavaScript is good: branch mispredictions cost the JavaScript loop
+ * ~15 ns per element. A tiny module of our own, assembled at startup (wasm-assembler.ts) and
+ * instantiated with the backend's exported `WebAssembly.Memory`, does them with SIMD on tensors in
+ * place (max-pool gradient, bias-gradient sums). If anything about that is unavailable (no SIMD, a future tfjs that stops exporting its
+ * memory), `simdKernels()` returns null and callers use their JavaScript path.
+ */
+import type { BackendWasm } from '../wasm-internals.js';
+import { columnBlockSumsFunction } from './column-block-sums.js';
+import { maxPool2x2GradFunction } from './max-pool-2x2-grad.js';
+import { assembleModule } from './wasm-assembler.js';
+
+export interface SimdKernels {
+  /** See max-pool-2x2-grad.ts. Byte offsets; requires c % 4 === 0, 2*ho <= h, 2*wo <= w. */
+  maxPool2x2Grad(x: number, dy: number, dx: number, batch: number, h: number, w: number, c: number, ho: number, wo: number): void;
+  /** See column-block-sums.ts. Byte offsets; requires cols % 4 === 0; out holds ceil(rows/blockRows) rows. */
+  columnBlockSums(x: number, out: number, rows: number, cols: number, blockRows: number): void;
+}
+
+const byBackend = new WeakMap<BackendWasm, SimdKernels | null>();
+let compiled: WebAssembly.Module | null | undefined;
+
+function compile(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  try {
+    const bytes = assembleModule([maxPool2x2GradFunction(), columnBlockSumsFunction()]);
+    compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+/** The SIMD kernels bound to this backend's memory, or null when they cannot be used. */
+export function simdKernels(backend: BackendWasm): SimdKernels | null {
+  if (byBackend.has(backend)) return byBackend.get(backend)!;
+  let kernels: SimdKernels | null = null;
+  const memory = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
+  const module = compile();
+  if (module && memory instanceof WebAssembly.Memory) {
+    try {
+      const instance = new WebAssembly.Instance(module, { env: { memory } });
+      kernels = instance.exports as unknown as SimdKernels;
+    } catch {
+      kernels = null;
+    }
+  }
+  byBackend.set(backend, kernels);
+  return kernels;
+}

@@ -1,0 +1,27 @@
+/**
+ * The kernels that make tfjs layers models train fast on the wasm backend, installed together.
+ * Each file holds one kernel and says why it exists and which shapes it hands back to the original.
+ */
+import { batchMatMulConfig } from './batch-mat-mul.js';
+import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
+import { maxPoolGradConfig } from './max-pool-grad.js';
+import { overrideWasmKernel } from './register.js';
+import { sumConfig } from './sum.js';
+
+export const WASM_TRAINING_KERNELS = [
+  conv2dBackpropFilterConfig,
+  conv2dBackpropInputConfig,
+  batchMatMulConfig,
+  maxPoolGradConfig,
+  sumConfig,
+] as const;
+
+let installed = false;
+
+/** Registers our wasm training kernels (idempotent; per thread, since each thread has its own tfjs). */
+export function installWasmTrainingKernels(): void {
+  if (installed) return;
+  for (const config of WASM_TRAINING_KERNELS) overrideWasmKernel(config);
+  installed = true;
+}

@@ -1,0 +1,170 @@
+import * as tf from '@tensorflow/tfjs';
+import { augmentBatch, createRng, restoreRng, type AugmentConfig } from '../augment';
+import { createOptimizer, learningRateAt, setLearningRate, type OptimizerName, type Schedule } from '../optim';
+import { DataParallelGradients, type LossSpec } from '../parallel';
+import type { Checkpoint, EpochReport, NamedArray } from './checkpoint';
+import { gatherRows, type TensorData } from './data';
+import { lossAndAccuracy, predictProbabilities } from './predict';
+
+export interface LoopConfig {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  optimizer: OptimizerName;
+  schedule: Schedule;
+  augment: AugmentConfig | null;
+  /** Stop when validation accuracy has not improved for this many epochs, and restore the best weights. */
+  earlyStopPatience: number | null;
+  seed: number;
+  /** Threads computing gradients (data parallel); 1 = this thread only. */
+  replicas: number;
+  loss?: LossSpec;
+}
+
+export interface BatchProgress {
+  epoch: number;
+  batch: number;
+  batches: number;
+  loss: number;
+  imagesPerSecond: number;
+}
+
+export interface LoopCallbacks {
+  signal: AbortSignal;
+  onBatch?(p: BatchProgress): void;
+  onEpoch?(r: EpochReport): void;
+  /** Called after every epoch with the state to continue from; save it durably. */
+  onCheckpoint?(ck: Checkpoint): Promise<void> | void;
+}
+
+export interface LoopResult {
+  history: EpochReport[];
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  cancelled: boolean;
+}
+
+function snapshot(weights: tf.Tensor[] | { name: string; tensor: tf.Tensor }[], names?: string[]): NamedArray[] {
+  return weights.map((w, i) => {
+    const t = 'tensor' in w ? w.tensor : w;
+    // Always float32 on disk: some slots are int32 (Adam's iteration count) and must not be reinterpreted.
+    return { name: 'tensor' in w ? w.name : names![i]!, shape: t.shape, values: Float32Array.from(t.dataSync()) };
+  });
+}
+
+function modelWeights(model: tf.LayersModel): NamedArray[] {
+  return snapshot(model.getWeights(), model.weights.map((w) => w.originalName));
+}
+
+function restoreModel(model: tf.LayersModel, arrays: NamedArray[]): void {
+  const tensors = arrays.map((a) => tf.tensor(a.values, a.shape));
+  model.setWeights(tensors);
+  tf.dispose(tensors);
+}
+
+/**
+ * The training loop: shuffled mini-batches (seeded), augmentation on the fly, data-parallel
+ * gradients, a learning-rate schedule, validation each epoch, early stopping with restore-best, a
+ * checkpoint each epoch, and cooperative cancel at batch boundaries. Resuming from a checkpoint
+ * continues with the same weights, optimizer slots and random stream, so the next step is the
+ * one the uninterrupted run would have taken.
+ */
+export async function trainLoop(
+  model: tf.LayersModel,
+  train: TensorData,
+  val: TensorData | null,
+  config: LoopConfig,
+  callbacks: LoopCallbacks,
+  resume?: Checkpoint,
+): Promise<LoopResult> {
+  if (train.n === 0) throw new Error('there are no training images');
+  const optimizer = createOptimizer(config.optimizer, config.learningRate);
+  const engine = await DataParallelGradients.create(model, { replicas: config.replicas, ...(config.loss ? { loss: config.loss } : {}) });
+  let rng = createRng(config.seed);
+  const history: EpochReport[] = [];
+  let bestEpoch = -1;
+  let bestScore = -Infinity;
+  let bestWeights: NamedArray[] | null = null;
+  let startEpoch = 0;
+
+  try {
+    if (resume) {
+      restoreModel(model, resume.weights);
+      // setWeights recreates the optimizer's slots (momenta, iteration count) from the saved values.
+      if (resume.optimizer.length) {
+        await optimizer.setWeights(resume.optimizer.map((a) => ({ name: a.name, tensor: tf.tensor(a.values, a.shape) })));
+      }
+      rng = restoreRng(resume.rngState);
+      history.push(...resume.history);
+      bestEpoch = resume.bestEpoch;
+      bestScore = resume.bestScore;
+      bestWeights = resume.bestWeights;
+      startEpoch = resume.epochsDone;
+    }
+
+    const batches = Math.ceil(train.n / config.batchSize);
+    let stoppedEarly = false;
+    for (let epoch = startEpoch; epoch < config.epochs; epoch++) {
+      const learningRate = learningRateAt(config.schedule, config.learningRate, epoch, config.epochs);
+      setLearningRate(optimizer, learningRate);
+      const order = rng.permutation(train.n);
+      const started = performance.now();
+      let lossSum = 0;
+      for (let b = 0; b < batches; b++) {
+        if (callbacks.signal.aborted) return { history, bestEpoch, stoppedEarly, cancelled: true };
+        const idx = order.subarray(b * config.batchSize, Math.min(train.n, (b + 1) * config.batchSize));
+        let { x, y } = gatherRows(train, idx);
+        if (config.augment) {
+          const batch = augmentBatch({ images: x, labels: y, n: idx.length, height: train.height, width: train.width, channels: train.channels }, config.augment, rng);
+          x = batch.images;
+          y = batch.labels;
+        }
+        const xt = tf.tensor4d(x, [idx.length, train.height, train.width, train.channels]);
+        const yt = tf.tensor2d(y, [idx.length, train.numClasses]);
+        const { loss, grads } = await engine.computeGradients(xt, yt);
+        optimizer.applyGradients(grads);
+        tf.dispose([xt, yt, ...Object.values(grads)]);
+        lossSum += loss * idx.length;
+        const seen = Math.min(train.n, (b + 1) * config.batchSize);
+        const elapsed = (performance.now() - started) / 1000;
+        callbacks.onBatch?.({ epoch, batch: b + 1, batches, loss: lossSum / seen, imagesPerSecond: seen / Math.max(elapsed, 1e-9) });
+      }
+      const seconds = (performance.now() - started) / 1000;
+      // Training accuracy is measured on the un-augmented images after the epoch (inference is ~10x
+      // cheaper than a training step): it says whether the model fits the data, whatever
+      // augmentation did to the batches.
+      const accuracy = lossAndAccuracy(predictProbabilities(model, train), train.y, train.n, train.numClasses).accuracy;
+      const report: EpochReport = { epoch: epoch + 1, loss: lossSum / train.n, accuracy, learningRate, imagesPerSecond: train.n / seconds, seconds };
+      if (val && val.n > 0) {
+        const m = lossAndAccuracy(predictProbabilities(model, val), val.y, val.n, val.numClasses);
+        report.valLoss = m.loss;
+        report.valAccuracy = m.accuracy;
+      }
+      history.push(report);
+      const score = report.valAccuracy ?? -report.loss;
+      if (score > bestScore) {
+        bestScore = score;
+        bestEpoch = epoch + 1;
+        if (config.earlyStopPatience !== null) bestWeights = modelWeights(model);
+      }
+      callbacks.onEpoch?.(report);
+      if (config.earlyStopPatience !== null && epoch + 1 - bestEpoch >= config.earlyStopPatience) stoppedEarly = true;
+      await callbacks.onCheckpoint?.({
+        epochsDone: epoch + 1,
+        rngState: rng.state(),
+        history: [...history],
+        bestEpoch,
+        bestScore,
+        weights: modelWeights(model),
+        optimizer: snapshot(await optimizer.getWeights()),
+        bestWeights,
+      });
+      if (stoppedEarly) break;
+    }
+    if (config.earlyStopPatience !== null && bestWeights) restoreModel(model, bestWeights);
+    return { history, bestEpoch, stoppedEarly, cancelled: false };
+  } finally {
+    await engine.dispose();
+    optimizer.dispose();
+  }
+}

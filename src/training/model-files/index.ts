@@ -1,0 +1,1 @@
+export { saveModelFiles, loadModelFiles, type ModelMetadata } from './model-files';

@@ -1,0 +1,72 @@
+/**
+ * A data-parallel replica: a worker thread with its own tfjs engine (the wasm backend is
+ * single-threaded under Node, so each core needs its own engine) holding a copy of the model.
+ * For each step it receives the current trainable weights and its slice of the batch, and answers
+ * with its loss and flat gradients. It never updates weights itself: the coordinator owns the
+ * optimizer, so training stays plain synchronous SGD.
+ *
+ * Kept as a small .ts file: under tsx/vitest it is started with `--import tsx`
+ * (see spawn-worker.ts); a bundled build compiles it to worker-entry.js next to its caller, or
+ * passes its own `workerUrl`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { selectTrainingBackend, type TrainingBackendKind } from '../backend/index.js';
+import { flatten, split } from './flat.js';
+import { computeLocalGradients, trainableVariables } from './local-gradients.js';
+import { type LossFn, resolveLoss } from './loss.js';
+import type { FromWorker, ToWorker, TypedData } from './protocol.js';
+
+if (!parentPort) throw new Error('worker-entry.ts must run in a worker thread');
+const port = parentPort;
+
+let model: tf.LayersModel | null = null;
+let loss: LossFn | null = null;
+
+function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(message, transfer);
+}
+
+function toTensor(t: TypedData): tf.Tensor {
+  return tf.tensor(t.data, t.shape, t.dtype);
+}
+
+async function init(msg: Extract<ToWorker, { type: 'init' }>, backend: TrainingBackendKind): Promise<void> {
+  const info = await selectTrainingBackend({ order: [backend] });
+  for (const specifier of msg.preload) await import(/* @vite-ignore */ specifier);
+  loss = await resolveLoss(msg.loss);
+  model = await tf.models.modelFromJSON({ modelTopology: msg.modelTopology } as tf.io.ModelJSON);
+  const shapes = model.weights.map((w) => w.shape as number[]);
+  tf.tidy(() => model!.setWeights(split(msg.weights, shapes).map((data, i) => tf.tensor(data, shapes[i]!))));
+  send({ type: 'ready', backend: info.name });
+}
+
+function step(msg: Extract<ToWorker, { type: 'step' }>): void {
+  if (!model || !loss) throw new Error('step before init');
+  const variables = trainableVariables(model);
+  if (msg.weights) {
+    const parts = split(msg.weights, variables.map((v) => v.shape));
+    tf.tidy(() => variables.forEach((v, i) => v.assign(tf.tensor(parts[i]!, v.shape))));
+  }
+  const x = toTensor(msg.x);
+  const targets = toTensor(msg.targets);
+  const result = computeLocalGradients(model, loss, x, targets);
+  const grads = flatten(result.grads);
+  tf.dispose([x, targets, ...result.grads]);
+  send({ type: 'grads', id: msg.id, loss: result.loss, grads }, [grads.buffer as ArrayBuffer]);
+}
+
+const backendKind = ((workerData as { backend?: TrainingBackendKind } | null)?.backend ?? 'wasm');
+let queue: Promise<void> = Promise.resolve();
+port.on('message', (msg: ToWorker) => {
+  // Messages are handled strictly in order; init is asynchronous, steps are not.
+  queue = queue.then(async () => {
+    try {
+      if (msg.type === 'init') await init(msg, backendKind);
+      else step(msg);
+    } catch (error) {
+      const e = error instanceof Error ? error : new Error(String(error));
+      send({ type: 'error', id: msg.type === 'step' ? msg.id : null, message: e.message, stack: e.stack });
+    }
+  });
+});

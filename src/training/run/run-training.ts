@@ -1,0 +1,217 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppError } from '../../api/errors';
+import type { ClassScore, ModelMetrics, SearchTrial } from '../../api/types';
+import { writeFileAtomic } from '../../media/files';
+import { selectTrainingBackend, type TrainingBackendInfo } from '../backend';
+import type { InputSpec } from '../data/input-spec';
+import type { ProjectData, ProjectSplit } from '../data/project-data';
+import { evaluateClassification, kfoldSplits, meanAndStd, type Evaluation } from '../evaluate';
+import { hardLabels, lossAndAccuracy, predictProbabilities, subset, trainLoop, decodeCheckpoint, encodeCheckpoint, type Checkpoint, type EpochReport, type LoopConfig, type TensorData } from '../loop';
+import { buildArchitecture, defaultArchitecture, type ArchitectureName } from '../models';
+import { saveModelFiles } from '../model-files';
+import { runSearch, trainingSearchSpace } from '../search';
+import { createRng } from '../augment';
+import { augmentForStrength, parseTrainOptions, type TrainOptions } from './options';
+
+export interface RunContext {
+  signal: AbortSignal;
+  onProgress(update: { phase: string; step: number; total: number; metrics?: Record<string, number>; message?: string }): void;
+}
+
+/** Everything a finished run hands back to be recorded in the project. */
+export interface RunOutcome {
+  modelId: string;
+  runId: string;
+  arch: ArchitectureName;
+  backend: string;
+  classes: string[];
+  input: InputSpec;
+  params: number;
+  history: EpochReport[];
+  metrics: ModelMetrics;
+  confusion: number[][];
+  misclassified: { imageId: number; trueClass: string; predictedClass: string; confidence: number }[];
+  search: SearchTrial[] | null;
+  imagesPerSecond: number;
+  trainingSeconds: number;
+  stoppedEarly: boolean;
+  options: TrainOptions;
+}
+
+/** A validation set when the project has none: 10% of train (at least one image), chosen by the seed. */
+function ensureValidation(data: ProjectData, seed: number): { train: ProjectSplit; val: ProjectSplit } {
+  if (data.val.n > 0 || data.train.n < 10) return { train: data.train, val: data.val };
+  const order = createRng(seed).permutation(data.train.n);
+  const cut = Math.max(1, Math.round(data.train.n * 0.1));
+  const pick = (idx: ArrayLike<number>): ProjectSplit => ({
+    ...subset(data.train, idx),
+    imageIds: Array.from(idx, (i) => data.train.imageIds[i]!),
+  });
+  return { val: pick(order.subarray(0, cut)), train: pick(order.subarray(cut)) };
+}
+
+function perClassScores(e: Evaluation): ClassScore[] {
+  return e.perClass.map((c) => ({ name: c.name, precision: c.precision, recall: c.recall, f1: c.f1, support: c.support }));
+}
+
+/**
+ * One training run of a project, start to finish, on the fastest backend: load the labeled
+ * images, optionally search hyperparameters and cross-validate, train with checkpoints, evaluate
+ * on the test split, and save the model. Runs in whatever thread calls it (the job runner calls
+ * it in a worker thread, so the app never waits on it).
+ */
+export async function runTraining(
+  projectDir: string,
+  data: ProjectData,
+  input: InputSpec,
+  options: TrainOptions,
+  ctx: RunContext,
+  backend?: TrainingBackendInfo,
+): Promise<RunOutcome> {
+  const parsed = parseTrainOptions(options);
+  const info = backend ?? (await selectTrainingBackend());
+  if (data.classNames.length < 2) throw new Error('training needs at least two classes');
+  if (data.train.n === 0) throw new Error('there are no labeled images in the train split');
+  const arch = options.arch ?? defaultArchitecture(input.height, input.width);
+  const runId = options.resume ?? `run-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  const runDir = join(projectDir, 'models', 'runs', runId);
+  const { train, val } = ensureValidation(data, options.seed);
+  const build = () =>
+    buildArchitecture(arch, {
+      height: input.height, width: input.width, channels: input.channels, numClasses: data.classNames.length,
+      dropout: options.dropout, widthMultiplier: options.widthMultiplier, init: options.init, seed: options.seed,
+    });
+  const baseConfig: LoopConfig = {
+    epochs: options.epochs,
+    batchSize: options.batchSize,
+    learningRate: options.learningRate,
+    optimizer: options.optimizer,
+    schedule: parsed.schedule,
+    augment: parsed.augment,
+    earlyStopPatience: options.earlyStop,
+    seed: options.seed,
+    replicas: info.replicas,
+  };
+  const started = performance.now();
+
+  // One quiet training run (for search trials and folds): returns the model's validation accuracy.
+  const trainQuietly = async (config: LoopConfig, tr: TensorData, va: TensorData, label: string): Promise<number> => {
+    const model = build();
+    try {
+      await trainLoop(model, tr, va, config, {
+        signal: ctx.signal,
+        onBatch: (p) => ctx.onProgress({ phase: label, step: p.epoch * p.batches + p.batch, total: config.epochs * p.batches, metrics: { loss: p.loss } }),
+      });
+      return lossAndAccuracy(predictProbabilities(model, va), va.y, va.n, va.numClasses).accuracy;
+    } finally {
+      model.dispose();
+    }
+  };
+
+  let search: SearchTrial[] | null = null;
+  let config = baseConfig;
+  if (options.search && !options.resume) {
+    const result = await runSearch({
+      space: trainingSearchSpace(),
+      strategy: options.search,
+      trials: options.trials,
+      seed: options.seed,
+      signal: ctx.signal,
+      objective: (p, { trial }) =>
+        trainQuietly(
+          { ...baseConfig, learningRate: p.learningRate as number, batchSize: p.batchSize as number, optimizer: p.optimizer as LoopConfig['optimizer'], augment: augmentForStrength(p.augmentStrength as number) },
+          train, val, `search trial ${trial + 1}/${options.trials}`,
+        ),
+    });
+    search = result.results.map((r) => ({ trial: r.index + 1, params: r.params as Record<string, number | string>, score: r.score }));
+    if (result.best) {
+      const p = result.best.params;
+      config = { ...baseConfig, learningRate: p.learningRate as number, batchSize: p.batchSize as number, optimizer: p.optimizer as LoopConfig['optimizer'], augment: augmentForStrength(p.augmentStrength as number) };
+    }
+  }
+
+  let kfold: ModelMetrics['kfold'];
+  if (options.kfold && !options.resume) {
+    // Cross-validate on train+val together (stratified), then train the final model as usual.
+    const all: TensorData = { ...train, x: concat(train.x, val.x), y: concat(train.y, val.y), n: train.n + val.n };
+    const folds = kfoldSplits(all.n, options.kfold, options.seed, hardLabels(all));
+    const accuracies: number[] = [];
+    for (const [i, fold] of folds.entries()) {
+      accuracies.push(await trainQuietly(config, subset(all, fold.train), subset(all, fold.test), `fold ${i + 1}/${folds.length}`));
+    }
+    const { mean, std } = meanAndStd(accuracies);
+    kfold = { k: options.kfold, accuracies, mean, std };
+  }
+
+  const model = build();
+  const checkpointFile = join(runDir, 'checkpoint.bin');
+  const resume: Checkpoint | undefined = options.resume && existsSync(checkpointFile) ? decodeCheckpoint(readFileSync(checkpointFile)) : undefined;
+  ctx.onProgress({ phase: 'training', step: 0, total: config.epochs, message: `Training ${arch} on ${info.name}` });
+  let trainedImages = 0;
+  let trainingSeconds = 0;
+  const loop = await trainLoop(model, train, val, config, {
+    signal: ctx.signal,
+    onBatch: (p) =>
+      ctx.onProgress({
+        phase: 'training', step: p.epoch * p.batches + p.batch, total: config.epochs * p.batches,
+        metrics: { epoch: p.epoch + 1, loss: p.loss, imagesPerSecond: p.imagesPerSecond }, message: `Training ${arch} on ${info.name}`,
+      }),
+    onEpoch: (r) => {
+      trainedImages += train.n;
+      trainingSeconds += r.seconds;
+      ctx.onProgress({
+        phase: 'epoch', step: r.epoch, total: config.epochs,
+        metrics: { epoch: r.epoch, loss: r.loss, accuracy: r.accuracy, ...(r.valLoss !== undefined ? { valLoss: r.valLoss } : {}), ...(r.valAccuracy !== undefined ? { valAccuracy: r.valAccuracy } : {}), imagesPerSecond: r.imagesPerSecond },
+        message: `Training ${arch} on ${info.name}`,
+      });
+    },
+    onCheckpoint: (ck) => writeFileAtomic(checkpointFile, encodeCheckpoint(ck)),
+  }, resume);
+  if (loop.cancelled) {
+    model.dispose();
+    throw new AppError('CANCELLED', `Training was cancelled after ${loop.history.length} epochs; resume it with --resume ${runId}.`, { runId });
+  }
+
+  // Evaluate on the test split (validation when there is no test split).
+  const evalSplit = data.test.n > 0 ? data.test : val.n > 0 ? val : train;
+  const splitName = data.test.n > 0 ? 'test' : 'val';
+  ctx.onProgress({ phase: 'evaluating', step: 0, total: evalSplit.n });
+  const probs = predictProbabilities(model, evalSplit);
+  const truth = hardLabels(evalSplit);
+  const evaluation = evaluateClassification(truth, probs, data.classNames, { topK: Math.min(5, data.classNames.length) });
+  const { loss } = lossAndAccuracy(probs, evalSplit.y, evalSplit.n, evalSplit.numClasses);
+
+  const modelId = `${arch}-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  await saveModelFiles(join(projectDir, 'models', modelId), model, {
+    id: modelId, arch, classes: data.classNames, input: { ...input, layout: 'nhwc', scale: 1 / 255 },
+    createdAt: new Date().toISOString(), trainingRunId: runId,
+  });
+  const params = model.countParams();
+  model.dispose();
+  return {
+    modelId, runId, arch, backend: info.name, classes: data.classNames, input, params,
+    history: loop.history,
+    metrics: {
+      accuracy: evaluation.accuracy, loss, perClass: perClassScores(evaluation), topK: evaluation.topK, split: splitName,
+      ...(kfold ? { kfold } : {}),
+    },
+    confusion: evaluation.confusion,
+    misclassified: evaluation.misclassified.slice(0, 200).map((m) => ({
+      imageId: (evalSplit as ProjectSplit).imageIds[m.index]!, trueClass: m.trueName, predictedClass: m.predictedName, confidence: m.confidence,
+    })),
+    search,
+    imagesPerSecond: trainingSeconds > 0 ? trainedImages / trainingSeconds : 0,
+    trainingSeconds: (performance.now() - started) / 1000,
+    stoppedEarly: loop.stoppedEarly,
+    options: { ...options, resume: runId },
+  };
+}
+
+function concat(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}

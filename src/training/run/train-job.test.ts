@@ -1,0 +1,88 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppService } from '../../service';
+import { tempDir, writeTopBottomDataset } from '../../test-support/fixtures';
+import type { TrainResult } from '../../api/types';
+
+let cleanup: () => Promise<void> = async () => {};
+afterEach(() => cleanup());
+
+async function projectWithData() {
+  const t = tempDir();
+  const service = new AppService({ transport: 'in-process' });
+  cleanup = async () => {
+    await service.close();
+    t.cleanup();
+  };
+  await writeTopBottomDataset(join(t.dir, 'data'), 30);
+  const dir = join(t.dir, 'proj');
+  await service.invoke('project.create', { dir });
+  const { jobId } = await service.invoke('jobs.start', { kind: 'import', input: { paths: [join(t.dir, 'data')] } });
+  await service.waitForJob(jobId);
+  return { service, dir };
+}
+
+describe('training as a job', () => {
+  test('trains in a worker with live progress, records the model with metrics and history', async () => {
+    const { service, dir } = await projectWithData();
+    const phases = new Set<string>();
+    let backendMessage = '';
+    service.on('jobProgress', (p) => {
+      phases.add(p.phase);
+      if (p.message) backendMessage = p.message;
+    });
+    const { jobId } = await service.invoke('jobs.start', { kind: 'train', input: { epochs: 4, batchSize: 8, learningRate: 0.005, augment: 'flip', seed: 1 } });
+    const job = await service.waitForJob(jobId);
+    expect(job.error).toBeNull();
+    expect(job.state).toBe('done');
+    const result = job.result as TrainResult;
+    expect(result.epochs).toBe(4);
+    expect(result.backend).toMatch(/WebAssembly|TensorFlow|JavaScript/);
+    expect(result.metrics.accuracy).toBeGreaterThan(0.8);
+    expect(result.metrics.perClass.map((c) => c.name)).toEqual(['bottom', 'top']);
+    expect(phases).toContain('training');
+    expect(backendMessage).toContain('small-cnn');
+
+    const models = await service.invoke('models.list', {});
+    expect(models).toHaveLength(1);
+    expect(models[0]).toMatchObject({ id: result.modelId, arch: 'small-cnn', kind: 'trained' });
+    const detail = await service.invoke('models.get', { id: result.modelId });
+    expect(detail.history).toHaveLength(4);
+    expect(detail.history[0]!.valAccuracy).toBeTypeOf('number');
+    expect(detail.confusion.flat().reduce((a, b) => a + b, 0)).toBe(12); // 6 test images per class
+    expect(detail.input).toEqual({ height: 16, width: 16, channels: 1 });
+    expect(existsSync(join(dir, 'models', result.modelId, 'model.json'))).toBe(true);
+  });
+
+  test('cancel stops the run, and resume continues it to a model', async () => {
+    const { service } = await projectWithData();
+    const { jobId } = await service.invoke('jobs.start', { kind: 'train', input: { epochs: 40, batchSize: 4, seed: 2 } });
+    await new Promise<void>((resolve) => {
+      const off = service.on('jobProgress', (p) => {
+        if (p.jobId === jobId && p.phase === 'epoch' && p.step >= 1) {
+          off();
+          void service.invoke('jobs.cancel', { jobId }).then(() => resolve());
+        }
+      });
+    });
+    const job = await service.waitForJob(jobId);
+    expect(job.state).toBe('cancelled');
+    const runId = /--resume (\S+)\./.exec(job.error?.message ?? '')?.[1];
+    expect(runId).toBeTruthy();
+    // A second training while none runs is fine; resume continues from the checkpoint.
+    const resumed = await service.invoke('jobs.start', { kind: 'train', input: { epochs: 3, batchSize: 4, seed: 2, resume: runId! } });
+    const done = await service.waitForJob(resumed.jobId);
+    expect(done.state).toBe('done');
+    const detail = await service.invoke('models.get', { id: (done.result as TrainResult).modelId });
+    expect(detail.history.length).toBe(3);
+    expect(detail.history[0]!.epoch).toBe(1);
+  });
+
+  test('bad options are refused before anything starts', async () => {
+    const { service } = await projectWithData();
+    await expect(service.invoke('jobs.start', { kind: 'train', input: { augment: 'flip,wobble' } })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('wobble') });
+    await expect(service.invoke('jobs.start', { kind: 'train', input: { schedule: 'sometimes' } })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(service.invoke('jobs.start', { kind: 'train', input: { epochs: 0 } })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+});
