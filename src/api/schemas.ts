@@ -95,6 +95,18 @@ export const schemas = {
     z.object({ kind: z.literal('train'), input: trainInputSchema }).strict(),
     z
       .object({
+        kind: z.literal('evaluate'),
+        input: z.object({ model: z.string().min(1).max(4096), split: splitSchema.default('test') }).strict(),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('predict'),
+        input: z.object({ model: z.string().min(1).max(4096), split: splitSchema.nullable().default(null) }).strict(),
+      })
+      .strict(),
+    z
+      .object({
         kind: z.literal('export'),
         input: z
           .object({

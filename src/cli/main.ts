@@ -10,8 +10,10 @@ import { importCommand } from './commands/import';
 import { stats } from './commands/stats';
 import { exportCommand } from './commands/export';
 import { serve } from './commands/serve';
+import { train } from './commands/train';
+import { evaluate, models, predict } from './commands/evaluate';
 
-const COMMANDS: Record<string, Command> = { init, import: importCommand, stats, export: exportCommand, serve };
+const COMMANDS: Record<string, Command> = { init, import: importCommand, stats, export: exportCommand, train, evaluate, predict, models, serve };
 
 function usage(): string {
   return ['usage: apprentice <verb> <dir> [options] [--json] [--verbose]', '', ...Object.values(COMMANDS).map((c) => `  apprentice ${c.usage}`)].join('\n');

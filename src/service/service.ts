@@ -6,7 +6,7 @@ import type { AppApi, AppEvents, EventName, MethodResults, Reply, Unsubscribe } 
 import { validateInput } from '../api/validate';
 import type { Method, MethodInput, MethodParsed } from '../api/schemas';
 import type { JobInfo, TrainResult } from '../api/types';
-import { parseTrainOptions, projectInputSpec, trainInWorker, type TrainOptions } from '../training';
+import { evaluateInWorker, parseTrainOptions, predictInWorker, projectInputSpec, trainInWorker, type TrainOptions } from '../training';
 import { exportCsv, exportImageFolder } from '../annotation';
 import { contentPath, importImages } from '../media';
 import * as store from '../store';
@@ -199,6 +199,17 @@ export class AppService implements AppApi {
           };
         case 'train':
           return { jobId: await this.startTraining(s, i.input) };
+        case 'evaluate':
+        case 'predict': {
+          // A model file from a web client must be inside the workspace; a model id is looked up in the project.
+          const model = this.options.workspace && /[\\/]/.test(i.input.model) ? resolveInside(this.options.workspace, i.input.model, 'model file') : i.input.model;
+          const task = { projectDir: s.paths.dir, databaseFile: s.paths.database, model };
+          return {
+            jobId: s.jobs.start<unknown>(i.kind, i.input, (ctx) =>
+              i.kind === 'evaluate' ? evaluateInWorker({ ...task, split: i.input.split }, ctx) : predictInWorker({ ...task, split: i.input.split }, ctx),
+            ),
+          };
+        }
         case 'export': {
           const out = this.options.workspace ? resolveInside(this.options.workspace, i.input.out, 'export path') : i.input.out;
           const exporter = i.input.format === 'csv' ? exportCsv : exportImageFolder;

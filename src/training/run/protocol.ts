@@ -1,12 +1,16 @@
+import type { Split } from '../../api/types';
 import type { InputSpec } from '../data/input-spec';
-import type { RunOutcome } from './run-training';
 import type { TrainOptions } from './options';
 
-export type ToTrainer =
-  | { type: 'start'; projectDir: string; databaseFile: string; input: InputSpec; options: TrainOptions }
-  | { type: 'cancel' };
+/** What the engine worker can be asked to do; each runs to one result. */
+export type WorkerTask =
+  | { task: 'train'; projectDir: string; databaseFile: string; input: InputSpec; options: TrainOptions }
+  | { task: 'evaluate'; projectDir: string; databaseFile: string; model: string; split: Split }
+  | { task: 'predict'; projectDir: string; databaseFile: string; model: string; split: Split | null };
 
-export type FromTrainer =
+export type ToWorker = ({ type: 'start' } & WorkerTask) | { type: 'cancel' };
+
+export type FromWorker =
   | { type: 'progress'; update: { phase: string; step: number; total: number; metrics?: Record<string, number>; message?: string } }
-  | { type: 'done'; outcome: RunOutcome }
+  | { type: 'done'; result: unknown }
   | { type: 'error'; code: string; message: string; details?: unknown };

@@ -3,30 +3,26 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError, isErrorCode } from '../../api/errors';
 import type { JobContext } from '../../jobs/types';
-import type { InputSpec } from '../data/input-spec';
-import type { TrainOptions } from './options';
-import type { FromTrainer, ToTrainer } from './protocol';
+import type { FromWorker, ToWorker, WorkerTask } from './protocol';
 import type { RunOutcome } from './run-training';
+import type { evaluateModel, predictImages } from './predict-model';
 
 /**
- * Start the training worker. From TypeScript sources (tsx, vitest) the entry is worker-entry.ts
- * started with tsx's loader; from the Electron bundle it is train-worker.js beside the bundle.
+ * Start the engine worker. From TypeScript sources (tsx, vitest) the entry is worker-entry.ts
+ * started with tsx's loader; from the Electron bundle it is engine-worker.js beside the bundle.
  */
-function spawnTrainer(): Worker {
+function spawnEngineWorker(): Worker {
   const fromSource = import.meta.url.endsWith('.ts');
-  const url = new URL(fromSource ? './worker-entry.ts' : './train-worker.js', import.meta.url);
+  const url = new URL(fromSource ? './worker-entry.ts' : './engine-worker.js', import.meta.url);
   const execArgv = fromSource ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
   return new Worker(url, { execArgv });
 }
 
-/** Run one training in a worker thread; progress and cancel go through the job context. */
-export function trainInWorker(
-  args: { projectDir: string; databaseFile: string; input: InputSpec; options: TrainOptions },
-  ctx: JobContext,
-): Promise<RunOutcome> {
-  const worker = spawnTrainer();
-  const send = (m: ToTrainer) => worker.postMessage(m);
-  return new Promise<RunOutcome>((resolve, reject) => {
+/** Run one engine task in a worker thread; progress and cancel go through the job context. */
+export function runInWorker<T>(task: WorkerTask, ctx: JobContext): Promise<T> {
+  const worker = spawnEngineWorker();
+  const send = (m: ToWorker) => worker.postMessage(m);
+  return new Promise<T>((resolve, reject) => {
     let settled = false;
     const finish = (fn: () => void) => {
       if (settled) return;
@@ -37,16 +33,23 @@ export function trainInWorker(
     };
     const onAbort = () => send({ type: 'cancel' });
     ctx.signal.addEventListener('abort', onAbort);
-    worker.on('message', (m: FromTrainer) => {
+    worker.on('message', (m: FromWorker) => {
       if (m.type === 'progress') ctx.onProgress(m.update);
-      else if (m.type === 'done') finish(() => resolve(m.outcome));
+      else if (m.type === 'done') finish(() => resolve(m.result as T));
       else {
         const code = isErrorCode(m.code) ? m.code : 'INTERNAL';
         finish(() => reject(code === 'INTERNAL' ? new Error(m.message) : new AppError(code, m.message, m.details)));
       }
     });
     worker.on('error', (err) => finish(() => reject(err)));
-    worker.on('exit', (code) => finish(() => reject(new Error(`the training worker stopped unexpectedly (exit code ${code})`))));
-    send({ type: 'start', ...args });
+    worker.on('exit', (code) => finish(() => reject(new Error(`the engine worker stopped unexpectedly (exit code ${code})`))));
+    send({ type: 'start', ...task });
   });
 }
+
+export const trainInWorker = (args: Omit<Extract<WorkerTask, { task: 'train' }>, 'task'>, ctx: JobContext) =>
+  runInWorker<RunOutcome>({ task: 'train', ...args }, ctx);
+export const evaluateInWorker = (args: Omit<Extract<WorkerTask, { task: 'evaluate' }>, 'task'>, ctx: JobContext) =>
+  runInWorker<Awaited<ReturnType<typeof evaluateModel>>>({ task: 'evaluate', ...args }, ctx);
+export const predictInWorker = (args: Omit<Extract<WorkerTask, { task: 'predict' }>, 'task'>, ctx: JobContext) =>
+  runInWorker<Awaited<ReturnType<typeof predictImages>>>({ task: 'predict', ...args }, ctx);

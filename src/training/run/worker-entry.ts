@@ -1,46 +1,54 @@
 /**
- * The training worker: one training run in its own thread (its own tfjs engine, which in turn
- * starts the data-parallel replicas), so neither the Electron main process nor the web server ever
- * waits on a training step. It reads the project database read-only; the main thread records the
- * resulting model.
+ * The engine worker: one training, evaluation or prediction run in its own thread (its own tfjs
+ * engine, which for training starts the data-parallel replicas), so neither the Electron main
+ * process nor the web server ever waits on the model. It reads the project database read-only;
+ * the main thread records what comes back.
  */
 import { parentPort } from 'node:worker_threads';
 import { AppError } from '../../api/errors';
 import { openDatabase } from '../../store/open';
 import { loadProjectData } from '../data/project-data';
 import { runTraining } from './run-training';
-import type { FromTrainer, ToTrainer } from './protocol';
+import { evaluateModel, predictImages } from './predict-model';
+import type { FromWorker, ToWorker, WorkerTask } from './protocol';
 
-if (!parentPort) throw new Error('the training worker must run in a worker thread');
+if (!parentPort) throw new Error('the engine worker must run in a worker thread');
 const port = parentPort;
 const controller = new AbortController();
-const send = (m: FromTrainer) => port.postMessage(m);
+const send = (m: FromWorker) => port.postMessage(m);
+const progress = (phase: string) => (done: number, total: number) => send({ type: 'progress', update: { phase, step: done, total } });
 
-port.on('message', (m: ToTrainer) => {
+port.on('message', (m: ToWorker) => {
   if (m.type === 'cancel') controller.abort();
   else void run(m);
 });
 
-async function run(m: Extract<ToTrainer, { type: 'start' }>): Promise<void> {
+async function perform(t: WorkerTask): Promise<unknown> {
+  const db = openDatabase(t.databaseFile, { readonly: true });
+  const signal = controller.signal;
   try {
-    const db = openDatabase(m.databaseFile, { readonly: true });
-    let data;
-    try {
-      data = await loadProjectData(db, m.projectDir, m.input, {
-        signal: controller.signal,
-        onProgress: (done, total) => send({ type: 'progress', update: { phase: 'loading images', step: done, total } }),
-      });
-    } finally {
-      db.close();
+    switch (t.task) {
+      case 'train': {
+        const data = await loadProjectData(db, t.projectDir, t.input, { signal, onProgress: progress('loading images') });
+        db.close();
+        return await runTraining(t.projectDir, data, t.input, t.options, { signal, onProgress: (update) => send({ type: 'progress', update }) });
+      }
+      case 'evaluate':
+        return await evaluateModel(db, t.projectDir, t.model, t.split, { signal });
+      case 'predict':
+        return await predictImages(db, t.projectDir, t.model, t.split, { signal, onProgress: progress('predicting') });
     }
-    const outcome = await runTraining(m.projectDir, data, m.input, m.options, {
-      signal: controller.signal,
-      onProgress: (update) => send({ type: 'progress', update }),
-    });
-    send({ type: 'done', outcome });
+  } finally {
+    if (db.open) db.close();
+  }
+}
+
+async function run(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
+  try {
+    send({ type: 'done', result: await perform(m) });
   } catch (err) {
     if (err instanceof AppError) send({ type: 'error', code: err.code, message: err.message, details: err.details });
-    else if (controller.signal.aborted) send({ type: 'error', code: 'CANCELLED', message: 'Training was cancelled.' });
+    else if (controller.signal.aborted) send({ type: 'error', code: 'CANCELLED', message: 'Cancelled.' });
     else send({ type: 'error', code: 'INTERNAL', message: err instanceof Error ? `${err.message}\n${err.stack}` : String(err) });
   }
 }

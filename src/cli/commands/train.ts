@@ -1,0 +1,64 @@
+import { AppError } from '../../api/errors';
+import { architectures, optimizers } from '../../api/schemas';
+import type { TrainResult } from '../../api/types';
+import type { Command } from '../command';
+import { requireChoice } from '../command';
+import { UsageError } from '../errors';
+import { runJob } from '../job';
+
+function num(flag: string, value: unknown, integer = false): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new UsageError(`--${flag} must be ${integer ? 'a whole number' : 'a number'} (got "${String(value)}")`);
+  return n;
+}
+
+/** Options of the CLI contract that arrive with later work: refused clearly instead of ignored. */
+const LATER = { backbone: 'transfer learning from a backbone', teacher: 'distillation from a teacher', alpha: 'distillation', temperature: 'distillation' };
+
+export const train: Command = {
+  usage:
+    'train <dir> [--arch small-cnn|vgg|resnet|inception|mobilenetv2] [--epochs N] [--batch N] [--lr X] [--optimizer sgd|momentum|nesterov|adagrad|rmsprop|adam] [--schedule constant|step:E:G|cosine] [--augment LIST] [--early-stop N] [--dropout P] [--width W] [--kfold K] [--search grid|random|bayes --trials N] [--seed N] [--resume RUN_ID]',
+  options: {
+    arch: { type: 'string' }, mode: { type: 'string' }, backbone: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
+    lr: { type: 'string' }, optimizer: { type: 'string' }, schedule: { type: 'string' }, augment: { type: 'string' },
+    'early-stop': { type: 'string' }, dropout: { type: 'string' }, width: { type: 'string' }, kfold: { type: 'string' },
+    search: { type: 'string' }, trials: { type: 'string' }, seed: { type: 'string' }, resume: { type: 'string' },
+    teacher: { type: 'string' }, alpha: { type: 'string' }, temperature: { type: 'string' },
+  },
+  positionals: 1,
+  openProject: true,
+  async run({ service, values, out }) {
+    for (const [flag, what] of Object.entries(LATER)) {
+      if (values[flag] !== undefined) throw new AppError('UNSUPPORTED', `--${flag} (${what}) is not supported by this version yet`);
+    }
+    if (values.mode !== undefined && requireChoice('mode', values.mode, ['scratch', 'frozen', 'finetune']) !== 'scratch') {
+      throw new AppError('UNSUPPORTED', `--mode ${String(values.mode)} needs a backbone, which this version does not support yet`);
+    }
+    const input = {
+      ...(values.arch !== undefined ? { arch: requireChoice('arch', values.arch, architectures) } : {}),
+      ...(values.epochs !== undefined ? { epochs: num('epochs', values.epochs, true)! } : {}),
+      ...(values.batch !== undefined ? { batchSize: num('batch', values.batch, true)! } : {}),
+      ...(values.lr !== undefined ? { learningRate: num('lr', values.lr)! } : {}),
+      ...(values.optimizer !== undefined ? { optimizer: requireChoice('optimizer', values.optimizer, optimizers) } : {}),
+      ...(typeof values.schedule === 'string' ? { schedule: values.schedule } : {}),
+      ...(typeof values.augment === 'string' ? { augment: values.augment } : {}),
+      ...(values['early-stop'] !== undefined ? { earlyStop: num('early-stop', values['early-stop'], true)! } : {}),
+      ...(values.dropout !== undefined ? { dropout: num('dropout', values.dropout)! } : {}),
+      ...(values.width !== undefined ? { widthMultiplier: num('width', values.width)! } : {}),
+      ...(values.kfold !== undefined ? { kfold: num('kfold', values.kfold, true)! } : {}),
+      ...(values.search !== undefined ? { search: requireChoice('search', values.search, ['grid', 'random', 'bayes'] as const) } : {}),
+      ...(values.trials !== undefined ? { trials: num('trials', values.trials, true)! } : {}),
+      ...(values.seed !== undefined ? { seed: num('seed', values.seed, true)! } : {}),
+      ...(typeof values.resume === 'string' ? { resume: values.resume } : {}),
+    };
+    const result = (await runJob(service, () => service.invoke('jobs.start', { kind: 'train', input }), out)) as TrainResult;
+    const m = result.metrics;
+    out.result(result, () => [
+      `Trained ${result.modelId} on ${result.backend}: ${result.epochs} epochs, ${Math.round(result.imagesPerSecond)} images/s${result.stoppedEarly ? ' (stopped early)' : ''}`,
+      `${m.split} accuracy ${(m.accuracy * 100).toFixed(1)}%, loss ${m.loss.toFixed(4)}`,
+      ...(m.kfold ? [`${m.kfold.k}-fold accuracy ${(m.kfold.mean * 100).toFixed(1)}% ± ${(m.kfold.std * 100).toFixed(1)}`] : []),
+      ...m.perClass.map((c) => `  ${c.name}: precision ${c.precision.toFixed(3)} recall ${c.recall.toFixed(3)} f1 ${c.f1.toFixed(3)}`),
+    ]);
+  },
+};

@@ -1,0 +1,92 @@
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { AppError } from '../../api/errors';
+import type { Split } from '../../api/types';
+import { modelPath } from '../../store';
+import { selectTrainingBackend } from '../backend';
+import { decodeImages } from '../data/decode';
+import type { InputSpec } from '../data/input-spec';
+import { evaluateClassification } from '../evaluate';
+import { predictProbabilities } from '../loop';
+import { loadModelFiles } from '../model-files';
+
+export interface Prediction {
+  imageId: number;
+  image: string;
+  label: string;
+  confidence: number;
+  probs: number[];
+  trueLabel: string | null;
+}
+
+/** A model named by id (in this project) or by a path to a tfjs model folder or its model.json. */
+export function resolveModelDir(db: Database.Database, projectDir: string, ref: string): string {
+  if (existsSync(ref)) {
+    const dir = statSync(ref).isDirectory() ? ref : dirname(ref);
+    if (!existsSync(join(dir, 'model.json'))) {
+      throw new AppError('UNSUPPORTED', `${ref} is not a tfjs model (no model.json); ONNX models are used as teachers, not here.`);
+    }
+    return dir;
+  }
+  return join(projectDir, modelPath(db, ref));
+}
+
+/**
+ * Run a trained model over the project's images of one split (all images when no split is
+ * given), with the model's own input spec and class list.
+ */
+export async function predictImages(
+  db: Database.Database,
+  projectDir: string,
+  modelRef: string,
+  split: Split | null,
+  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+): Promise<{ classes: string[]; predictions: Prediction[] }> {
+  const dir = resolveModelDir(db, projectDir, modelRef);
+  await selectTrainingBackend();
+  const { model, metadata } = await loadModelFiles(dir);
+  try {
+    const shape = model.inputs[0]!.shape;
+    const input: InputSpec = metadata?.input ?? { height: shape[1]!, width: shape[2]!, channels: shape[3] === 1 ? 1 : 3 };
+    const classes = metadata?.classes ?? Array.from({ length: model.outputs[0]!.shape[1]! }, (_, i) => `class_${i}`);
+    const rows = db
+      .prepare(
+        `SELECT i.id, i.media_path, i.sha256, i.original_path, c.name AS class_name FROM images i
+         LEFT JOIN classes c ON c.id = i.class_id ${split ? 'WHERE i.split = ?' : ''} ORDER BY i.id`,
+      )
+      .all(...(split ? [split] : [])) as { id: number; media_path: string; sha256: string; original_path: string; class_name: string | null }[];
+    const x = await decodeImages(projectDir, rows, input, opts);
+    const probs = predictProbabilities(model, { x, n: rows.length, ...input });
+    const k = classes.length;
+    const predictions = rows.map((r, i) => {
+      const p = Array.from(probs.subarray(i * k, (i + 1) * k));
+      let best = 0;
+      for (let c = 1; c < k; c++) if (p[c]! > p[best]!) best = c;
+      return { imageId: r.id, image: r.original_path, label: classes[best]!, confidence: p[best]!, probs: p, trueLabel: r.class_name };
+    });
+    return { classes, predictions };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Accuracy, per-class scores and confusion of a model on one split's labeled images. */
+export async function evaluateModel(db: Database.Database, projectDir: string, modelRef: string, split: Split, opts: { signal?: AbortSignal } = {}) {
+  const { classes, predictions } = await predictImages(db, projectDir, modelRef, split, opts);
+  const index = new Map(classes.map((c, i) => [c.toLowerCase(), i]));
+  const scored = predictions.filter((p) => p.trueLabel !== null && index.has(p.trueLabel.toLowerCase()));
+  if (!scored.length) throw new AppError('INVALID_INPUT', `The ${split} split has no labeled images of this model's classes to evaluate on.`);
+  const labels = scored.map((p) => index.get(p.trueLabel!.toLowerCase())!);
+  const probs = new Float32Array(scored.length * classes.length);
+  scored.forEach((p, i) => probs.set(p.probs, i * classes.length));
+  const e = evaluateClassification(labels, probs, classes, { topK: Math.min(5, classes.length) });
+  return {
+    accuracy: e.accuracy,
+    images: scored.length,
+    topK: e.topK,
+    perClass: e.perClass.map((c) => ({ name: c.name, precision: c.precision, recall: c.recall, f1: c.f1, support: c.support })),
+    confusion: e.confusion,
+    misclassified: e.misclassified.slice(0, 100).map((m) => ({ imageId: scored[m.index]!.imageId, image: scored[m.index]!.image, trueClass: m.trueName, predictedClass: m.predictedName, confidence: m.confidence })),
+  };
+}
