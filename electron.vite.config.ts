@@ -8,7 +8,18 @@ export default defineConfig({
   main: {
     build: {
       externalizeDeps: true,
-      rollupOptions: { input: { index: resolve(__dirname, 'electron/main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'electron/main/index.ts'),
+          // Worker threads are started by file name from beside the bundle (see train-job.ts and
+          // parallel/spawn-worker.ts), so each gets its own entry with that name.
+          'engine-worker': resolve(__dirname, 'src/training/run/worker-entry.ts'),
+          'worker-entry': resolve(__dirname, 'src/training/parallel/worker-entry.ts'),
+        },
+        // Shared chunks sit beside the entries: code in a chunk resolves worker files relative
+        // to its own URL, so every file must be in one folder.
+        output: { chunkFileNames: '[name]-[hash].js' },
+      },
     },
   },
   preload: {
