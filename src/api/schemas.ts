@@ -42,6 +42,12 @@ export const trainInputSchema = z
     kfold: z.number().int().min(2).max(20).nullable().default(null),
     search: z.enum(['grid', 'random', 'bayes']).nullable().default(null),
     trials: z.number().int().min(1).max(200).default(8),
+    /** A pretrained network to start from: a model id of this project, or a tfjs model.json / folder. */
+    backbone: z.string().min(1).max(4096).nullable().default(null),
+    /** frozen: train a new head on cached backbone features; finetune: train all, the backbone slower. */
+    mode: z.enum(['scratch', 'frozen', 'finetune']).default('scratch'),
+    /** In finetune mode the backbone learns at this fraction of the head's learning rate. */
+    backboneLrFactor: z.number().positive().max(1).default(0.1),
     /** Resume this earlier run from its last checkpoint instead of starting anew. */
     resume: z.string().max(100).nullable().default(null),
   })

@@ -10,7 +10,10 @@ export interface JobEvents {
   done(d: JobDone): void;
 }
 
-/** Progress goes out at most this often; the last update before the end always goes out. */
+/**
+ * Progress goes out at most this often within a phase; the first update of a new phase and the
+ * last update before the end always go out.
+ */
 const PROGRESS_INTERVAL_MS = 200;
 
 interface Running {
@@ -52,9 +55,15 @@ export class JobRunner {
     const onProgress = (u: ProgressUpdate) => {
       const elapsed = (Date.now() - started) / 1000;
       const etaS = u.total > 0 && u.step > 0 ? Math.max(0, (elapsed / u.step) * (u.total - u.step)) : undefined;
+      const phaseChanged = latest !== null && latest.phase !== u.phase;
+      // A new phase (e.g. the end of an epoch) goes out at once: coalescing would drop it.
+      if (phaseChanged && timer) {
+        clearTimeout(timer);
+        send();
+      }
       latest = { jobId, kind, ...u, ...(etaS !== undefined ? { etaS: Math.round(etaS) } : {}) };
       const wait = PROGRESS_INTERVAL_MS - (Date.now() - lastSent);
-      if (wait <= 0) send();
+      if (wait <= 0 || phaseChanged) send();
       else timer ??= setTimeout(send, wait);
     };
 

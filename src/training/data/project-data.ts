@@ -17,42 +17,57 @@ export interface ProjectData {
   test: ProjectSplit;
 }
 
-interface Row {
+export interface LabeledRow {
   id: number;
   media_path: string;
   sha256: string;
-  split: Split;
+  split: Exclude<Split, 'unlabeled'>;
   class_id: number;
 }
 
+/** The project's labeled images (outside the unlabeled split), in import order. */
+export function labeledRows(db: Database.Database): LabeledRow[] {
+  return db
+    .prepare("SELECT id, media_path, sha256, split, class_id FROM images WHERE class_id IS NOT NULL AND split != 'unlabeled' ORDER BY id")
+    .all() as LabeledRow[];
+}
+
 /**
- * The project's labeled images as tensors, by split. The class of an image is its human label
- * (or an accepted/corrected pseudo-label: images.class_id). Class indices follow the project's
- * class order, which is also the order of a model's outputs.
+ * Split per-row values (pixels, or backbone features laid out as a 1x1xD "image") into
+ * train/val/test tensors with one-hot targets. Class indices follow the project's class order,
+ * which is also the order of a model's outputs.
  */
-export async function loadProjectData(
+export function splitRows(
   db: Database.Database,
-  projectDir: string,
-  spec: InputSpec,
-  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
-): Promise<ProjectData> {
+  rows: LabeledRow[],
+  values: Float32Array,
+  shape: { height: number; width: number; channels: number },
+): ProjectData {
   const classes = listClasses(db);
   const index = new Map(classes.map((c, i) => [c.id, i]));
-  const rows = db
-    .prepare("SELECT id, media_path, sha256, split, class_id FROM images WHERE class_id IS NOT NULL AND split != 'unlabeled' ORDER BY id")
-    .all() as Row[];
-  const pixels = await decodeImages(projectDir, rows, spec, opts);
-  const size = spec.width * spec.height * spec.channels;
+  const size = shape.height * shape.width * shape.channels;
   const k = classes.length;
   const make = (split: Exclude<Split, 'unlabeled'>): ProjectSplit => {
     const picked = rows.map((r, i) => ({ r, i })).filter(({ r }) => r.split === split);
     const x = new Float32Array(picked.length * size);
     const y = new Float32Array(picked.length * k);
     picked.forEach(({ r, i }, j) => {
-      x.set(pixels.subarray(i * size, (i + 1) * size), j * size);
+      x.set(values.subarray(i * size, (i + 1) * size), j * size);
       y[j * k + index.get(r.class_id)!] = 1;
     });
-    return { x, y, n: picked.length, height: spec.height, width: spec.width, channels: spec.channels, numClasses: k, imageIds: picked.map(({ r }) => r.id) };
+    return { x, y, n: picked.length, ...shape, numClasses: k, imageIds: picked.map(({ r }) => r.id) };
   };
   return { classNames: classes.map((c) => c.name), classIds: classes.map((c) => c.id), train: make('train'), val: make('val'), test: make('test') };
+}
+
+/** The project's labeled images as pixel tensors at the input spec, by split. */
+export async function loadProjectData(
+  db: Database.Database,
+  projectDir: string,
+  spec: InputSpec,
+  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+): Promise<ProjectData> {
+  const rows = labeledRows(db);
+  const pixels = await decodeImages(projectDir, rows, spec, opts);
+  return splitRows(db, rows, pixels, spec);
 }

@@ -19,6 +19,8 @@ export interface LoopConfig {
   /** Threads computing gradients (data parallel); 1 = this thread only. */
   replicas: number;
   loss?: LossSpec;
+  /** Fine-tuning: these variables (the backbone's) learn at learningRate * lrFactor. */
+  slowGroup?: { variableNames: ReadonlySet<string>; lrFactor: number };
 }
 
 export interface BatchProgress {
@@ -79,6 +81,9 @@ export async function trainLoop(
 ): Promise<LoopResult> {
   if (train.n === 0) throw new Error('there are no training images');
   const optimizer = createOptimizer(config.optimizer, config.learningRate);
+  // A second optimizer for the slow group keeps its own slots and its own (lower) rate.
+  const slowOptimizer = config.slowGroup ? createOptimizer(config.optimizer, config.learningRate * config.slowGroup.lrFactor) : null;
+  const SLOW = 'slow:';
   const engine = await DataParallelGradients.create(model, { replicas: config.replicas, ...(config.loss ? { loss: config.loss } : {}) });
   let rng = createRng(config.seed);
   const history: EpochReport[] = [];
@@ -91,8 +96,12 @@ export async function trainLoop(
     if (resume) {
       restoreModel(model, resume.weights);
       // setWeights recreates the optimizer's slots (momenta, iteration count) from the saved values.
-      if (resume.optimizer.length) {
-        await optimizer.setWeights(resume.optimizer.map((a) => ({ name: a.name, tensor: tf.tensor(a.values, a.shape) })));
+      const restoreSlots = async (opt: tf.Optimizer, arrays: NamedArray[]) => {
+        if (arrays.length) await opt.setWeights(arrays.map((a) => ({ name: a.name, tensor: tf.tensor(a.values, a.shape) })));
+      };
+      await restoreSlots(optimizer, resume.optimizer.filter((a) => !a.name.startsWith(SLOW)));
+      if (slowOptimizer) {
+        await restoreSlots(slowOptimizer, resume.optimizer.filter((a) => a.name.startsWith(SLOW)).map((a) => ({ ...a, name: a.name.slice(SLOW.length) })));
       }
       rng = restoreRng(resume.rngState);
       history.push(...resume.history);
@@ -107,6 +116,7 @@ export async function trainLoop(
     for (let epoch = startEpoch; epoch < config.epochs; epoch++) {
       const learningRate = learningRateAt(config.schedule, config.learningRate, epoch, config.epochs);
       setLearningRate(optimizer, learningRate);
+      if (slowOptimizer) setLearningRate(slowOptimizer, learningRate * config.slowGroup!.lrFactor);
       const order = rng.permutation(train.n);
       const started = performance.now();
       let lossSum = 0;
@@ -122,7 +132,15 @@ export async function trainLoop(
         const xt = tf.tensor4d(x, [idx.length, train.height, train.width, train.channels]);
         const yt = tf.tensor2d(y, [idx.length, train.numClasses]);
         const { loss, grads } = await engine.computeGradients(xt, yt);
-        optimizer.applyGradients(grads);
+        if (slowOptimizer) {
+          const slow: tf.NamedTensorMap = {};
+          const fast: tf.NamedTensorMap = {};
+          for (const [name, g] of Object.entries(grads)) (config.slowGroup!.variableNames.has(name) ? slow : fast)[name] = g;
+          optimizer.applyGradients(fast);
+          slowOptimizer.applyGradients(slow);
+        } else {
+          optimizer.applyGradients(grads);
+        }
         tf.dispose([xt, yt, ...Object.values(grads)]);
         lossSum += loss * idx.length;
         const seen = Math.min(train.n, (b + 1) * config.batchSize);
@@ -156,7 +174,10 @@ export async function trainLoop(
         bestEpoch,
         bestScore,
         weights: modelWeights(model),
-        optimizer: snapshot(await optimizer.getWeights()),
+        optimizer: [
+          ...snapshot(await optimizer.getWeights()),
+          ...(slowOptimizer ? snapshot(await slowOptimizer.getWeights()).map((a) => ({ ...a, name: SLOW + a.name })) : []),
+        ],
         bestWeights,
       });
       if (stoppedEarly) break;
@@ -166,5 +187,6 @@ export async function trainLoop(
   } finally {
     await engine.dispose();
     optimizer.dispose();
+    slowOptimizer?.dispose();
   }
 }

@@ -6,10 +6,11 @@ import type { ClassScore, ModelMetrics, SearchTrial } from '../../api/types';
 import { writeFileAtomic } from '../../media/files';
 import { selectTrainingBackend, type TrainingBackendInfo } from '../backend';
 import type { InputSpec } from '../data/input-spec';
+import type Database from 'better-sqlite3';
 import type { ProjectData, ProjectSplit } from '../data/project-data';
+import { makePlan } from './plan';
 import { evaluateClassification, kfoldSplits, meanAndStd, type Evaluation } from '../evaluate';
 import { hardLabels, lossAndAccuracy, predictProbabilities, subset, trainLoop, decodeCheckpoint, encodeCheckpoint, type Checkpoint, type EpochReport, type LoopConfig, type TensorData } from '../loop';
-import { buildArchitecture, defaultArchitecture, type ArchitectureName } from '../models';
 import { saveModelFiles } from '../model-files';
 import { runSearch, trainingSearchSpace } from '../search';
 import { createRng } from '../augment';
@@ -24,7 +25,7 @@ export interface RunContext {
 export interface RunOutcome {
   modelId: string;
   runId: string;
-  arch: ArchitectureName;
+  arch: string;
   backend: string;
   classes: string[];
   input: InputSpec;
@@ -63,33 +64,35 @@ function perClassScores(e: Evaluation): ClassScore[] {
  * it in a worker thread, so the app never waits on it).
  */
 export async function runTraining(
+  db: Database.Database,
   projectDir: string,
-  data: ProjectData,
-  input: InputSpec,
+  projectInput: InputSpec,
   options: TrainOptions,
   ctx: RunContext,
   backend?: TrainingBackendInfo,
 ): Promise<RunOutcome> {
   const parsed = parseTrainOptions(options);
   const info = backend ?? (await selectTrainingBackend());
-  if (data.classNames.length < 2) throw new Error('training needs at least two classes');
-  if (data.train.n === 0) throw new Error('there are no labeled images in the train split');
-  const arch = options.arch ?? defaultArchitecture(input.height, input.width);
+  const plan = await makePlan(db, projectDir, projectInput, options, ctx);
+  const { data, input } = plan;
+  const arch = plan.arch;
+  if (data.classNames.length < 2) throw new AppError('INVALID_INPUT', 'Training needs at least two classes.');
+  if (data.train.n === 0) throw new AppError('INVALID_INPUT', 'There are no labeled images in the train split.');
   const runId = options.resume ?? `run-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
   const runDir = join(projectDir, 'models', 'runs', runId);
   const { train, val } = ensureValidation(data, options.seed);
-  const build = () =>
-    buildArchitecture(arch, {
-      height: input.height, width: input.width, channels: input.channels, numClasses: data.classNames.length,
-      dropout: options.dropout, widthMultiplier: options.widthMultiplier, init: options.init, seed: options.seed,
-    });
+  const build = plan.build;
+  if (plan.slowVariables && (options.search || options.kfold)) {
+    // Every trial would start from the one backbone the previous trial had already changed.
+    throw new AppError('UNSUPPORTED', 'Fine-tuning cannot be combined with --search or --kfold; use --mode frozen for those.');
+  }
   const baseConfig: LoopConfig = {
     epochs: options.epochs,
     batchSize: options.batchSize,
     learningRate: options.learningRate,
     optimizer: options.optimizer,
     schedule: parsed.schedule,
-    augment: parsed.augment,
+    augment: plan.augments ? parsed.augment : null,
     earlyStopPatience: options.earlyStop,
     seed: options.seed,
     replicas: info.replicas,
@@ -121,14 +124,14 @@ export async function runTraining(
       signal: ctx.signal,
       objective: (p, { trial }) =>
         trainQuietly(
-          { ...baseConfig, learningRate: p.learningRate as number, batchSize: p.batchSize as number, optimizer: p.optimizer as LoopConfig['optimizer'], augment: augmentForStrength(p.augmentStrength as number) },
+          { ...baseConfig, learningRate: p.learningRate as number, batchSize: p.batchSize as number, optimizer: p.optimizer as LoopConfig['optimizer'], augment: plan.augments ? augmentForStrength(p.augmentStrength as number) : null },
           train, val, `search trial ${trial + 1}/${options.trials}`,
         ),
     });
     search = result.results.map((r) => ({ trial: r.index + 1, params: r.params as Record<string, number | string>, score: r.score }));
     if (result.best) {
       const p = result.best.params;
-      config = { ...baseConfig, learningRate: p.learningRate as number, batchSize: p.batchSize as number, optimizer: p.optimizer as LoopConfig['optimizer'], augment: augmentForStrength(p.augmentStrength as number) };
+      config = { ...baseConfig, learningRate: p.learningRate as number, batchSize: p.batchSize as number, optimizer: p.optimizer as LoopConfig['optimizer'], augment: plan.augments ? augmentForStrength(p.augmentStrength as number) : null };
     }
   }
 
@@ -146,6 +149,7 @@ export async function runTraining(
   }
 
   const model = build();
+  if (plan.slowVariables) config = { ...config, slowGroup: { variableNames: plan.slowVariables(model), lrFactor: options.backboneLrFactor } };
   const checkpointFile = join(runDir, 'checkpoint.bin');
   const resume: Checkpoint | undefined = options.resume && existsSync(checkpointFile) ? decodeCheckpoint(readFileSync(checkpointFile)) : undefined;
   ctx.onProgress({ phase: 'training', step: 0, total: config.epochs, message: `Training ${arch} on ${info.name}` });
@@ -183,12 +187,13 @@ export async function runTraining(
   const evaluation = evaluateClassification(truth, probs, data.classNames, { topK: Math.min(5, data.classNames.length) });
   const { loss } = lossAndAccuracy(probs, evalSplit.y, evalSplit.n, evalSplit.numClasses);
 
-  const modelId = `${arch}-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
-  await saveModelFiles(join(projectDir, 'models', modelId), model, {
+  const modelId = `${arch.split(' ')[0]}-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const finalModel = plan.finalize(model);
+  await saveModelFiles(join(projectDir, 'models', modelId), finalModel, {
     id: modelId, arch, classes: data.classNames, input: { ...input, layout: 'nhwc', scale: 1 / 255 },
     createdAt: new Date().toISOString(), trainingRunId: runId,
   });
-  const params = model.countParams();
+  const params = finalModel.countParams();
   model.dispose();
   return {
     modelId, runId, arch, backend: info.name, classes: data.classNames, input, params,

@@ -58,6 +58,10 @@ describe('training as a job', () => {
   test('cancel stops the run, and resume continues it to a model', async () => {
     const { service } = await projectWithData();
     const { jobId } = await service.invoke('jobs.start', { kind: 'train', input: { epochs: 40, batchSize: 4, seed: 2 } });
+    let epochsDone = 0;
+    service.on('jobProgress', (p) => {
+      if (p.jobId === jobId && p.phase === 'epoch') epochsDone = Math.max(epochsDone, p.step);
+    });
     await new Promise<void>((resolve) => {
       const off = service.on('jobProgress', (p) => {
         if (p.jobId === jobId && p.phase === 'epoch' && p.step >= 1) {
@@ -70,13 +74,14 @@ describe('training as a job', () => {
     expect(job.state).toBe('cancelled');
     const runId = /--resume (\S+)\./.exec(job.error?.message ?? '')?.[1];
     expect(runId).toBeTruthy();
-    // A second training while none runs is fine; resume continues from the checkpoint.
-    const resumed = await service.invoke('jobs.start', { kind: 'train', input: { epochs: 3, batchSize: 4, seed: 2, resume: runId! } });
+    expect(epochsDone).toBeLessThan(40);
+    // Resume continues from the last checkpoint: two more epochs, numbered after the saved ones.
+    const target = epochsDone + 2;
+    const resumed = await service.invoke('jobs.start', { kind: 'train', input: { epochs: target, batchSize: 4, seed: 2, resume: runId! } });
     const done = await service.waitForJob(resumed.jobId);
     expect(done.state).toBe('done');
     const detail = await service.invoke('models.get', { id: (done.result as TrainResult).modelId });
-    expect(detail.history.length).toBe(3);
-    expect(detail.history[0]!.epoch).toBe(1);
+    expect(detail.history.map((h) => h.epoch)).toEqual(Array.from({ length: target }, (_, i) => i + 1));
   });
 
   test('bad options are refused before anything starts', async () => {

@@ -7,7 +7,6 @@
 import { parentPort } from 'node:worker_threads';
 import { AppError } from '../../api/errors';
 import { openDatabase } from '../../store/open';
-import { loadProjectData } from '../data/project-data';
 import { runTraining } from './run-training';
 import { evaluateModel, predictImages } from './predict-model';
 import type { FromWorker, ToWorker, WorkerTask } from './protocol';
@@ -28,18 +27,15 @@ async function perform(t: WorkerTask): Promise<unknown> {
   const signal = controller.signal;
   try {
     switch (t.task) {
-      case 'train': {
-        const data = await loadProjectData(db, t.projectDir, t.input, { signal, onProgress: progress('loading images') });
-        db.close();
-        return await runTraining(t.projectDir, data, t.input, t.options, { signal, onProgress: (update) => send({ type: 'progress', update }) });
-      }
+      case 'train':
+        return await runTraining(db, t.projectDir, t.input, t.options, { signal, onProgress: (update) => send({ type: 'progress', update }) });
       case 'evaluate':
         return await evaluateModel(db, t.projectDir, t.model, t.split, { signal });
       case 'predict':
         return await predictImages(db, t.projectDir, t.model, t.split, { signal, onProgress: progress('predicting') });
     }
   } finally {
-    if (db.open) db.close();
+    db.close();
   }
 }
 

@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { join } from 'node:path';
+import { JobRunner } from './runner';
+import { createProject, getJob, paletteColor, type ProjectHandle } from '../store';
+import { tempDir } from '../test-support/fixtures';
+import type { JobDone, JobProgress } from '../api/types';
+
+let handle: ProjectHandle | null = null;
+let cleanup = () => {};
+afterEach(() => {
+  handle?.close();
+  cleanup();
+});
+
+function setup() {
+  const t = tempDir();
+  cleanup = t.cleanup;
+  handle = createProject(join(t.dir, 'p'), 'classify', [], paletteColor);
+  const progress: JobProgress[] = [];
+  const done: JobDone[] = [];
+  const runner = new JobRunner(handle.db, { progress: (p) => progress.push(p), done: (d) => done.push(d) });
+  return { runner, progress, done, db: handle.db };
+}
+
+describe('job runner', () => {
+  test('coalesces progress within a phase but never drops a phase change or the last update', async () => {
+    const { runner, progress, done, db } = setup();
+    const id = runner.start('demo', {}, async (ctx) => {
+      for (let i = 1; i <= 1000; i++) ctx.onProgress({ phase: 'work', step: i, total: 1000 });
+      ctx.onProgress({ phase: 'epoch', step: 1, total: 1 });
+      for (let i = 1; i <= 1000; i++) ctx.onProgress({ phase: 'work', step: i, total: 1000 });
+      return { answer: 42 };
+    });
+    await runner.wait(id);
+    expect(progress.length).toBeLessThan(10);
+    expect(progress.map((p) => p.phase)).toContain('epoch');
+    expect(progress.at(-1)).toMatchObject({ phase: 'work', step: 1000 });
+    expect(done).toEqual([{ jobId: id, kind: 'demo', state: 'done', result: { answer: 42 } }]);
+    expect(getJob(db, id)).toMatchObject({ state: 'done', result: { answer: 42 } });
+  });
+
+  test('cancel ends a job as cancelled, keeping what it returned; failures keep a user message', async () => {
+    const { runner, done, db } = setup();
+    const id = runner.start('slow', {}, async (ctx) => {
+      let steps = 0;
+      while (!ctx.signal.aborted) {
+        await new Promise((r) => setTimeout(r, 5));
+        steps++;
+      }
+      return { steps };
+    });
+    setTimeout(() => runner.cancel(id), 30);
+    await runner.wait(id);
+    expect(getJob(db, id)!.state).toBe('cancelled');
+    expect((getJob(db, id)!.result as { steps: number }).steps).toBeGreaterThan(0);
+    const bad = runner.start('bad', {}, async () => {
+      throw new Error('secret internals');
+    });
+    await runner.wait(bad);
+    expect(getJob(db, bad)!.error).toEqual({ code: 'INTERNAL', message: expect.not.stringContaining('secret') });
+    expect(done.map((d) => d.state)).toEqual(['cancelled', 'failed']);
+  });
+});

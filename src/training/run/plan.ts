@@ -1,0 +1,99 @@
+import * as tf from '@tensorflow/tfjs';
+import type Database from 'better-sqlite3';
+import { AppError } from '../../api/errors';
+import type { InputSpec } from '../data/input-spec';
+import { decodeImages } from '../data/decode';
+import { labeledRows, splitRows, type ProjectData } from '../data/project-data';
+import { buildArchitecture, defaultArchitecture } from '../models';
+import { backboneFeatures, buildHead, composeWithHead, loadBackbone } from '../transfer';
+import type { TrainOptions } from './options';
+
+type Progress = (update: { phase: string; step: number; total: number; message?: string }) => void;
+
+/**
+ * What a run trains and on what: from scratch (an architecture on pixels), a new head on cached
+ * backbone features (frozen), or a backbone plus new head trained together (finetune).
+ */
+export interface TrainingPlan {
+  /** The name recorded for the model. */
+  arch: string;
+  /** The image input of the final model. */
+  input: InputSpec;
+  /** What the loop trains on: pixels, or features laid out 1x1xD. */
+  data: ProjectData;
+  /** A fresh model for the loop (the whole net, or only the head). */
+  build(): tf.LayersModel;
+  /** The image -> logits model to save, from the trained loop model. */
+  finalize(trained: tf.LayersModel): tf.LayersModel;
+  /** Finetune: the backbone's variables, which learn more slowly. */
+  slowVariables?(model: tf.LayersModel): Set<string>;
+  /** Augmentation works on images; a frozen run trains on fixed features and cannot use it. */
+  augments: boolean;
+  note?: string;
+}
+
+export async function makePlan(
+  db: Database.Database,
+  projectDir: string,
+  projectInput: InputSpec,
+  options: TrainOptions,
+  ctx: { signal: AbortSignal; onProgress: Progress },
+): Promise<TrainingPlan> {
+  const rows = labeledRows(db);
+  const numClasses = () => (db.prepare('SELECT COUNT(*) AS n FROM classes').get() as { n: number }).n;
+  const loading = (done: number, total: number) => ctx.onProgress({ phase: 'loading images', step: done, total });
+  if (options.mode !== 'scratch' && !options.backbone) {
+    throw new AppError('INVALID_INPUT', `--mode ${options.mode} needs a --backbone (a model of this project, or a tfjs model.json).`);
+  }
+
+  if (!options.backbone) {
+    const arch = options.arch ?? defaultArchitecture(projectInput.height, projectInput.width);
+    const pixels = await decodeImages(projectDir, rows, projectInput, { signal: ctx.signal, onProgress: loading });
+    const data = splitRows(db, rows, pixels, projectInput);
+    return {
+      arch,
+      input: projectInput,
+      data,
+      augments: true,
+      build: () =>
+        buildArchitecture(arch, {
+          ...projectInput, numClasses: data.classNames.length,
+          dropout: options.dropout, widthMultiplier: options.widthMultiplier, init: options.init, seed: options.seed,
+        }),
+      finalize: (m) => m,
+    };
+  }
+
+  const backbone = await loadBackbone(db, projectDir, options.backbone);
+  if (options.mode === 'frozen' || options.mode === 'scratch') {
+    // 'scratch' with a backbone makes no sense; a backbone alone means the usual transfer learning: frozen.
+    const { features, cached } = await backboneFeatures(projectDir, backbone, rows, {
+      signal: ctx.signal,
+      onProgress: (done, total) => ctx.onProgress({ phase: 'computing features', step: done, total }),
+    });
+    const data = splitRows(db, rows, features, { height: 1, width: 1, channels: backbone.featureDim });
+    return {
+      arch: `head on ${backbone.name}`,
+      input: backbone.input,
+      data,
+      augments: false,
+      note: `${cached} of ${rows.length} images' features came from the cache`,
+      build: () => buildHead(backbone.featureDim, numClasses(), options.dropout, options.seed),
+      finalize: (head) => composeWithHead(backbone.extractor, head as tf.Sequential, 'transfer'),
+    };
+  }
+
+  // finetune: the whole network trains on pixels; the backbone at a lower learning rate.
+  const pixels = await decodeImages(projectDir, rows, backbone.input, { signal: ctx.signal, onProgress: loading });
+  const data = splitRows(db, rows, pixels, backbone.input);
+  const backboneVariables = new Set(backbone.extractor.trainableWeights.map((w) => (w.read() as tf.Variable).name));
+  return {
+    arch: `finetuned ${backbone.name}`,
+    input: backbone.input,
+    data,
+    augments: true,
+    build: () => composeWithHead(backbone.extractor, buildHead(backbone.featureDim, numClasses(), options.dropout, options.seed), 'finetune'),
+    finalize: (m) => m,
+    slowVariables: () => backboneVariables,
+  };
+}
