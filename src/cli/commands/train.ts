@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { AppError } from '../../api/errors';
 import { architectures, optimizers } from '../../api/schemas';
 import type { TrainResult } from '../../api/types';
@@ -14,11 +16,11 @@ function num(flag: string, value: unknown, integer = false): number | undefined 
 }
 
 /** Options of the CLI contract that arrive with later work: refused clearly instead of ignored. */
-const LATER = { backbone: 'transfer learning from a backbone', teacher: 'distillation from a teacher', alpha: 'distillation', temperature: 'distillation' };
+const LATER = { teacher: 'distillation from a teacher', alpha: 'distillation', temperature: 'distillation' };
 
 export const train: Command = {
   usage:
-    'train <dir> [--arch small-cnn|vgg|resnet|inception|mobilenetv2] [--epochs N] [--batch N] [--lr X] [--optimizer sgd|momentum|nesterov|adagrad|rmsprop|adam] [--schedule constant|step:E:G|cosine] [--augment LIST] [--early-stop N] [--dropout P] [--width W] [--kfold K] [--search grid|random|bayes --trials N] [--seed N] [--resume RUN_ID]',
+    'train <dir> [--arch small-cnn|vgg|resnet|inception|mobilenetv2] [--backbone MODEL_ID|model.json] [--mode scratch|frozen|finetune] [--epochs N] [--batch N] [--lr X] [--optimizer sgd|momentum|nesterov|adagrad|rmsprop|adam] [--schedule constant|step:E:G|cosine] [--augment LIST] [--early-stop N] [--dropout P] [--width W] [--kfold K] [--search grid|random|bayes --trials N] [--seed N] [--resume RUN_ID]',
   options: {
     arch: { type: 'string' }, mode: { type: 'string' }, backbone: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
     lr: { type: 'string' }, optimizer: { type: 'string' }, schedule: { type: 'string' }, augment: { type: 'string' },
@@ -32,11 +34,10 @@ export const train: Command = {
     for (const [flag, what] of Object.entries(LATER)) {
       if (values[flag] !== undefined) throw new AppError('UNSUPPORTED', `--${flag} (${what}) is not supported by this version yet`);
     }
-    if (values.mode !== undefined && requireChoice('mode', values.mode, ['scratch', 'frozen', 'finetune']) !== 'scratch') {
-      throw new AppError('UNSUPPORTED', `--mode ${String(values.mode)} needs a backbone, which this version does not support yet`);
-    }
     const input = {
       ...(values.arch !== undefined ? { arch: requireChoice('arch', values.arch, architectures) } : {}),
+      ...(values.mode !== undefined ? { mode: requireChoice('mode', values.mode, ['scratch', 'frozen', 'finetune'] as const) } : {}),
+      ...(typeof values.backbone === 'string' ? { backbone: existsSync(values.backbone) ? resolve(values.backbone) : values.backbone } : {}),
       ...(values.epochs !== undefined ? { epochs: num('epochs', values.epochs, true)! } : {}),
       ...(values.batch !== undefined ? { batchSize: num('batch', values.batch, true)! } : {}),
       ...(values.lr !== undefined ? { learningRate: num('lr', values.lr)! } : {}),

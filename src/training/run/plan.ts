@@ -64,7 +64,10 @@ export async function makePlan(
     };
   }
 
-  const backbone = await loadBackbone(db, projectDir, options.backbone);
+  const backbone = await loadBackbone(db, projectDir, options.backbone, {
+    signal: ctx.signal,
+    onProgress: (done, total) => ctx.onProgress({ phase: 'downloading backbone', step: done, total }),
+  });
   if (options.mode === 'frozen' || options.mode === 'scratch') {
     // 'scratch' with a backbone makes no sense; a backbone alone means the usual transfer learning: frozen.
     const { features, cached } = await backboneFeatures(projectDir, backbone, rows, {

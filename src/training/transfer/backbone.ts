@@ -7,6 +7,7 @@ import { AppError } from '../../api/errors';
 import { modelPath } from '../../store';
 import type { InputSpec } from '../data/input-spec';
 import { loadModelFiles } from '../model-files';
+import { downloadZooModel, isDownloaded, zooDir, zooEntries, type ZooEntry } from './zoo';
 
 /** A pretrained network whose penultimate activations serve as image features. */
 export interface Backbone {
@@ -25,7 +26,13 @@ export interface Backbone {
  * or elsewhere in tfjs works. ONNX backbones are not read here: their conversion to a trainable
  * graph is not supported, and this is said plainly.
  */
-export async function loadBackbone(db: Database.Database, projectDir: string, ref: string): Promise<Backbone> {
+export async function loadBackbone(
+  db: Database.Database,
+  projectDir: string,
+  ref: string,
+  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; zoo?: ZooEntry[] } = {},
+): Promise<Backbone> {
+  if (ref.startsWith('zoo:')) return loadZooBackbone(projectDir, ref.slice(4), opts);
   let dir: string;
   if (existsSync(ref)) {
     if (extname(ref).toLowerCase() === '.onnx') {
@@ -50,4 +57,36 @@ export async function loadBackbone(db: Database.Database, projectDir: string, re
     : { height: shape[1]!, width: shape[2]!, channels: shape[3] === 1 ? 1 : 3 };
   const key = createHash('sha256').update(weights).update(readFileSync(join(dir, 'weights.bin'))).digest('hex').slice(0, 16);
   return { extractor, input, featureDim: features.shape[1]!, key, name: metadata?.id ?? dir };
+}
+
+/**
+ * A zoo backbone (downloaded into the project on first use): the network up to its feature layer,
+ * globally average-pooled, behind a rescaling layer that maps our [0, 1] pixels to the range the
+ * network was trained on.
+ */
+async function loadZooBackbone(
+  projectDir: string,
+  name: string,
+  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; zoo?: ZooEntry[] },
+): Promise<Backbone> {
+  const entries = opts.zoo ?? zooEntries();
+  const entry = entries.find((e) => e.name === name);
+  if (!entry) throw new AppError('NOT_FOUND', `There is no backbone "${name}" in the model zoo (known: ${entries.map((e) => e.name).join(', ')}).`);
+  const dir = isDownloaded(projectDir, name) ? zooDir(projectDir, name) : await downloadZooModel(projectDir, entry, opts);
+  const { model } = await loadModelFiles(dir);
+  let layer: tf.layers.Layer;
+  try {
+    layer = model.getLayer(entry.featureLayer);
+  } catch {
+    throw new AppError('INVALID_INPUT', `The zoo model "${name}" has no layer "${entry.featureLayer}".`);
+  }
+  const truncated = tf.model({ inputs: model.inputs, outputs: layer.output as tf.SymbolicTensor });
+  const { height, width, channels } = entry.input;
+  const image = tf.input({ shape: [height, width, channels], name: 'image' });
+  const scaled = tf.layers.rescaling({ scale: entry.input.scale * 255, offset: entry.input.offset, name: 'zoo_rescale' }).apply(image) as tf.SymbolicTensor;
+  let features = truncated.apply(scaled) as tf.SymbolicTensor;
+  if (features.shape.length === 4) features = tf.layers.globalAveragePooling2d({ name: 'zoo_gap' }).apply(features) as tf.SymbolicTensor;
+  const extractor = tf.model({ inputs: image, outputs: features, name: 'backbone' });
+  const key = createHash('sha256').update(readFileSync(join(dir, 'model.json'))).update(entry.featureLayer).digest('hex').slice(0, 16);
+  return { extractor, input: { height, width, channels }, featureDim: features.shape[1]!, key, name: `zoo:${name}` };
 }
