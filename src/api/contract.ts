@@ -38,6 +38,9 @@ export interface MethodResults {
   'stats.get': Stats;
   'models.list': ModelInfo[];
   'models.get': ModelDetail;
+  'training.zoo': { name: string; description: string; license: string; input: { height: number; width: number; channels: number }; downloaded: boolean }[];
+  /** A PNG data URL: the image augmented 8 times, as the model will see it in training. */
+  'training.augmentPreview': { png: string };
   'jobs.start': { jobId: string };
   'jobs.cancel': { cancelled: boolean };
   'jobs.list': JobInfo[];

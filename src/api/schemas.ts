@@ -125,6 +125,10 @@ export const schemas = {
       .strict(),
   ]),
   'models.list': z.object({}).strict(),
+  'training.zoo': z.object({}).strict(),
+  'training.augmentPreview': z
+    .object({ imageId: id, augment: z.string().max(500), seed: z.number().int().min(0).max(2 ** 31).default(0) })
+    .strict(),
   'models.get': z.object({ id: z.string().min(1).max(100) }).strict(),
   'jobs.cancel': z.object({ jobId: z.string().min(1).max(100) }).strict(),
   'jobs.list': z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict(),

@@ -48,7 +48,8 @@ export function orderedCalls(outputs: tf.SymbolicTensor[]): LayerCall[] {
     }
     if (!top.expanded) {
       top.expanded = true;
-      for (const t of top.node.inputTensors) push(t);
+      // An InputLayer's node lists its own output as its input: stop there.
+      if (top.layer.getClassName() !== 'InputLayer') for (const t of top.node.inputTensors) push(t);
       continue;
     }
     stack.pop();

@@ -6,7 +6,7 @@ import type { AppApi, AppEvents, EventName, MethodResults, Reply, Unsubscribe } 
 import { validateInput } from '../api/validate';
 import type { Method, MethodInput, MethodParsed } from '../api/schemas';
 import type { JobInfo, TrainResult } from '../api/types';
-import { evaluateInWorker, parseTrainOptions, predictInWorker, projectInputSpec, trainInWorker, type TrainOptions } from '../training';
+import { augmentationPreviewPng, evaluateInWorker, isDownloaded, parseTrainOptions, predictInWorker, projectInputSpec, trainInWorker, zooEntries, type TrainOptions } from '../training';
 import { exportCsv, exportImageFolder } from '../annotation';
 import { contentPath, importImages } from '../media';
 import * as store from '../store';
@@ -219,6 +219,15 @@ export class AppService implements AppApi {
     },
     'models.list': () => store.listModels(requireSession(this.session).db),
     'models.get': (i) => store.getModel(requireSession(this.session).db, i.id),
+    'training.zoo': () => {
+      const dir = requireSession(this.session).paths.dir;
+      return zooEntries().map((e) => ({ name: e.name, description: e.description, license: e.license, input: e.input, downloaded: isDownloaded(dir, e.name) }));
+    },
+    'training.augmentPreview': async (i) => {
+      const s = requireSession(this.session);
+      const spec = await projectInputSpec(s.db, s.paths.dir);
+      return { png: await augmentationPreviewPng(s.db, s.paths.dir, spec, i.imageId, i.augment, i.seed) };
+    },
     'jobs.cancel': (i) => ({ cancelled: requireSession(this.session).jobs.cancel(i.jobId) }),
     'jobs.list': (i) => store.listJobs(requireSession(this.session).db, i.limit),
     'jobs.get': (i) => {

@@ -1,9 +1,11 @@
-/** The training engine: what the rest of Apprentice uses. */
+/**
+ * The training engine, as the rest of Apprentice sees it. Everything exported here is light:
+ * TensorFlow.js is loaded only inside the engine worker (run/worker-entry.ts), never on the
+ * thread that serves the UI.
+ */
 export { trainInWorker, evaluateInWorker, predictInWorker } from './run/train-job';
-export { runTraining, type RunOutcome, type RunContext } from './run/run-training';
+export type { RunOutcome } from './run/run-training';
 export { parseTrainOptions, type TrainOptions } from './run/options';
-export { projectInputSpec, loadProjectData, type InputSpec } from './data';
-export { loadModelFiles, saveModelFiles, type ModelMetadata } from './model-files';
-export { selectTrainingBackend, type TrainingBackendInfo } from './backend';
-export { ARCHITECTURES, defaultArchitecture, type ArchitectureName } from './models';
-export { predictImages, evaluateModel, resolveModelDir, type Prediction } from './run/predict-model';
+export { projectInputSpec, type InputSpec } from './data/input-spec';
+export { augmentationPreviewPng } from './augment-preview';
+export { zooEntries, isDownloaded, type ZooEntry } from './transfer/zoo';

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { trainInputSchema } from '../../api/schemas';
 import { parseAugmentList, type AugmentConfig } from '../augment';
-import { parseSchedule, type Schedule } from '../optim';
+import { parseSchedule, type Schedule } from '../optim/schedules';
 import type { ArchitectureName } from '../models';
 import { AppError } from '../../api/errors';
 

@@ -14,10 +14,19 @@ export interface ZooEntry {
   license: string;
 }
 
-const ZOO_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '../../../resources/model-zoo.json');
+/** resources/model-zoo.json, found by walking up from this module (sources and bundles sit at different depths). */
+function shippedZooFile(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = join(dir, 'resources', 'model-zoo.json');
+    if (existsSync(candidate)) return candidate;
+    dir = resolve(dir, '..');
+  }
+  throw new AppError('NOT_FOUND', 'The model zoo list (resources/model-zoo.json) is missing from this installation.');
+}
 
 /** The zoo list; APPRENTICE_ZOO_FILE points at another list (a lab's own mirror, or tests). */
-export function zooEntries(file = process.env.APPRENTICE_ZOO_FILE ?? ZOO_FILE): ZooEntry[] {
+export function zooEntries(file = process.env.APPRENTICE_ZOO_FILE ?? shippedZooFile()): ZooEntry[] {
   return (JSON.parse(readFileSync(file, 'utf8')) as { models: ZooEntry[] }).models;
 }
 
