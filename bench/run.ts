@@ -2,10 +2,12 @@
 // Pick some with `npm run bench -- import gallery`.
 import { benchImport } from './import';
 import { benchGallery } from './gallery';
+import { benchFrozenBackbone } from './frozen-backbone';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   import: benchImport,
   gallery: benchGallery,
+  'frozen-backbone': benchFrozenBackbone,
 };
 
 const wanted = process.argv.slice(2);

@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import type { Annotation, AnnotationSource, AnnotationStatus } from '../api/types';
 import { splitForHash } from './splits';
 
-interface AnnotationRow {
+export interface AnnotationRow {
   id: number;
   image_id: number;
   class_id: number | null;
@@ -19,6 +19,9 @@ interface AnnotationRow {
   created_at: string;
   updated_at: string;
   deleted_at: string | null;
+  entropy?: number | null;
+  margin?: number | null;
+  temperature?: number | null;
 }
 
 const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
@@ -42,11 +45,11 @@ function toAnnotation(r: AnnotationRow): Annotation {
   };
 }
 
-function rowById(db: Database.Database, id: number): AnnotationRow | undefined {
+export function rowById(db: Database.Database, id: number): AnnotationRow | undefined {
   return db.prepare('SELECT * FROM annotations WHERE id = ?').get(id) as AnnotationRow | undefined;
 }
 
-function recordHistory(
+export function recordHistory(
   db: Database.Database,
   action: 'create' | 'update' | 'delete',
   before: AnnotationRow | undefined,

@@ -10,3 +10,5 @@ export * from './stats';
 export * from './jobs';
 export { splitForHash } from './splits';
 export * from './models';
+export * from './pseudo-labels';
+export * from './review';

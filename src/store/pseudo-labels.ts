@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { recordHistory, rowById, type AnnotationRow } from './annotations';
+
+export interface NewPseudoLabel {
+  imageId: number;
+  classId: number;
+  /** Probability of the predicted class (temperature 1). */
+  confidence: number;
+  /** The teacher's soft label over the project's classes, at `temperature`. */
+  soft: number[];
+  entropy: number;
+  margin: number;
+}
+
+const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+/**
+ * Store a teacher's pseudo-labels as pending image tags, replacing any pending pseudo tag the
+ * image already had (a newer teacher's opinion supersedes an unreviewed older one; reviewed ones
+ * stay). One transaction per call, one history row per change.
+ */
+export function writePseudoLabels(
+  db: Database.Database,
+  labels: NewPseudoLabel[],
+  meta: { modelId: string; round: number; temperature: number; author: string | null },
+): { written: number; replaced: number } {
+  const batch = randomUUID();
+  const pending = db.prepare(
+    "SELECT id FROM annotations WHERE image_id = ? AND kind = 'tag' AND source = 'pseudo' AND status = 'pending' AND deleted_at IS NULL",
+  );
+  const remove = db.prepare(`UPDATE annotations SET deleted_at = ${NOW}, updated_at = ${NOW} WHERE id = ?`);
+  const insert = db.prepare(
+    `INSERT INTO annotations (image_id, class_id, kind, source, model_id, round, confidence, soft_label, status, author, entropy, margin, temperature)
+     VALUES (?, ?, 'tag', 'pseudo', ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
+  );
+  let replaced = 0;
+  db.transaction(() => {
+    for (const l of labels) {
+      for (const { id } of pending.all(l.imageId) as { id: number }[]) {
+        const before = rowById(db, id)!;
+        remove.run(id);
+        recordHistory(db, 'delete', before, rowById(db, id), meta.author, batch);
+        replaced++;
+      }
+      const id = Number(
+        insert.run(l.imageId, l.classId, meta.modelId, meta.round, l.confidence, JSON.stringify(l.soft.map((v) => +v.toFixed(6))), meta.author, l.entropy, l.margin, meta.temperature).lastInsertRowid,
+      );
+      recordHistory(db, 'create', undefined, rowById(db, id) as AnnotationRow, meta.author, batch);
+    }
+  })();
+  return { written: labels.length, replaced };
+}
+
+/** The round the next pseudo-labeling run belongs to: one more than the last. */
+export function nextRound(db: Database.Database): number {
+  const r = db.prepare("SELECT MAX(round) AS r FROM annotations WHERE source = 'pseudo'").get() as { r: number | null };
+  return (r.r ?? 0) + 1;
+}
