@@ -43,3 +43,22 @@ export async function pressAndAdvance(page: Page, key: string): Promise<void> {
 export async function currentClass(page: Page): Promise<string> {
   return (await page.getByTestId('current-image-class').textContent()) ?? '';
 }
+
+/** Switches to a top-level view with its tab and waits for it. */
+export async function gotoView(page: Page, view: 'gallery' | 'train' | 'models'): Promise<void> {
+  await page.getByTestId(`nav-${view}`).click();
+  await page.getByTestId(view === 'gallery' ? 'gallery' : `${view}-view`).waitFor();
+}
+
+/** Points plotted on a training-curve chart for one series ('train' or 'val'). */
+export async function curvePoints(page: Page, testId = 'train-curve', series = 'train'): Promise<number[]> {
+  return page
+    .locator(`[data-testid="${testId}"] circle[data-series="${series}"]`)
+    .evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-epoch'))));
+}
+
+/** A screenshot under $E2E_SCREENSHOTS (when set), for looking at the views by eye. */
+export async function snap(page: Page, name: string): Promise<void> {
+  const dir = process.env.E2E_SCREENSHOTS;
+  if (dir) await page.screenshot({ path: `${dir.replace(/\/$/, '')}/${name}.png` });
+}

@@ -1,7 +1,8 @@
 /**
- * Walking the filtered image order one step at a time, robust to the list changing under us
- * (labeling an image in an "unlabeled" filter removes it from that list): look at a small live
- * window around the last known index and find the current image in it.
+ * Walking an image order one step at a time. For the gallery's filtered order, robust to the list
+ * changing under us (labeling an image in an "unlabeled" filter removes it from that list): look
+ * at a small live window around the last known index and find the current image in it. For an
+ * explicit list of ids (a model's mistakes), the list itself is the order.
  */
 import type { ImageSummary } from '../../src/api/types';
 import { api } from '../api';
@@ -14,6 +15,8 @@ export interface Position {
   total: number;
 }
 
+export type ImageOrder = { kind: 'filter'; filter: ImageFilter } | { kind: 'ids'; ids: readonly number[] };
+
 const BEFORE = 3;
 const WINDOW = 8;
 
@@ -23,8 +26,26 @@ async function windowAt(filter: ImageFilter, index: number) {
   return { offset, items: page.items, total: page.total };
 }
 
+async function summaryAt(ids: readonly number[], index: number): Promise<Position | null> {
+  const id = ids[index];
+  if (id === undefined) return null;
+  const d = await api.invoke('images.get', { id });
+  const item: ImageSummary = { id: d.id, fileName: d.fileName, originalPath: d.originalPath, width: d.width, height: d.height, split: d.split, classId: d.classId };
+  return { index, item, total: ids.length };
+}
+
+/** The image id at `index` of the order, if it is known without asking (explicit lists). */
+export function idAt(order: ImageOrder, index: number): number | undefined {
+  return order.kind === 'ids' ? order.ids[index] : undefined;
+}
+
 /** Where `imageId` is now, near `index`; falls back to whatever sits at `index`. */
-export async function locate(filter: ImageFilter, index: number, imageId: number): Promise<Position | null> {
+export async function locate(order: ImageOrder, index: number, imageId: number): Promise<Position | null> {
+  if (order.kind === 'ids') {
+    const at = order.ids[index] === imageId ? index : order.ids.indexOf(imageId);
+    return summaryAt(order.ids, at >= 0 ? at : Math.min(index, order.ids.length - 1));
+  }
+  const filter = order.filter;
   const w = await windowAt(filter, index);
   const at = w.items.findIndex((it) => it.id === imageId);
   if (at >= 0) return { index: w.offset + at, item: w.items[at]!, total: w.total };
@@ -38,7 +59,12 @@ export async function locate(filter: ImageFilter, index: number, imageId: number
 }
 
 /** The neighbour of `imageId` in direction `dir` (+1 next, -1 previous), or null at either end. */
-export async function step(filter: ImageFilter, index: number, imageId: number, dir: 1 | -1): Promise<Position | null> {
+export async function step(order: ImageOrder, index: number, imageId: number, dir: 1 | -1): Promise<Position | null> {
+  if (order.kind === 'ids') {
+    const target = index + dir;
+    return target < 0 || target >= order.ids.length ? null : summaryAt(order.ids, target);
+  }
+  const filter = order.filter;
   const w = await windowAt(filter, index);
   const at = w.items.findIndex((it) => it.id === imageId);
   // If the current image left the filtered list, its successor slid into its place.

@@ -2,9 +2,9 @@
  * Long jobs the studio started or heard about: progress from `jobProgress` events, the end from
  * `jobDone`. A slow poll of `jobs.get` covers events missed while the event stream reconnected.
  */
-import type { ImportResult, JobDone, JobProgress } from '../../src/api/types';
+import type { ImportResult, JobDone, JobProgress, TrainResult } from '../../src/api/types';
 import { api, ignore } from '../api';
-import { bumpData, refreshStats } from './project';
+import { bumpData, refreshClasses, refreshStats } from './project';
 import { showError, showToast } from './toasts';
 import { createStore } from './store';
 
@@ -34,14 +34,19 @@ function finish(done: JobDone): void {
   finished.add(done.jobId);
   jobs.set((list) => list.filter((j) => j.jobId !== done.jobId));
   refreshStats().catch(ignore);
+  // An ImageFolder import may have created classes.
+  if (done.kind === 'import') refreshClasses().catch(ignore);
   bumpData();
-  const what = done.kind === 'import' ? 'Import' : done.kind.charAt(0).toUpperCase() + done.kind.slice(1);
+  const what = done.kind === 'train' ? 'Training' : done.kind.charAt(0).toUpperCase() + done.kind.slice(1);
   if (done.state === 'cancelled') {
     showToast('info', `${what} cancelled.`);
   } else if (done.state === 'failed') {
     showError(done.error?.message ?? `${what} failed.`);
   } else if (done.kind === 'import') {
     summarizeImport(done.result as ImportResult | undefined);
+  } else if (done.kind === 'train' && done.result) {
+    const r = done.result as TrainResult;
+    showToast('success', `Training finished: ${(r.metrics.accuracy * 100).toFixed(1)}% ${r.metrics.split} accuracy.`);
   } else {
     showToast('success', `${what} finished.`);
   }

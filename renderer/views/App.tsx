@@ -4,6 +4,8 @@ import { ignore } from '../api';
 import { installShortcuts } from '../state/keyboard';
 import { loadAppInfo, project, refreshProject, startProjectSync } from '../state/project';
 import { startJobSync } from '../state/jobs';
+import { startModelSync } from '../state/models';
+import { startTrainingSync } from '../state/training';
 import { useStore } from '../state/store';
 import { HelpOverlay } from './HelpOverlay';
 import { ProjectShell } from './ProjectShell';
@@ -19,6 +21,8 @@ export function App() {
   useEffect(() => {
     startProjectSync();
     startJobSync();
+    startModelSync();
+    startTrainingSync();
     loadAppInfo().catch(ignore);
     refreshProject().catch(() => project.set(null));
   }, []);

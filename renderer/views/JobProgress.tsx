@@ -11,7 +11,7 @@ function eta(s: number | undefined): string {
 }
 
 function title(kind: string): string {
-  return kind === 'import' ? 'Importing' : kind === 'export' ? 'Exporting' : kind;
+  return kind === 'import' ? 'Importing' : kind === 'export' ? 'Exporting' : kind === 'train' ? 'Training' : kind;
 }
 
 function JobRow({ job }: { job: ActiveJob }) {

@@ -1,5 +1,6 @@
 /**
- * Labeling one image at a time, in the gallery's filtered order. Number keys assign a class and
+ * Labeling one image at a time, in the gallery's filtered order (or a fixed list of images, such
+ * as a model's mistakes). Number keys assign a class and
  * move on; the canvas only shows the image. Actions run one after another, so fast typing labels
  * consecutive images and never the same one twice.
  */
@@ -8,10 +9,10 @@ import type { ClassInfo } from '../../src/api/types';
 import { api, mediaUrl } from '../api';
 import { ImageStage, type ImageStageHandle } from '../canvas/ImageStage';
 import { preloadImage } from '../canvas/useHtmlImage';
-import { locate, step, type Position } from '../state/cursor';
+import { idAt, locate, step, type ImageOrder, type Position } from '../state/cursor';
 import { filter, filterParams } from '../state/filter';
 import { useShortcutScope } from '../state/keyboard';
-import { backToGallery, galleryFocus, route } from '../state/nav';
+import { backToGallery, galleryFocus, route, type Route } from '../state/nav';
 import { bumpData, classes, dataVersion, refreshStats } from '../state/project';
 import { showToast } from '../state/toasts';
 import { useStore } from '../state/store';
@@ -19,8 +20,9 @@ import { Icon } from './Icon';
 
 export function LabelView() {
   const start = useRef(route.get());
-  // The order walked is the gallery's filter when the view opened.
-  const order = useRef(filter.get());
+  const list = start.current.name === 'label' ? start.current.list : undefined;
+  // The order walked: the review list, or the gallery's filter when the view opened.
+  const order = useRef<ImageOrder>(list ? { kind: 'ids', ids: list.ids } : { kind: 'filter', filter: filter.get() });
   const cls = useStore(classes);
   const [pos, setPosState] = useState<Position | null>(null);
   const posRef = useRef<Position | null>(null);
@@ -31,8 +33,16 @@ export function LabelView() {
   const setPos = useCallback((p: Position) => {
     posRef.current = p;
     setPosState(p);
-    galleryFocus.set(p.index);
-    route.set({ name: 'label', index: p.index, imageId: p.item.id });
+    const r = start.current;
+    const reviewing = r.name === 'label' && r.list;
+    if (!reviewing) galleryFocus.set(p.index);
+    route.set({ name: 'label', index: p.index, imageId: p.item.id, ...(reviewing ? { list: reviewing } : {}) });
+  }, []);
+
+  const leave = useCallback((index?: number) => {
+    const r = start.current;
+    if (r.name === 'label' && r.list) route.set(r.list.back as Route);
+    else backToGallery(index);
   }, []);
 
   /** Runs `fn` after every earlier action finished; errors were already toasted. */
@@ -45,9 +55,9 @@ export function LabelView() {
     const r = start.current;
     if (r.name !== 'label') return;
     queue.current = locate(order.current, r.index, r.imageId)
-      .then((p) => (p ? setPos(p) : backToGallery()))
-      .catch(() => backToGallery());
-  }, [setPos]);
+      .then((p) => (p ? setPos(p) : leave()))
+      .catch(() => leave());
+  }, [setPos, leave]);
 
   // Someone changed data: refresh the current image's class.
   const dv = useStore(dataVersion);
@@ -65,9 +75,14 @@ export function LabelView() {
   useEffect(() => {
     if (!pos || pos.index + 1 >= pos.total) return;
     const t = setTimeout(() => {
-      api
-        .invoke('images.list', { ...filterParams(order.current), offset: pos.index + 1, limit: 1 })
-        .then((pg) => pg.items[0] && preloadImage(mediaUrl(pg.items[0].id, 'full')), () => {});
+      const o = order.current;
+      const known = idAt(o, pos.index + 1);
+      if (known !== undefined) preloadImage(mediaUrl(known, 'full'));
+      else if (o.kind === 'filter') {
+        api
+          .invoke('images.list', { ...filterParams(o.filter), offset: pos.index + 1, limit: 1 })
+          .then((pg) => pg.items[0] && preloadImage(mediaUrl(pg.items[0].id, 'full')), () => {});
+      }
     }, 150);
     return () => clearTimeout(t);
   }, [pos?.index, pos?.total, pos]);
@@ -101,8 +116,8 @@ export function LabelView() {
   };
 
   const back = () => {
-    enqueue(async (p) => backToGallery(p.index));
-    if (!posRef.current) backToGallery();
+    enqueue(async (p) => leave(p.index));
+    if (!posRef.current) leave();
   };
 
   useShortcutScope('label', {
@@ -120,9 +135,14 @@ export function LabelView() {
   return (
     <div className="label-view" data-testid="label-view" data-image-id={pos?.item.id}>
       <div className="toolbar">
-        <button onClick={back} title="Back to the gallery (Esc)">
-          <Icon name="back" /> Gallery
+        <button onClick={back} title={list ? 'Back (Esc)' : 'Back to the gallery (Esc)'} data-testid="label-back">
+          <Icon name="back" /> {list ? 'Back' : 'Gallery'}
         </button>
+        {list && (
+          <span className="review-title" data-testid="review-title">
+            {list.title}
+          </span>
+        )}
         <div className="label-nav">
           <button className="icon-button" onClick={() => move(-1)} disabled={!pos || pos.index === 0} title="Previous (← or K)" aria-label="Previous image">
             <Icon name="prev" />

@@ -1,10 +1,11 @@
-/** An open project: header, class panel, gallery or labeling view, job progress and status bar. */
+/** An open project: header with the view tabs, then Gallery (class panel, gallery or labeling view), Train or Models; job progress and status bar. */
 import { useEffect } from 'react';
 import type { ProjectInfo } from '../../src/api/types';
-import { api } from '../api';
-import { route } from '../state/nav';
+import { api, ignore } from '../api';
+import { goTab, route, tabOf, type Tab } from '../state/nav';
 import { filter } from '../state/filter';
 import { setProject } from '../state/project';
+import { resetModels } from '../state/models';
 import { clearSelection } from '../state/selection';
 import { useStore } from '../state/store';
 import { ClassPanel } from './ClassPanel';
@@ -13,16 +14,23 @@ import { Gallery } from './Gallery';
 import { ImportControls } from './ImportControls';
 import { JobProgressList } from './JobProgress';
 import { LabelView } from './LabelView';
+import { ModelsView } from './ModelsView';
 import { StatusBar } from './StatusBar';
+import { TrainView } from './TrainView';
+import { adoptRunningTraining, resetTraining, trainRun } from '../state/training';
 
 export function ProjectShell({ project, onHelp }: { project: ProjectInfo; onHelp(): void }) {
   const r = useStore(route);
+  const tab = tabOf(r);
 
-  // A different project starts from a clean gallery.
+  // A different project starts from a clean gallery, with its own models and training run.
   useEffect(() => {
     route.set({ name: 'gallery' });
     filter.set({});
     clearSelection();
+    resetModels();
+    resetTraining();
+    adoptRunningTraining().catch(ignore);
   }, [project.dir]);
 
   const close = async () => {
@@ -44,6 +52,7 @@ export function ProjectShell({ project, onHelp }: { project: ProjectInfo; onHelp
           <span className="project-name">{project.name}</span>
           <span className="badge">{project.task}</span>
         </div>
+        <NavTabs tab={tab} />
         <div className="topbar-center">
           <JobProgressList />
         </div>
@@ -57,14 +66,54 @@ export function ProjectShell({ project, onHelp }: { project: ProjectInfo; onHelp
           </button>
         </div>
       </header>
-      <div className="workspace">
-        <aside className="sidebar">
-          <ClassPanel />
-        </aside>
-        <main className="main">{r.name === 'label' ? <LabelView key="label" /> : <Gallery />}</main>
-      </div>
+      {tab === 'gallery' ? (
+        <div className="workspace">
+          <aside className="sidebar">
+            <ClassPanel />
+          </aside>
+          <main className="main">{r.name === 'label' ? <LabelView key="label" /> : <Gallery />}</main>
+        </div>
+      ) : r.name === 'label' ? (
+        <div className="workspace full">
+          <main className="main">
+            <LabelView key="review" />
+          </main>
+        </div>
+      ) : (
+        <div className="workspace full">
+          <main className="main">{tab === 'train' ? <TrainView /> : <ModelsView />}</main>
+        </div>
+      )}
       <StatusBar />
       <DropZone />
     </div>
+  );
+}
+
+const TABS: { tab: Tab; label: string; hint: string }[] = [
+  { tab: 'gallery', label: 'Gallery', hint: 'Label images' },
+  { tab: 'train', label: 'Train', hint: 'Train a model on the labeled images' },
+  { tab: 'models', label: 'Models', hint: 'Accuracy, mistakes and curves of trained models' },
+];
+
+function NavTabs({ tab }: { tab: Tab }) {
+  const run = useStore(trainRun);
+  const training = run?.state === 'running' || run?.state === 'starting';
+  return (
+    <nav className="nav-tabs" aria-label="Views">
+      {TABS.map((t) => (
+        <button
+          key={t.tab}
+          className={`nav-tab${tab === t.tab ? ' active' : ''}`}
+          aria-current={tab === t.tab ? 'page' : undefined}
+          data-testid={`nav-${t.tab}`}
+          title={t.hint}
+          onClick={() => goTab(t.tab)}
+        >
+          {t.label}
+          {t.tab === 'train' && training && <span className="nav-dot" aria-label="training" />}
+        </button>
+      ))}
+    </nav>
   );
 }

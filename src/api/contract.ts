@@ -13,8 +13,11 @@ import type {
   JobDone,
   JobInfo,
   JobProgress,
+  Disagreement,
   ModelDetail,
   ModelInfo,
+  ReviewCounts,
+  ReviewPage,
   ProjectInfo,
   RecentProject,
   Stats,
@@ -41,6 +44,12 @@ export interface MethodResults {
   'training.zoo': { name: string; description: string; license: string; input: { height: number; width: number; channels: number }; downloaded: boolean }[];
   /** A PNG data URL: the image augmented 8 times, as the model will see it in training. */
   'training.augmentPreview': { png: string };
+  'review.queue': ReviewPage;
+  'review.apply': { changed: number };
+  'review.undo': { undone: number };
+  'review.bulk': { changed: number };
+  'review.disagreements': Disagreement[];
+  'review.counts': ReviewCounts;
   'jobs.start': { jobId: string };
   'jobs.cancel': { cancelled: boolean };
   'jobs.list': JobInfo[];
@@ -51,7 +60,7 @@ export interface AppEvents {
   jobProgress: JobProgress;
   jobDone: JobDone;
   /** Something in the open project changed (labels, classes, images, models): views refetch. */
-  projectChanged: { what: 'images' | 'classes' | 'labels' | 'project' | 'models' };
+  projectChanged: { what: 'images' | 'classes' | 'labels' | 'project' | 'models' | 'review' };
 }
 export type EventName = keyof AppEvents;
 

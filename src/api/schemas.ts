@@ -113,6 +113,18 @@ export const schemas = {
       .strict(),
     z
       .object({
+        kind: z.literal('pseudo-label'),
+        input: z
+          .object({
+            teacher: z.string().min(1).max(4096),
+            temperature: z.number().positive().max(100).default(2),
+            split: splitSchema.default('unlabeled'),
+          })
+          .strict(),
+      })
+      .strict(),
+    z
+      .object({
         kind: z.literal('export'),
         input: z
           .object({
@@ -130,6 +142,40 @@ export const schemas = {
     .object({ imageId: id, augment: z.string().max(500), seed: z.number().int().min(0).max(2 ** 31).default(0) })
     .strict(),
   'models.get': z.object({ id: z.string().min(1).max(100) }).strict(),
+  'review.queue': z
+    .object({
+      order: z.enum(['confidence', 'entropy', 'margin', 'class']).default('confidence'),
+      status: z.enum(['pending', 'accepted', 'rejected', 'corrected']).default('pending'),
+      classId: id.optional(),
+      round: z.number().int().min(0).optional(),
+      minConfidence: z.number().min(0).max(1).optional(),
+      maxConfidence: z.number().min(0).max(1).optional(),
+      cursor: z.object({ value: z.number(), imageId: id }).strict().nullable().default(null),
+      limit: z.number().int().min(1).max(500).default(100),
+    })
+    .strict(),
+  'review.apply': z
+    .object({
+      annotationIds: z.array(id).min(1).max(100_000),
+      action: z.enum(['accept', 'reject', 'relabel']),
+      classId: id.optional(),
+    })
+    .strict()
+    .refine((v) => v.action !== 'relabel' || v.classId !== undefined, { message: 'relabel needs a classId', path: ['classId'] }),
+  'review.undo': z.object({}).strict(),
+  'review.bulk': z
+    .object({
+      mode: z.enum(['accept-above', 'reject-below']),
+      threshold: z.number().min(0).max(1),
+      perClass: z.record(z.string().regex(/^\d+$/), z.number().min(0).max(1)).optional(),
+      classId: id.optional(),
+      round: z.number().int().min(0).optional(),
+      /** Only count what would change (the preview before applying). */
+      dryRun: z.boolean().default(false),
+    })
+    .strict(),
+  'review.disagreements': z.object({ minConfidence: z.number().min(0).max(1).default(0.9), limit: z.number().int().min(1).max(1000).default(100) }).strict(),
+  'review.counts': z.object({}).strict(),
   'jobs.cancel': z.object({ jobId: z.string().min(1).max(100) }).strict(),
   'jobs.list': z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict(),
   'jobs.get': z.object({ jobId: z.string().min(1).max(100) }).strict(),

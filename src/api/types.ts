@@ -213,3 +213,45 @@ export interface TrainResult {
   imagesPerSecond: number;
   stoppedEarly: boolean;
 }
+
+export interface ReviewItem {
+  annotationId: number;
+  imageId: number;
+  fileName: string;
+  classId: number | null;
+  confidence: number;
+  entropy: number | null;
+  margin: number | null;
+  round: number | null;
+  modelId: string | null;
+  status: AnnotationStatus;
+  soft: number[] | null;
+  humanClassId: number | null;
+}
+
+export interface ReviewPage {
+  items: ReviewItem[];
+  next: { value: number; imageId: number } | null;
+}
+
+export interface Disagreement {
+  imageId: number;
+  fileName: string;
+  humanClassId: number;
+  teacherClassId: number;
+  confidence: number;
+  modelId: string | null;
+}
+
+export interface ReviewCounts {
+  byClassAndRound: { classId: number | null; round: number | null; status: AnnotationStatus; count: number }[];
+  imagesPerMinute: number;
+}
+
+export interface PseudoLabelResult {
+  labeled: number;
+  skipped: number;
+  errors: ImportError[];
+  round: number;
+  unmappedClasses: string[];
+}

@@ -9,6 +9,7 @@ import type { JobInfo, TrainResult } from '../api/types';
 import { augmentationPreviewPng, evaluateInWorker, isDownloaded, parseTrainOptions, predictInWorker, projectInputSpec, trainInWorker, zooEntries, type TrainOptions } from '../training';
 import { exportCsv, exportImageFolder } from '../annotation';
 import { contentPath, importImages } from '../media';
+import { pseudoLabel } from '../inference';
 import * as store from '../store';
 import { RecentProjects } from './recent';
 import { ProjectSession, requireSession } from './session';
@@ -194,11 +195,31 @@ export class AppService implements AppApi {
                 return await importImages(s.db, s.paths, i.input, { ...ctx, onStored: () => this.changed('images') });
               } finally {
                 this.changed('images');
+                this.changed('classes'); // folder and CSV layouts may have created classes
               }
             }),
           };
         case 'train':
           return { jobId: await this.startTraining(s, i.input) };
+        case 'pseudo-label': {
+          const teacherId = this.teacherModelId(s, i.input.teacher);
+          return {
+            jobId: s.jobs.start('pseudo-label', i.input, async (ctx) => {
+              try {
+                return await pseudoLabel(
+                  s.db,
+                  teacherId,
+                  i.input,
+                  (imageIds, c) => predictInWorker({ projectDir: s.paths.dir, databaseFile: s.paths.database, model: teacherId, split: null, imageIds }, c),
+                  ctx,
+                  this.options.author ?? null,
+                );
+              } finally {
+                this.changed('review');
+              }
+            }),
+          };
+        }
         case 'evaluate':
         case 'predict': {
           // A model file from a web client must be inside the workspace; a model id is looked up in the project.
@@ -219,6 +240,40 @@ export class AppService implements AppApi {
     },
     'models.list': () => store.listModels(requireSession(this.session).db),
     'models.get': (i) => store.getModel(requireSession(this.session).db, i.id),
+    'review.queue': (i) => {
+      const filter: store.ReviewFilter = { status: i.status };
+      if (i.classId !== undefined) filter.classId = i.classId;
+      if (i.round !== undefined) filter.round = i.round;
+      if (i.minConfidence !== undefined) filter.minConfidence = i.minConfidence;
+      if (i.maxConfidence !== undefined) filter.maxConfidence = i.maxConfidence;
+      return store.reviewQueue(requireSession(this.session).db, i.order, filter, i.cursor, i.limit);
+    },
+    'review.apply': (i) => {
+      const db = requireSession(this.session).db;
+      if (i.classId !== undefined) store.getClass(db, i.classId);
+      const action: store.ReviewAction = i.action === 'relabel' ? { kind: 'relabel', classId: i.classId! } : { kind: i.action };
+      const { changed } = store.applyReview(db, i.annotationIds, action, this.options.author ?? null);
+      this.changed('review');
+      return { changed };
+    },
+    'review.undo': () => {
+      const r = store.undoLastReview(requireSession(this.session).db, this.options.author ?? null);
+      this.changed('review');
+      return r;
+    },
+    'review.bulk': (i) => {
+      const db = requireSession(this.session).db;
+      const rule: store.BulkRule = { mode: i.mode, threshold: i.threshold };
+      if (i.perClass) rule.perClass = Object.fromEntries(Object.entries(i.perClass).map(([k, v]) => [Number(k), v]));
+      if (i.classId !== undefined) rule.classId = i.classId;
+      if (i.round !== undefined) rule.round = i.round;
+      if (i.dryRun) return { changed: store.previewBulk(db, rule) };
+      const { changed } = store.applyBulk(db, rule, this.options.author ?? null);
+      this.changed('review');
+      return { changed };
+    },
+    'review.disagreements': (i) => store.disagreements(requireSession(this.session).db, i.minConfidence, i.limit),
+    'review.counts': () => store.reviewCounts(requireSession(this.session).db),
     'training.zoo': () => {
       const dir = requireSession(this.session).paths.dir;
       return zooEntries().map((e) => ({ name: e.name, description: e.description, license: e.license, input: e.input, downloaded: isDownloaded(dir, e.name) }));
@@ -261,6 +316,12 @@ export class AppService implements AppApi {
       this.changed('models');
       return { modelId: o.modelId, backend: o.backend, epochs: o.history.length, metrics: o.metrics, imagesPerSecond: o.imagesPerSecond, stoppedEarly: o.stoppedEarly };
     });
+  }
+
+  /** A teacher named by model id (trained or imported in this project). */
+  private teacherModelId(s: ProjectSession, teacher: string): string {
+    store.getModel(s.db, teacher); // NOT_FOUND with the id when there is none
+    return teacher;
   }
 
   /** For the CLI and tests: wait for a job started through this service to end. */

@@ -41,7 +41,7 @@ export async function predictImages(
   projectDir: string,
   modelRef: string,
   split: Split | null,
-  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; imageIds?: number[] } = {},
 ): Promise<{ classes: string[]; predictions: Prediction[] }> {
   const dir = resolveModelDir(db, projectDir, modelRef);
   await selectTrainingBackend();
@@ -50,12 +50,11 @@ export async function predictImages(
     const shape = model.inputs[0]!.shape;
     const input: InputSpec = metadata?.input ?? { height: shape[1]!, width: shape[2]!, channels: shape[3] === 1 ? 1 : 3 };
     const classes = metadata?.classes ?? Array.from({ length: model.outputs[0]!.shape[1]! }, (_, i) => `class_${i}`);
-    const rows = db
-      .prepare(
-        `SELECT i.id, i.media_path, i.sha256, i.original_path, c.name AS class_name FROM images i
-         LEFT JOIN classes c ON c.id = i.class_id ${split ? 'WHERE i.split = ?' : ''} ORDER BY i.id`,
-      )
-      .all(...(split ? [split] : [])) as { id: number; media_path: string; sha256: string; original_path: string; class_name: string | null }[];
+    type Row = { id: number; media_path: string; sha256: string; original_path: string; class_name: string | null };
+    const select = 'SELECT i.id, i.media_path, i.sha256, i.original_path, c.name AS class_name FROM images i LEFT JOIN classes c ON c.id = i.class_id';
+    const rows: Row[] = opts.imageIds
+      ? opts.imageIds.map((id) => db.prepare(`${select} WHERE i.id = ?`).get(id) as Row | undefined).filter((r): r is Row => r !== undefined)
+      : (db.prepare(`${select} ${split ? 'WHERE i.split = ?' : ''} ORDER BY i.id`).all(...(split ? [split] : [])) as Row[]);
     const x = await decodeImages(projectDir, rows, input, opts);
     const probs = predictProbabilities(model, { x, n: rows.length, ...input });
     const k = classes.length;

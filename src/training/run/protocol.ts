@@ -6,7 +6,7 @@ import type { TrainOptions } from './options';
 export type WorkerTask =
   | { task: 'train'; projectDir: string; databaseFile: string; input: InputSpec; options: TrainOptions }
   | { task: 'evaluate'; projectDir: string; databaseFile: string; model: string; split: Split }
-  | { task: 'predict'; projectDir: string; databaseFile: string; model: string; split: Split | null };
+  | { task: 'predict'; projectDir: string; databaseFile: string; model: string; split: Split | null; imageIds?: number[] };
 
 export type ToWorker = ({ type: 'start' } & WorkerTask) | { type: 'cancel' };
 

@@ -32,7 +32,7 @@ async function perform(t: WorkerTask): Promise<unknown> {
       case 'evaluate':
         return await evaluateModel(db, t.projectDir, t.model, t.split, { signal });
       case 'predict':
-        return await predictImages(db, t.projectDir, t.model, t.split, { signal, onProgress: progress('predicting') });
+        return await predictImages(db, t.projectDir, t.model, t.split, { signal, onProgress: progress('predicting'), ...(t.imageIds ? { imageIds: t.imageIds } : {}) });
     }
   } finally {
     db.close();

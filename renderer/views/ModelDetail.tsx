@@ -1,0 +1,262 @@
+/**
+ * One model in detail: headline numbers, per-class precision/recall/F1, the confusion matrix,
+ * the training curves, the options it was trained with, k-fold and search results when there
+ * are some, and the test images it got wrong (a click opens them for relabeling).
+ */
+import { useState } from 'react';
+import type { ModelDetail as Detail } from '../../src/api/types';
+import { mediaUrl } from '../api';
+import { useModelDetail } from '../state/models';
+import { openReview } from '../state/nav';
+import { ConfusionMatrix } from './ConfusionMatrix';
+import { count, duration, fixed, optionValue, pct, rate, when } from './format';
+import { TrainingCurves } from './TrainingCurves';
+
+/** Option keys in the order people read them, with their names. */
+export const OPTION_LABELS: Record<string, string> = {
+  arch: 'Architecture',
+  epochs: 'Epochs',
+  batchSize: 'Batch size',
+  learningRate: 'Learning rate',
+  optimizer: 'Optimizer',
+  schedule: 'Schedule',
+  augment: 'Augmentation',
+  earlyStop: 'Early stop patience',
+  dropout: 'Dropout',
+  widthMultiplier: 'Width multiplier',
+  init: 'Weight init',
+  seed: 'Seed',
+  kfold: 'K-fold',
+  search: 'Search',
+  trials: 'Trials',
+  mode: 'Start from',
+  backbone: 'Backbone',
+  backboneLrFactor: 'Backbone LR factor',
+  augmentStrength: 'Augmentation strength',
+  resume: 'Run',
+};
+
+export function optionEntries(options: Record<string, unknown>): [string, unknown][] {
+  const order = Object.keys(OPTION_LABELS);
+  return Object.entries(options).sort(([a], [b]) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
+}
+
+export function ModelDetailPanel({ id }: { id: string }) {
+  const m = useModelDetail(id);
+  if (!m) {
+    return (
+      <section className="model-detail loading" data-testid="model-detail-loading">
+        <p className="muted">Loading the model…</p>
+      </section>
+    );
+  }
+  return <DetailBody m={m} />;
+}
+
+function DetailBody({ m }: { m: Detail }) {
+  const metrics = m.metrics;
+  const epochs = m.history.length;
+  const macroF1 = metrics && metrics.perClass.length ? metrics.perClass.reduce((a, c) => a + c.f1, 0) / metrics.perClass.length : null;
+  return (
+    <section className="model-detail" data-testid="model-detail" data-model-id={m.id}>
+      <header className="detail-head">
+        <div className="detail-title">
+          <h2>{m.name}</h2>
+          <div className="muted small">
+            <code>{m.id}</code> · {m.arch} · {m.kind} · {when(m.createdAt)}
+            {m.input.width > 0 && ` · ${m.input.width}×${m.input.height}×${m.input.channels} input`}
+          </div>
+        </div>
+        <div className="detail-stats">
+          <Stat label={`${metrics?.split ?? 'test'} accuracy`} value={pct(metrics?.accuracy)} big testId="model-detail-accuracy" />
+          {metrics?.topK && metrics.topK.k > 1 && <Stat label={`top-${metrics.topK.k}`} value={pct(metrics.topK.accuracy)} />}
+          <Stat label="macro F1" value={macroF1 === null ? '—' : fixed(macroF1, 3)} />
+          <Stat label="loss" value={fixed(metrics?.loss, 4)} />
+          <Stat label="epochs" value={epochs ? String(epochs) : '—'} />
+          <Stat label="training time" value={duration(m.trainingSeconds)} />
+          <Stat label="images/s" value={rate(m.imagesPerSecond)} />
+          <Stat label="parameters" value={count(m.params)} />
+        </div>
+        {m.backend && <div className="muted small">Trained on {m.backend}</div>}
+      </header>
+
+      <div className="detail-grid">
+        <div className="card">
+          <h3>Per class</h3>
+          {metrics ? <PerClassTable m={m} /> : <p className="muted">No evaluation was recorded.</p>}
+        </div>
+        <div className="card">
+          <h3>Confusion matrix</h3>
+          <ConfusionMatrix classes={m.classes} confusion={m.confusion} />
+        </div>
+        <div className="card span-2">
+          <h3>Training curves</h3>
+          {m.history.length ? (
+            <TrainingCurves points={m.history} epochs={epochs} testId="model-curve" height={190} />
+          ) : (
+            <p className="muted">No training history was recorded.</p>
+          )}
+        </div>
+        {metrics?.kfold && (
+          <div className="card">
+            <h3>Cross-validation</h3>
+            <p className="kfold" data-testid="model-kfold">
+              <span className="big-number">{pct(metrics.kfold.mean)}</span> <span className="muted">± {pct(metrics.kfold.std)}</span>
+            </p>
+            <p className="muted small">
+              {metrics.kfold.k} folds: {metrics.kfold.accuracies.map((a) => pct(a)).join(', ')}
+            </p>
+          </div>
+        )}
+        <div className={`card${metrics?.kfold ? '' : ' span-2'}`}>
+          <h3>Options</h3>
+          <OptionsTable options={m.options} />
+        </div>
+        {m.search && m.search.length > 0 && (
+          <div className="card span-2">
+            <h3>Search trials</h3>
+            <SearchTable trials={m.search} />
+          </div>
+        )}
+        <div className="card span-2">
+          <h3>
+            Misclassified <span className="muted">{m.misclassified.length ? `(${m.misclassified.length})` : ''}</span>
+          </h3>
+          <Misclassified m={m} />
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function Stat({ label, value, big, testId }: { label: string; value: string; big?: boolean; testId?: string }) {
+  return (
+    <div className={`stat${big ? ' big' : ''}`}>
+      <span className="stat-value" data-testid={testId}>
+        {value}
+      </span>
+      <span className="stat-label">{label}</span>
+    </div>
+  );
+}
+
+function PerClassTable({ m }: { m: Detail }) {
+  const rows = m.metrics!.perClass;
+  return (
+    <table className="data-table" data-testid="per-class">
+      <thead>
+        <tr>
+          <th>Class</th>
+          <th className="num">Precision</th>
+          <th className="num">Recall</th>
+          <th className="num">F1</th>
+          <th className="num">Images</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((c) => (
+          <tr key={c.name}>
+            <td>{c.name}</td>
+            <td className="num">{fixed(c.precision, 3)}</td>
+            <td className="num">{fixed(c.recall, 3)}</td>
+            <td className="num">
+              <span className="f1-bar" style={{ width: `${Math.round(c.f1 * 48)}px` }} />
+              {fixed(c.f1, 3)}
+            </td>
+            <td className="num">{c.support.toLocaleString()}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function OptionsTable({ options }: { options: Record<string, unknown> }) {
+  const entries = optionEntries(options);
+  if (!entries.length) return <p className="muted">No options were recorded.</p>;
+  return (
+    <dl className="options-list" data-testid="model-options">
+      {entries.map(([k, v]) => (
+        <div key={k}>
+          <dt>{OPTION_LABELS[k] ?? k}</dt>
+          <dd>
+            <code>{optionValue(v)}</code>
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function SearchTable({ trials }: { trials: NonNullable<Detail['search']> }) {
+  const keys = [...new Set(trials.flatMap((t) => Object.keys(t.params)))];
+  const best = trials.reduce<number | null>((b, t) => (t.score !== null && (b === null || t.score > b) ? t.score : b), null);
+  return (
+    <div className="table-scroll">
+      <table className="data-table" data-testid="search-trials">
+        <thead>
+          <tr>
+            <th className="num">Trial</th>
+            {keys.map((k) => (
+              <th key={k}>{OPTION_LABELS[k] ?? k}</th>
+            ))}
+            <th className="num">Val accuracy</th>
+          </tr>
+        </thead>
+        <tbody>
+          {trials.map((t) => (
+            <tr key={t.trial} className={t.score !== null && t.score === best ? 'best' : undefined}>
+              <td className="num">{t.trial}</td>
+              {keys.map((k) => {
+                const v = t.params[k];
+                return <td key={k}>{typeof v === 'number' && !Number.isInteger(v) ? fixed(v, 4) : optionValue(v)}</td>;
+              })}
+              <td className="num">{t.score === null ? 'failed' : pct(t.score)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+const FIRST = 48;
+
+function Misclassified({ m }: { m: Detail }) {
+  const [all, setAll] = useState(false);
+  if (m.misclassified.length === 0) {
+    return <p className="muted">{m.metrics ? `Every ${m.metrics.split} image was classified correctly.` : 'Nothing recorded.'}</p>;
+  }
+  const shown = all ? m.misclassified : m.misclassified.slice(0, FIRST);
+  const list = { ids: m.misclassified.map((x) => x.imageId), title: `Mistakes of ${m.name}`, back: { name: 'models' as const } };
+  return (
+    <>
+      <p className="muted small">Click an image to open it for labeling: if its label is wrong, fix it with a number key.</p>
+      <div className="mis-grid">
+        {shown.map((x, i) => (
+          <button
+            key={`${x.imageId}-${i}`}
+            className="mis-cell"
+            data-testid="misclassified-cell"
+            data-image-id={x.imageId}
+            onClick={() => openReview(list, i)}
+            title={`Image ${x.imageId}: predicted ${x.predictedClass} (${pct(x.confidence, 0)}), labeled ${x.trueClass}`}
+          >
+            <img src={mediaUrl(x.imageId, 'thumb')} alt="" loading="lazy" decoding="async" draggable={false} />
+            <span className="mis-caption">
+              <span>
+                predicted <b>{x.predictedClass}</b> ({pct(x.confidence, 0)})
+              </span>
+              <span className="muted">true {x.trueClass}</span>
+            </span>
+          </button>
+        ))}
+      </div>
+      {!all && m.misclassified.length > FIRST && (
+        <button className="link" onClick={() => setAll(true)}>
+          Show all {m.misclassified.length}
+        </button>
+      )}
+    </>
+  );
+}

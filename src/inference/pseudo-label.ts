@@ -1,0 +1,84 @@
+import type Database from 'better-sqlite3';
+import { AppError } from '../api/errors';
+import type { Split } from '../api/types';
+import type { JobContext } from '../jobs/types';
+import { listClasses, nextRound, writePseudoLabels, type NewPseudoLabel } from '../store';
+import { classMapping, entropy, margin, soften, toProjectOrder } from './soft-labels';
+
+export interface PseudoLabelInput {
+  teacher: string;
+  temperature: number;
+  split: Split;
+}
+
+export interface PseudoLabelResult {
+  labeled: number;
+  skipped: number;
+  errors: { path: string; reason: string }[];
+  round: number;
+  unmappedClasses: string[];
+}
+
+type Predict = (imageIds: number[], ctx: JobContext) => Promise<{ classes: string[]; predictions: { imageId: number; probs: number[] }[] }>;
+
+/** Images per worker call: progress and a cancel keep what was stored before them. */
+const CHUNK = 2000;
+
+/**
+ * Pseudo-label a split with a teacher: its predictions are mapped to the project's classes by
+ * name, softened to temperature T, and stored as pending tags with confidence, entropy, margin,
+ * model and round. Images this teacher already labeled are skipped, so a cancelled run resumes.
+ */
+export async function pseudoLabel(
+  db: Database.Database,
+  teacherId: string,
+  input: PseudoLabelInput,
+  predict: Predict,
+  ctx: JobContext,
+  author: string | null,
+): Promise<PseudoLabelResult> {
+  const projectClasses = listClasses(db);
+  if (projectClasses.length < 2) throw new AppError('INVALID_INPUT', 'Pseudo-labeling needs at least two classes in the project.');
+  const todo = (
+    db
+      .prepare(
+        `SELECT id FROM images i WHERE split = ? AND NOT EXISTS (
+           SELECT 1 FROM annotations a WHERE a.image_id = i.id AND a.source = 'pseudo' AND a.model_id = ? AND a.deleted_at IS NULL)
+         ORDER BY id`,
+      )
+      .all(input.split, teacherId) as { id: number }[]
+  ).map((r) => r.id);
+  const already = (db.prepare('SELECT COUNT(*) AS n FROM images WHERE split = ?').get(input.split) as { n: number }).n - todo.length;
+  const round = (db.prepare("SELECT round FROM annotations WHERE source = 'pseudo' AND model_id = ? AND deleted_at IS NULL LIMIT 1").get(teacherId) as { round: number } | undefined)?.round ?? nextRound(db);
+  let labeled = 0;
+  let skipped = already;
+  let unmapped: string[] = [];
+  for (let start = 0; start < todo.length; start += CHUNK) {
+    if (ctx.signal.aborted) break;
+    const chunk = todo.slice(start, start + CHUNK);
+    const { classes, predictions } = await predict(chunk, {
+      signal: ctx.signal,
+      onProgress: (u) => ctx.onProgress({ phase: 'pseudo-labeling', step: start + Math.min(u.step, chunk.length), total: todo.length }),
+    });
+    const mapping = classMapping(classes, projectClasses);
+    unmapped = mapping.unmapped;
+    if (mapping.index.every((i) => i === null)) {
+      throw new AppError('INVALID_INPUT', `None of the teacher's classes (${classes.join(', ')}) is a class of this project; add or rename classes to match.`);
+    }
+    const rows: NewPseudoLabel[] = [];
+    for (const p of predictions) {
+      const probs = toProjectOrder(p.probs, mapping.index, projectClasses.length);
+      if (!probs) {
+        skipped++; // the teacher only saw classes the project does not have
+        continue;
+      }
+      let best = 0;
+      for (let c = 1; c < probs.length; c++) if (probs[c]! > probs[best]!) best = c;
+      rows.push({ imageId: p.imageId, classId: projectClasses[best]!.id, confidence: probs[best]!, soft: soften(probs, input.temperature), entropy: entropy(probs), margin: margin(probs) });
+    }
+    writePseudoLabels(db, rows, { modelId: teacherId, round, temperature: input.temperature, author });
+    labeled += rows.length;
+    ctx.onProgress({ phase: 'pseudo-labeling', step: Math.min(todo.length, start + CHUNK), total: todo.length, metrics: { labeled } });
+  }
+  return { labeled, skipped, errors: [], round, unmappedClasses: unmapped };
+}
