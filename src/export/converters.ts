@@ -337,6 +337,33 @@ const flatten: Converter = (scope, call) => {
   scope.ctx.values.set(call.outputs[0]!.id, graph.op('Flatten', [x], call.layer.name, { axis: 1 }));
 };
 
+/** tfjs Rescaling (x * scale + offset), e.g. the zoo backbones' mapping of [0, 1] pixels to their range. */
+const rescaling: Converter = (scope, call) => {
+  single(call);
+  const c = config(call);
+  const scale = Number(c.scale ?? 1);
+  const offset = Number(c.offset ?? 0);
+  if (!Number.isFinite(scale) || !Number.isFinite(offset)) fail(call, `scale ${JSON.stringify(c.scale)} and offset ${JSON.stringify(c.offset)} (only numbers)`);
+  const { graph } = scope.ctx;
+  let y = input(scope, call);
+  if (scale !== 1) y = graph.op('Mul', [y, graph.scalar(scale)], call.layer.name);
+  if (offset !== 0) y = graph.op('Add', [y, graph.scalar(offset)], `${call.layer.name}_offset`);
+  scope.ctx.values.set(call.outputs[0]!.id, y);
+};
+
+/** ZeroPadding2D (Keras MobileNets pad before a 'valid' stride-2 conv): ONNX Pad on H and W. */
+const zeroPadding: Converter = (scope, call) => {
+  single(call);
+  channelsLast(call);
+  imageInput(call);
+  const p = config(call).padding as number | [number, number] | [[number, number], [number, number]];
+  const [[top, bottom], [left, right]] =
+    typeof p === 'number' ? [[p, p], [p, p]] : typeof p[0] === 'number' ? [[p[0], p[0]], [p[1] as number, p[1] as number]] : (p as [[number, number], [number, number]]);
+  const { graph } = scope.ctx;
+  const pads = graph.int64s(`${call.layer.name}/pads`, [0, 0, top, left, 0, 0, bottom, right]);
+  scope.ctx.values.set(call.outputs[0]!.id, graph.op('Pad', [input(scope, call), pads], call.layer.name, { mode: 'constant' }));
+};
+
 /** Inference-time identities: dropout and noise layers only act while training. */
 const identity: Converter = (scope, call) => {
   single(call);
@@ -386,6 +413,8 @@ const CONVERTERS: Record<string, Converter> = {
   GlobalAveragePooling2D: globalPool('GlobalAveragePool'),
   GlobalMaxPooling2D: globalPool('GlobalMaxPool'),
   Flatten: flatten,
+  Rescaling: rescaling,
+  ZeroPadding2D: zeroPadding,
   Dropout: identity,
   SpatialDropout1D: identity,
   GaussianNoise: identity,

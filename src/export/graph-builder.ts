@@ -68,6 +68,13 @@ export class OnnxGraphBuilder {
     return name;
   }
 
+  /** An int64 initializer (shapes, pads: what ONNX takes as int64 tensor inputs). */
+  int64s(base: string, values: number[]): string {
+    const name = this.uniqueName(base);
+    this.initializers.push({ name, dims: [values.length], dataType: DataType.INT64, int64Data: values });
+    return name;
+  }
+
   /** A float scalar constant (shape []), shared by value. Clip's min/max are inputs since opset 11. */
   scalar(value: number): string {
     const key = String(value);

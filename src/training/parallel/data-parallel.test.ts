@@ -74,6 +74,15 @@ describe('DataParallelGradients', () => {
     tf.dispose([oneHot, ...Object.values(a.grads), ...Object.values(b.grads)]);
   });
 
+  it('does not leak tensors across steps', async () => {
+    const optimizer = tf.train.adam(1e-3);
+    await dp.trainStep(optimizer, x, y); // creates the optimizer's moment variables
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) await dp.trainStep(optimizer, x, y);
+    expect(tf.memory().numTensors).toBe(before);
+    optimizer.dispose();
+  });
+
   it('rejects a batch whose targets do not match its inputs', async () => {
     await expect(dp.computeGradients(x, y.slice(0, 5))).rejects.toThrow(/13 inputs but 5 targets/);
   });

@@ -29,6 +29,8 @@ export interface TrainingPlan {
   slowVariables?(model: tf.LayersModel): Set<string>;
   /** Augmentation works on images; a frozen run trains on fixed features and cannot use it. */
   augments: boolean;
+  /** A head on features is so small that threads cost more than they save: one replica. */
+  singleThread?: boolean;
   note?: string;
 }
 
@@ -80,6 +82,7 @@ export async function makePlan(
       input: backbone.input,
       data,
       augments: false,
+      singleThread: true,
       note: `${cached} of ${rows.length} images' features came from the cache`,
       build: () => buildHead(backbone.featureDim, numClasses(), options.dropout, options.seed),
       finalize: (head) => composeWithHead(backbone.extractor, head as tf.Sequential, 'transfer'),

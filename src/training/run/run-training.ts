@@ -95,7 +95,7 @@ export async function runTraining(
     augment: plan.augments ? parsed.augment : null,
     earlyStopPatience: options.earlyStop,
     seed: options.seed,
-    replicas: info.replicas,
+    replicas: plan.singleThread ? 1 : info.replicas,
   };
   const started = performance.now();
 

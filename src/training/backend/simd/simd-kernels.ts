@@ -5,11 +5,12 @@
  * which neither XNNPACK nor scalar JavaScript is good: branch mispredictions cost the JavaScript loop
  * ~15 ns per element. A tiny module of our own, assembled at startup (wasm-assembler.ts) and
  * instantiated with the backend's exported `WebAssembly.Memory`, does them with SIMD on tensors in
- * place (max-pool gradient, bias-gradient sums). If anything about that is unavailable (no SIMD, a future tfjs that stops exporting its
+ * place (max-pool gradient, bias-gradient sums, im2col). If anything about that is unavailable (no SIMD, a future tfjs that stops exporting its
  * memory), `simdKernels()` returns null and callers use their JavaScript path.
  */
 import type { BackendWasm } from '../wasm-internals.js';
 import { columnBlockSumsFunction } from './column-block-sums.js';
+import { im2colRowsFunction } from './im2col-rows.js';
 import { maxPool2x2GradFunction } from './max-pool-2x2-grad.js';
 import { assembleModule } from './wasm-assembler.js';
 
@@ -18,6 +19,12 @@ export interface SimdKernels {
   maxPool2x2Grad(x: number, dy: number, dx: number, batch: number, h: number, w: number, c: number, ho: number, wo: number): void;
   /** See column-block-sums.ts. Byte offsets; requires cols % 4 === 0; out holds ceil(rows/blockRows) rows. */
   columnBlockSums(x: number, out: number, rows: number, cols: number, blockRows: number): void;
+  /** See im2col-rows.ts. Byte offsets; requires cin % 4 === 0. */
+  im2colRows(
+    x: number, cols: number, first: number, count: number, h: number, w: number, cin: number,
+    ho: number, wo: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw: number,
+    top: number, left: number,
+  ): void;
 }
 
 const byBackend = new WeakMap<BackendWasm, SimdKernels | null>();
@@ -26,7 +33,7 @@ let compiled: WebAssembly.Module | null | undefined;
 function compile(): WebAssembly.Module | null {
   if (compiled !== undefined) return compiled;
   try {
-    const bytes = assembleModule([maxPool2x2GradFunction(), columnBlockSumsFunction()]);
+    const bytes = assembleModule([maxPool2x2GradFunction(), columnBlockSumsFunction(), im2colRowsFunction()]);
     compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
   } catch {
     compiled = null;

@@ -79,6 +79,8 @@ export class FunctionBuilder {
   sub(): this { return this.op(0x6b); }
   mul(): this { return this.op(0x6c); }
   ltS(): this { return this.op(0x48); }
+  ltU(): this { return this.op(0x49); }
+  and(): this { return this.op(0x71); }
   geS(): this { return this.op(0x4e); }
 
   // Structured control: block/loop with no result; br_if 0 = leave the block / repeat the loop.
@@ -95,6 +97,7 @@ export class FunctionBuilder {
   v128Load(offset = 0): this { return this.simd(0x00, 0, ...uleb(offset)); }
   v128Store(offset = 0): this { return this.simd(0x0b, 0, ...uleb(offset)); }
   f32x4Splat(): this { return this.simd(0x13); }
+  v128Zero(): this { return this.simd(0x0c, ...Array<number>(16).fill(0)); }
   f32x4Gt(): this { return this.simd(0x44); }
   f32x4Add(): this { return this.simd(0xe4); }
   v128And(): this { return this.simd(0x4e); }

@@ -16,6 +16,12 @@ function cases(): { name: string; x: number[]; filter: number[]; strides: [numbe
     { name: '5x5 filter on a 4x4 image, same', x: [1, 4, 4, 2], filter: [5, 5, 2, 3], strides: [1, 1], pad: 'same' },
     { name: 'explicit padding', x: [2, 6, 5, 3], filter: [3, 3, 3, 2], strides: [1, 1], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
     { name: 'one input channel (first conv layer)', x: [4, 12, 12, 1], filter: [3, 3, 1, 8], strides: [1, 1], pad: 'same' },
+    // Cin divisible by 4: the wasm SIMD gather in row layout.
+    { name: 'Cin 4, 3x3 stride 1 same, odd sizes', x: [2, 7, 9, 4], filter: [3, 3, 4, 5], strides: [1, 1], pad: 'same' },
+    { name: 'Cin 8, 3x3 stride 2 same (asymmetric padding)', x: [2, 7, 9, 8], filter: [3, 3, 8, 3], strides: [2, 2], pad: 'same' },
+    { name: 'Cin 8, 3x3 stride 2 valid', x: [3, 8, 6, 8], filter: [3, 3, 8, 5], strides: [2, 2], pad: 'valid' },
+    { name: 'Cin 4, 2x3 filter, strides 2x1, explicit padding', x: [2, 6, 7, 4], filter: [2, 3, 4, 2], strides: [2, 1], pad: [[0, 0], [1, 0], [2, 1], [0, 0]] },
+    { name: 'Cin 12, 5x5 filter on a 4x4 image, same', x: [1, 4, 4, 12], filter: [5, 5, 12, 3], strides: [1, 1], pad: 'same' },
   ];
 }
 
@@ -41,15 +47,17 @@ describe('Conv2DBackpropFilter on wasm', () => {
     });
   }
 
-  it('matches the cpu backend when the im2col buffer is split into chunks of images', async () => {
-    im2colLimits.maxColsFloats = 2 * 9 * 3 * 7 * 9; // two images per chunk, 5 images: 3 chunks
-    const x = randomTensor([5, 7, 9, 3], 3);
-    const dy = randomTensor([5, 7, 9, 4], 4);
-    const error = await compareWithCpu(tf.Conv2DBackpropFilter, { x, dy }, {
-      strides: [1, 1], pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4],
+  for (const cin of [3, 4]) {
+    it(`matches the cpu backend when the im2col buffer is split into chunks of images, Cin ${cin}`, async () => {
+      im2colLimits.maxColsFloats = 2 * 9 * cin * 7 * 9; // two images per chunk, 5 images: 3 chunks
+      const x = randomTensor([5, 7, 9, cin], 3);
+      const dy = randomTensor([5, 7, 9, 4], 4);
+      const error = await compareWithCpu(tf.Conv2DBackpropFilter, { x, dy }, {
+        strides: [1, 1], pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, cin, 4],
+      });
+      expect(error).toBeLessThan(1e-5);
     });
-    expect(error).toBeLessThan(1e-5);
-  });
+  }
 
   it('matches the cpu backend for NCHW data', async () => {
     const x = randomTensor([2, 3, 7, 6], 5); // N, C, H, W

@@ -3,10 +3,11 @@
  * cannot train there at all).
  *
  * dW[i,j,c,o] = sum over (n,y,x) of xPadded[n, y*sh + i*dh, x*sw + j*dw, c] * dy[n,y,x,o].
- * We gather the transposed im2col matrix colsT[(i,j,c), (n,y,x)] with one JavaScript pass over the
- * wasm heap (zeros where the window falls in the padding), then one XNNPACK matMul
- * colsT[K, M] x dy[M, Cout] gives dW as [kh*kw*Cin, Cout], already in filter layout (our
- * BatchMatMul decides which operand XNNPACK packs). This is correct for every stride, dilation and
+ * We gather the im2col matrix of x (zeros where the window falls in the padding), then one XNNPACK
+ * matMul cols^T[K, M] x dy[M, Cout] gives dW as [kh*kw*Cin, Cout], already in filter layout (our
+ * BatchMatMul decides which operand XNNPACK packs). With Cin divisible by 4 the gather is wasm
+ * SIMD in row layout cols[M, K] (contiguous copies; the product transposes it); otherwise one
+ * JavaScript pass writes the transposed layout colsT[K, M] directly. This is correct for every stride, dilation and
  * padding, so there is no fallback path. On the small CNN the gather costs ~10% of the kernel; the
  * rest is the product itself, which XNNPACK runs somewhat below forward-convolution efficiency
  * because its inner dimension (N*Ho*Wo) is long.
@@ -16,8 +17,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import {
-  type BackendWasm, type TensorInfo, dispose, heapF32, reshape, runKernel, transpose,
+  type BackendWasm, type TensorInfo, dispose, heapF32, heapOffset, reshape, runKernel, transpose,
 } from '../wasm-internals.js';
+import { type SimdKernels, simdKernels } from '../simd/simd-kernels.js';
 import { matMul } from './mat-mul-helpers.js';
 
 /** im2col buffer size per chunk: 16M floats (64 MB) at most. Mutable so tests can force chunking. */
@@ -70,7 +72,44 @@ function filterGradientChunk(
   backend: BackendWasm, x: TensorInfo, dy: TensorInfo, info: tf.backend_util.Conv2DInfo,
   start: number, count: number,
 ): TensorInfo {
-  const { filterHeight: kh, filterWidth: kw, inChannels: cin, outChannels: cout } = info;
+  const { outHeight: ho, outWidth: wo, outChannels: cout } = info;
+  const m = count * ho * wo;
+  const simd = info.inChannels % 4 === 0 ? simdKernels(backend) : null;
+  // cols [M, K] (SIMD, then the product transposes it) or colsT [K, M] (JavaScript).
+  const cols = simd ? im2colRows(backend, simd, x, info, start, count) : im2colTransposed(backend, x, info, start, count);
+
+  let dyChunk: TensorInfo = dy;
+  if (count !== dy.shape[0]) {
+    dyChunk = runKernel(tf.Slice, backend, { x: dy }, {
+      begin: [start, 0, 0, 0], size: [count, ho, wo, cout],
+    });
+  }
+  const dy2d = reshape(backend, dyChunk, [m, cout]);
+  const grad = matMul(backend, cols, dy2d, simd !== null); // [K, Cout]
+  dispose(backend, cols, dy2d);
+  if (dyChunk !== dy) dispose(backend, dyChunk);
+  return grad;
+}
+
+/** cols[(b,y,x), (i,j,c)] by wasm SIMD (Cin divisible by 4), see ../simd/im2col-rows.ts. */
+function im2colRows(
+  backend: BackendWasm, simd: SimdKernels, x: TensorInfo, info: tf.backend_util.Conv2DInfo,
+  start: number, count: number,
+): TensorInfo {
+  const k = info.filterHeight * info.filterWidth * info.inChannels;
+  const cols = backend.makeOutput([count * info.outHeight * info.outWidth, k], 'float32');
+  simd.im2colRows(heapOffset(backend, x), heapOffset(backend, cols), start, count,
+    info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth,
+    info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth,
+    info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left);
+  return cols;
+}
+
+/** colsT[(i,j,c), (b,y,x)] in JavaScript, for any channel count. */
+function im2colTransposed(
+  backend: BackendWasm, x: TensorInfo, info: tf.backend_util.Conv2DInfo, start: number, count: number,
+): TensorInfo {
+  const { filterHeight: kh, filterWidth: kw, inChannels: cin } = info;
   const { outHeight: ho, outWidth: wo, inHeight: h, inWidth: w } = info;
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
   const top = info.padInfo.top;
@@ -118,18 +157,7 @@ function filterGradientChunk(
       }
     }
   }
-
-  let dyChunk: TensorInfo = dy;
-  if (count !== dy.shape[0]) {
-    dyChunk = runKernel(tf.Slice, backend, { x: dy }, {
-      begin: [start, 0, 0, 0], size: [count, ho, wo, cout],
-    });
-  }
-  const dy2d = reshape(backend, dyChunk, [m, cout]);
-  const grad = matMul(backend, cols, dy2d); // [K, Cout]
-  dispose(backend, cols, dy2d);
-  if (dyChunk !== dy) dispose(backend, dyChunk);
-  return grad;
+  return cols;
 }
 
 export const conv2dBackpropFilterConfig: tf.KernelConfig = {

@@ -3,8 +3,10 @@
  * Each file holds one kernel and says why it exists and which shapes it hands back to the original.
  */
 import { batchMatMulConfig } from './batch-mat-mul.js';
+import { castConfig } from './cast.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
+import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { overrideWasmKernel } from './register.js';
 import { sumConfig } from './sum.js';
@@ -15,6 +17,8 @@ export const WASM_TRAINING_KERNELS = [
   batchMatMulConfig,
   maxPoolGradConfig,
   sumConfig,
+  identityConfig,
+  castConfig,
 ] as const;
 
 let installed = false;
