@@ -113,6 +113,21 @@ export const schemas = {
       .strict(),
     z
       .object({
+        kind: z.literal('export-model'),
+        input: z
+          .object({
+            model: z.string().min(1).max(4096),
+            format: z.enum(['onnx', 'tfjs']),
+            out: pathString,
+            verify: z.boolean().default(true),
+            /** ONNX only: uint8 NHWC image in, probabilities out (no preprocessing code needed). */
+            baked: z.boolean().default(false),
+          })
+          .strict(),
+      })
+      .strict(),
+    z
+      .object({
         kind: z.literal('pseudo-label'),
         input: z
           .object({

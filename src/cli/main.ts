@@ -12,8 +12,23 @@ import { exportCommand } from './commands/export';
 import { serve } from './commands/serve';
 import { train } from './commands/train';
 import { evaluate, models, predict } from './commands/evaluate';
+import { exportModelCommand } from './commands/export-model';
+import { pseudoLabelCommand, reviewCommand } from './commands/pseudo-label';
 
-const COMMANDS: Record<string, Command> = { init, import: importCommand, stats, export: exportCommand, train, evaluate, predict, models, serve };
+const COMMANDS: Record<string, Command> = {
+  init,
+  import: importCommand,
+  stats,
+  export: exportCommand,
+  train,
+  evaluate,
+  predict,
+  models,
+  'pseudo-label': pseudoLabelCommand,
+  review: reviewCommand,
+  'export-model': exportModelCommand,
+  serve,
+};
 
 function usage(): string {
   return ['usage: apprentice <verb> <dir> [options] [--json] [--verbose]', '', ...Object.values(COMMANDS).map((c) => `  apprentice ${c.usage}`)].join('\n');

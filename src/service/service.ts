@@ -6,7 +6,7 @@ import type { AppApi, AppEvents, EventName, MethodResults, Reply, Unsubscribe } 
 import { validateInput } from '../api/validate';
 import type { Method, MethodInput, MethodParsed } from '../api/schemas';
 import type { JobInfo, TrainResult } from '../api/types';
-import { augmentationPreviewPng, evaluateInWorker, isDownloaded, parseTrainOptions, predictInWorker, projectInputSpec, trainInWorker, zooEntries, type TrainOptions } from '../training';
+import { augmentationPreviewPng, evaluateInWorker, exportInWorker, isDownloaded, parseTrainOptions, predictInWorker, projectInputSpec, trainInWorker, zooEntries, type TrainOptions } from '../training';
 import { exportCsv, exportImageFolder } from '../annotation';
 import { contentPath, importImages } from '../media';
 import { pseudoLabel } from '../inference';
@@ -201,6 +201,15 @@ export class AppService implements AppApi {
           };
         case 'train':
           return { jobId: await this.startTraining(s, i.input) };
+        case 'export-model': {
+          store.getModel(s.db, i.input.model);
+          const out = this.options.workspace ? resolveInside(this.options.workspace, i.input.out, 'export path') : i.input.out;
+          return {
+            jobId: s.jobs.start('export-model', i.input, (ctx) =>
+              exportInWorker({ projectDir: s.paths.dir, databaseFile: s.paths.database, ...i.input, out, apprenticeVersion: APP_VERSION }, ctx),
+            ),
+          };
+        }
         case 'pseudo-label': {
           const teacherId = this.teacherModelId(s, i.input.teacher);
           return {

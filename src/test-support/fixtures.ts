@@ -41,8 +41,8 @@ export function writeBadFiles(dir: string): string[] {
  * A tiny two-class ImageFolder dataset a model can learn in a few epochs: "top" images are bright
  * in their top half, "bottom" ones in their bottom half, with noise. Gray PNGs, `size` pixels.
  */
-export async function writeTopBottomDataset(root: string, perClass: number, size = 16): Promise<void> {
-  let seed = 12345;
+export async function writeTopBottomDataset(root: string, perClass: number, size = 16, seedStart = 12345): Promise<void> {
+  let seed = seedStart;
   const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
   for (const [cls, topBright] of [['top', true], ['bottom', false]] as const) {
     for (let i = 0; i < perClass; i++) {

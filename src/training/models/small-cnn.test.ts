@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectTrainingBackend } from '../backend/index.js';
-import { computeLocalGradients, softmaxCrossEntropy } from '../parallel/index.js';
+import { computeLocalGradients, softmaxCrossEntropy, trainableVariables } from '../parallel/index.js';
 import { tinyImages } from '../parallel/test-support.js';
 import { buildSmallCnn } from './small-cnn.js';
 
@@ -22,14 +22,14 @@ describe('small CNN', () => {
   it('trains on the wasm backend: the loss of tiny synthetic data falls', () => {
     const data = tinyImages(48);
     const model = buildSmallCnn({ height: 12, width: 12, channels: 1, numClasses: 3, seed: 2 });
-    const optimizer = tf.train.adam(0.005);
+    const optimizer: tf.Optimizer = tf.train.adam(0.005);
     const x = tf.tensor4d(data.images, [48, 12, 12, 1]);
     const y = tf.tensor1d(data.labels, 'int32');
     const losses: number[] = [];
     for (let step = 0; step < 25; step++) {
       const { loss, grads } = computeLocalGradients(model, softmaxCrossEntropy, x, y);
       const named: tf.NamedTensorMap = {};
-      model.trainableWeights.forEach((w, i) => { named[w.read().name] = grads[i]!; });
+      trainableVariables(model).forEach((v, i) => { named[v.name] = grads[i]!; });
       optimizer.applyGradients(named);
       tf.dispose(grads);
       losses.push(loss);

@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectTrainingBackend } from '../backend/index.js';
 import { buildSmallCnn } from '../models/small-cnn.js';
-import { DataParallelGradients, computeLocalGradients, sliceBatch, softmaxCrossEntropy } from './index.js';
+import {
+  DataParallelGradients, computeLocalGradients, sliceBatch, softmaxCrossEntropy, trainableVariables,
+} from './index.js';
 import { tinyImages } from './test-support.js';
 
 function maxRelativeDifference(a: tf.Tensor[], b: tf.Tensor[]): number {
@@ -48,13 +50,13 @@ describe('DataParallelGradients', () => {
   it('gives the same weights after a step as training on one engine', async () => {
     const single = buildSmallCnn({ height: 12, width: 12, channels: 1, numClasses: 3, seed: 3 });
     single.setWeights(parallelModel.getWeights());
-    const sgdSingle = tf.train.sgd(0.1);
+    const sgdSingle: tf.Optimizer = tf.train.sgd(0.1);
     const sgdParallel = tf.train.sgd(0.1);
 
     for (let step = 0; step < 2; step++) {
       const local = computeLocalGradients(single, softmaxCrossEntropy, x, y);
       const named: tf.NamedTensorMap = {};
-      single.trainableWeights.forEach((w, i) => { named[w.read().name] = local.grads[i]!; });
+      trainableVariables(single).forEach((v, i) => { named[v.name] = local.grads[i]!; });
       sgdSingle.applyGradients(named);
       tf.dispose(local.grads);
 

@@ -1,5 +1,5 @@
 /** Packing tensors into one flat Float32Array and back (one transfer per message, not one per weight). */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 
 export function flatten(tensors: readonly tf.Tensor[]): Float32Array {
   let size = 0;

@@ -6,7 +6,20 @@ import type { TrainOptions } from './options';
 export type WorkerTask =
   | { task: 'train'; projectDir: string; databaseFile: string; input: InputSpec; options: TrainOptions }
   | { task: 'evaluate'; projectDir: string; databaseFile: string; model: string; split: Split }
-  | { task: 'predict'; projectDir: string; databaseFile: string; model: string; split: Split | null; imageIds?: number[] };
+  | { task: 'predict'; projectDir: string; databaseFile: string; model: string; split: Split | null; imageIds?: number[] }
+  | ExportTask;
+
+export type ExportTask = {
+  task: 'export-model';
+  projectDir: string;
+  databaseFile: string;
+  model: string;
+  format: 'onnx' | 'tfjs';
+  out: string;
+  verify: boolean;
+  baked: boolean;
+  apprenticeVersion: string;
+};
 
 export type ToWorker = ({ type: 'start' } & WorkerTask) | { type: 'cancel' };
 

@@ -53,3 +53,5 @@ export const evaluateInWorker = (args: Omit<Extract<WorkerTask, { task: 'evaluat
   runInWorker<Awaited<ReturnType<typeof evaluateModel>>>({ task: 'evaluate', ...args }, ctx);
 export const predictInWorker = (args: Omit<Extract<WorkerTask, { task: 'predict' }>, 'task'>, ctx: JobContext) =>
   runInWorker<Awaited<ReturnType<typeof predictImages>>>({ task: 'predict', ...args }, ctx);
+export const exportInWorker = (args: Omit<Extract<WorkerTask, { task: 'export-model' }>, 'task'>, ctx: JobContext) =>
+  runInWorker<{ out: string; format: string; verified: boolean; maxAbsDiff: number | null; top1Agreement: number | null; files: string[] }>({ task: 'export-model', ...args }, ctx);

@@ -9,6 +9,7 @@ import { AppError } from '../../api/errors';
 import { openDatabase } from '../../store/open';
 import { runTraining } from './run-training';
 import { evaluateModel, predictImages } from './predict-model';
+import { exportProjectModel } from './export-task';
 import type { FromWorker, ToWorker, WorkerTask } from './protocol';
 
 if (!parentPort) throw new Error('the engine worker must run in a worker thread');
@@ -31,6 +32,8 @@ async function perform(t: WorkerTask): Promise<unknown> {
         return await runTraining(db, t.projectDir, t.input, t.options, { signal, onProgress: (update) => send({ type: 'progress', update }) });
       case 'evaluate':
         return await evaluateModel(db, t.projectDir, t.model, t.split, { signal });
+      case 'export-model':
+        return await exportProjectModel(db, t.projectDir, t, { signal, onProgress: (phase, step, total) => send({ type: 'progress', update: { phase, step, total } }) });
       case 'predict':
         return await predictImages(db, t.projectDir, t.model, t.split, { signal, onProgress: progress('predicting'), ...(t.imageIds ? { imageIds: t.imageIds } : {}) });
     }

@@ -27,14 +27,23 @@ export interface SimdKernels {
   ): void;
 }
 
-const byBackend = new WeakMap<BackendWasm, SimdKernels | null>();
-let compiled: WebAssembly.Module | null | undefined;
+/** The part of the WebAssembly JS API we use (the project's TypeScript libs do not declare it). */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+  Memory: abstract new (...args: never[]) => object;
+}
+const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
-function compile(): WebAssembly.Module | null {
+const byBackend = new WeakMap<BackendWasm, SimdKernels | null>();
+let compiled: object | null | undefined;
+
+function compile(): object | null {
   if (compiled !== undefined) return compiled;
   try {
     const bytes = assembleModule([maxPool2x2GradFunction(), columnBlockSumsFunction(), im2colRowsFunction()]);
-    compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+    compiled = wasmApi?.validate(bytes) ? new wasmApi.Module(bytes) : null;
   } catch {
     compiled = null;
   }
@@ -47,9 +56,9 @@ export function simdKernels(backend: BackendWasm): SimdKernels | null {
   let kernels: SimdKernels | null = null;
   const memory = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
   const module = compile();
-  if (module && memory instanceof WebAssembly.Memory) {
+  if (wasmApi && module && memory instanceof wasmApi.Memory) {
     try {
-      const instance = new WebAssembly.Instance(module, { env: { memory } });
+      const instance = new wasmApi.Instance(module, { env: { memory } });
       kernels = instance.exports as unknown as SimdKernels;
     } catch {
       kernels = null;

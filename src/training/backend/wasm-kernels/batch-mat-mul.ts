@@ -97,6 +97,16 @@ function swappedProduct(
   return result;
 }
 
+/**
+ * op(a) x op(b) for the other kernels here (conv filter gradient): the same choice of formulation,
+ * called directly with TensorInfos.
+ */
+export function matMul(
+  backend: BackendWasm, a: TensorInfo, b: TensorInfo, transposeA = false, transposeB = false,
+): TensorInfo {
+  return batchMatMul({ inputs: { a, b }, backend, attrs: { transposeA, transposeB } });
+}
+
 export const batchMatMulConfig: tf.KernelConfig = {
   kernelName: tf.BatchMatMul,
   backendName: 'wasm',

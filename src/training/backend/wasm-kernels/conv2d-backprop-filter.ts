@@ -20,7 +20,7 @@ import {
   type BackendWasm, type TensorInfo, dispose, heapF32, heapOffset, reshape, runKernel, transpose,
 } from '../wasm-internals.js';
 import { type SimdKernels, simdKernels } from '../simd/simd-kernels.js';
-import { matMul } from './mat-mul-helpers.js';
+import { matMul } from './batch-mat-mul.js';
 
 /** im2col buffer size per chunk: 16M floats (64 MB) at most. Mutable so tests can force chunking. */
 export const im2colLimits = { maxColsFloats: 16 * 1024 * 1024 };
