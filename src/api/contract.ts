@@ -18,6 +18,7 @@ import type {
   ModelInfo,
   ReviewCounts,
   ReviewPage,
+  RoundInfo,
   ProjectInfo,
   RecentProject,
   Stats,
@@ -50,6 +51,7 @@ export interface MethodResults {
   'review.bulk': { changed: number };
   'review.disagreements': Disagreement[];
   'review.counts': ReviewCounts;
+  'rounds.list': RoundInfo[];
   'jobs.start': { jobId: string };
   'jobs.cancel': { cancelled: boolean };
   'jobs.list': JobInfo[];

@@ -48,6 +48,14 @@ export const trainInputSchema = z
     mode: z.enum(['scratch', 'frozen', 'finetune']).default('scratch'),
     /** In finetune mode the backbone learns at this fraction of the head's learning rate. */
     backboneLrFactor: z.number().positive().max(1).default(0.1),
+    /** Distillation: train a student on human labels plus this teacher's reviewed pseudo-labels (its stored soft labels). */
+    teacher: z.string().min(1).max(4096).nullable().default(null),
+    /** Weight of the soft (teacher) term: alpha * T^2 * KL + (1 - alpha) * CE. */
+    alpha: z.number().min(0).max(1).default(0.5),
+    /** Temperature of the soft labels; must match the one used when pseudo-labeling. */
+    temperature: z.number().positive().max(100).nullable().default(null),
+    /** Also train on pending pseudo-labels at or above this confidence (marked as such). */
+    pendingAbove: z.number().min(0).max(1).nullable().default(null),
     /** Resume this earlier run from its last checkpoint instead of starting anew. */
     resume: z.string().max(100).nullable().default(null),
   })
@@ -109,6 +117,22 @@ export const schemas = {
       .object({
         kind: z.literal('predict'),
         input: z.object({ model: z.string().min(1).max(4096), split: splitSchema.nullable().default(null) }).strict(),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('self-train'),
+        input: z
+          .object({
+            teacher: z.string().min(1).max(4096),
+            rounds: z.number().int().min(1).max(10).default(2),
+            /** Pseudo-labels at or above this confidence are accepted automatically each round. */
+            acceptAbove: z.number().min(0).max(1).default(0.9),
+            /** Noisy student: RandAugment and dropout on while the student learns. */
+            noise: z.string().max(500).default('flip,randaugment:2:9'),
+            train: trainInputSchema.omit({ teacher: true, resume: true, search: true, kfold: true }).partial().default({}),
+          })
+          .strict(),
       })
       .strict(),
     z
@@ -191,6 +215,7 @@ export const schemas = {
     .strict(),
   'review.disagreements': z.object({ minConfidence: z.number().min(0).max(1).default(0.9), limit: z.number().int().min(1).max(1000).default(100) }).strict(),
   'review.counts': z.object({}).strict(),
+  'rounds.list': z.object({}).strict(),
   'jobs.cancel': z.object({ jobId: z.string().min(1).max(100) }).strict(),
   'jobs.list': z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict(),
   'jobs.get': z.object({ jobId: z.string().min(1).max(100) }).strict(),

@@ -203,6 +203,8 @@ export interface ModelDetail extends ModelInfo {
   options: Record<string, unknown>;
   search: SearchTrial[] | null;
   input: { height: number; width: number; channels: number };
+  /** A distilled student's training data. */
+  studentData?: { human: number; pseudo: number };
 }
 
 export interface TrainResult {
@@ -254,4 +256,19 @@ export interface PseudoLabelResult {
   errors: ImportError[];
   round: number;
   unmappedClasses: string[];
+}
+
+/** One round of the teacher -> pseudo-label -> review -> student loop. */
+export interface RoundInfo {
+  round: number;
+  teacherId: string | null;
+  studentId: string | null;
+  /** Pseudo-labels of this round by status. */
+  pseudo: Record<AnnotationStatus, number>;
+  /** Images the student trained on, by kind. */
+  data: { human: number; pseudo: number } | null;
+  teacherAccuracy: number | null;
+  studentAccuracy: number | null;
+  alpha: number | null;
+  temperature: number | null;
 }

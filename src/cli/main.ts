@@ -14,6 +14,7 @@ import { train } from './commands/train';
 import { evaluate, models, predict } from './commands/evaluate';
 import { exportModelCommand } from './commands/export-model';
 import { pseudoLabelCommand, reviewCommand } from './commands/pseudo-label';
+import { selfTrain } from './commands/self-train';
 
 const COMMANDS: Record<string, Command> = {
   init,
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, Command> = {
   models,
   'pseudo-label': pseudoLabelCommand,
   review: reviewCommand,
+  'self-train': selfTrain,
   'export-model': exportModelCommand,
   serve,
 };

@@ -54,16 +54,16 @@ describe('train, models, evaluate and predict on the command line', () => {
     }
   });
 
-  test('bad flags are usage errors; unknown models and options not yet supported fail with a reason', async () => {
+  test('bad flags are usage errors; unknown models fail with a reason', async () => {
     const t = tempDir();
     cleanup = t.cleanup;
     const proj = join(t.dir, 'p');
     await cli(['init', proj]);
     expect((await cli(['train', proj, '--epochs', 'many'])).code).toBe(2);
     expect((await cli(['train', proj, '--optimizer', 'lion'])).code).toBe(2);
-    const teacher = await cli(['train', proj, '--teacher', 'x.onnx']);
+    const teacher = await cli(['train', proj, '--teacher', 'nobody']);
     expect(teacher.code).toBe(1);
-    expect(teacher.stderr).toMatch(/not supported/);
+    expect(teacher.stderr).toMatch(/no model "nobody"/);
     const noData = await cli(['train', proj, '--epochs', '1']);
     expect(noData.code).toBe(1);
     expect(noData.stderr).toMatch(/no images|two classes|no labeled/);

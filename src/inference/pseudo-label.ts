@@ -42,8 +42,11 @@ export async function pseudoLabel(
   const todo = (
     db
       .prepare(
+        // Skip images this teacher already labeled (a cancelled run resumes) and images whose
+        // pseudo-label a person (or a threshold) already accepted or corrected.
         `SELECT id FROM images i WHERE split = ? AND NOT EXISTS (
-           SELECT 1 FROM annotations a WHERE a.image_id = i.id AND a.source = 'pseudo' AND a.model_id = ? AND a.deleted_at IS NULL)
+           SELECT 1 FROM annotations a WHERE a.image_id = i.id AND a.source = 'pseudo' AND a.deleted_at IS NULL
+              AND (a.model_id = ? OR a.status IN ('accepted', 'corrected')))
          ORDER BY id`,
       )
       .all(input.split, teacherId) as { id: number }[]
@@ -76,8 +79,9 @@ export async function pseudoLabel(
       for (let c = 1; c < probs.length; c++) if (probs[c]! > probs[best]!) best = c;
       rows.push({ imageId: p.imageId, classId: projectClasses[best]!.id, confidence: probs[best]!, soft: soften(probs, input.temperature), entropy: entropy(probs), margin: margin(probs) });
     }
-    writePseudoLabels(db, rows, { modelId: teacherId, round, temperature: input.temperature, author });
-    labeled += rows.length;
+    const written = writePseudoLabels(db, rows, { modelId: teacherId, round, temperature: input.temperature, author });
+    labeled += written.written;
+    skipped += written.kept;
     ctx.onProgress({ phase: 'pseudo-labeling', step: Math.min(todo.length, start + CHUNK), total: todo.length, metrics: { labeled } });
   }
   return { labeled, skipped, errors: [], round, unmappedClasses: unmapped };

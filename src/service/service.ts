@@ -5,11 +5,13 @@ import { AppError, toErrorPayload } from '../api/errors';
 import type { AppApi, AppEvents, EventName, MethodResults, Reply, Unsubscribe } from '../api/contract';
 import { validateInput } from '../api/validate';
 import type { Method, MethodInput, MethodParsed } from '../api/schemas';
-import type { JobInfo, TrainResult } from '../api/types';
-import { augmentationPreviewPng, evaluateInWorker, exportInWorker, isDownloaded, parseTrainOptions, predictInWorker, projectInputSpec, trainInWorker, zooEntries, type TrainOptions } from '../training';
+import type { JobInfo } from '../api/types';
+import { augmentationPreviewPng, evaluateInWorker, exportInWorker, isDownloaded, parseTrainOptions, predictInWorker, projectInputSpec, zooEntries, type TrainOptions } from '../training';
 import { exportCsv, exportImageFolder } from '../annotation';
 import { contentPath, importImages } from '../media';
 import { pseudoLabel } from '../inference';
+import { listRounds, selfTrainJob, trainJob } from './model-jobs';
+import { trainInputSchema } from '../api/schemas';
 import * as store from '../store';
 import { RecentProjects } from './recent';
 import { ProjectSession, requireSession } from './session';
@@ -200,7 +202,22 @@ export class AppService implements AppApi {
             }),
           };
         case 'train':
-          return { jobId: await this.startTraining(s, i.input) };
+          this.checkCanTrain(s, i.input);
+          return {
+            jobId: s.jobs.start('train', i.input, async (ctx) => {
+              const r = await trainJob(s, i.input, ctx);
+              this.changed('models');
+              return r;
+            }),
+          };
+        case 'self-train': {
+          const options = trainInputSchema.parse({ ...i.input.train });
+          this.checkCanTrain(s, options);
+          store.getModel(s.db, i.input.teacher);
+          return {
+            jobId: s.jobs.start('self-train', i.input, (ctx) => selfTrainJob(s, i.input, options, ctx, this.options.author ?? null, (w) => this.changed(w))),
+          };
+        }
         case 'export-model': {
           store.getModel(s.db, i.input.model);
           const out = this.options.workspace ? resolveInside(this.options.workspace, i.input.out, 'export path') : i.input.out;
@@ -283,6 +300,7 @@ export class AppService implements AppApi {
     },
     'review.disagreements': (i) => store.disagreements(requireSession(this.session).db, i.minConfidence, i.limit),
     'review.counts': () => store.reviewCounts(requireSession(this.session).db),
+    'rounds.list': () => listRounds(requireSession(this.session).db),
     'training.zoo': () => {
       const dir = requireSession(this.session).paths.dir;
       return zooEntries().map((e) => ({ name: e.name, description: e.description, license: e.license, input: e.input, downloaded: isDownloaded(dir, e.name) }));
@@ -301,30 +319,13 @@ export class AppService implements AppApi {
     },
   };
 
-  /** Validate the options, fix the project's input spec, then train in a worker thread and record the model. */
-  private async startTraining(s: ProjectSession, options: TrainOptions): Promise<string> {
-    parseTrainOptions(options); // a bad --augment or --schedule fails here, before the job starts
-    if (s.jobs.runningKinds().includes('train')) throw new AppError('CONFLICT', 'A training run is already going; wait for it or cancel it.');
-    const input = await projectInputSpec(s.db, s.paths.dir);
-    return s.jobs.start('train', options, async (ctx): Promise<TrainResult> => {
-      const o = await trainInWorker({ projectDir: s.paths.dir, databaseFile: s.paths.database, input, options }, ctx);
-      store.insertModel(s.db, {
-        id: o.modelId,
-        name: `${o.arch} ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`,
-        arch: o.arch,
-        kind: 'trained',
-        path: join('models', o.modelId),
-        classes: o.classes,
-        metrics: o.metrics,
-        backend: o.backend,
-        params: o.params,
-        trainingSeconds: o.trainingSeconds,
-        imagesPerSecond: o.imagesPerSecond,
-        details: { history: o.history, confusion: o.confusion, misclassified: o.misclassified, options: o.options, search: o.search, input: o.input },
-      });
-      this.changed('models');
-      return { modelId: o.modelId, backend: o.backend, epochs: o.history.length, metrics: o.metrics, imagesPerSecond: o.imagesPerSecond, stoppedEarly: o.stoppedEarly };
-    });
+  /** Validate the options up front (a typo fails before the job starts); one training at a time. */
+  private checkCanTrain(s: ProjectSession, options: TrainOptions): void {
+    parseTrainOptions(options);
+    if (s.jobs.runningKinds().some((k) => k === 'train' || k === 'self-train')) {
+      throw new AppError('CONFLICT', 'A training run is already going; wait for it or cancel it.');
+    }
+    if (options.teacher) store.getModel(s.db, options.teacher);
   }
 
   /** A teacher named by model id (trained or imported in this project). */

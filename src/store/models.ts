@@ -30,7 +30,7 @@ export interface NewModel {
   params: number | null;
   trainingSeconds: number | null;
   imagesPerSecond: number | null;
-  details: Pick<ModelDetail, 'history' | 'confusion' | 'misclassified' | 'options' | 'search' | 'input'>;
+  details: Pick<ModelDetail, 'history' | 'confusion' | 'misclassified' | 'options' | 'search' | 'input'> & { studentData?: { human: number; pseudo: number } };
 }
 
 function toInfo(r: ModelRow): ModelInfo {
@@ -78,6 +78,7 @@ export function getModel(db: Database.Database, id: string): ModelDetail {
     options: details.options ?? {},
     search: details.search ?? null,
     input: details.input ?? { height: 0, width: 0, channels: 0 },
+    ...((details as { studentData?: unknown }).studentData ? { studentData: (details as { studentData: { human: number; pseudo: number } }).studentData } : {}),
   };
 }
 

@@ -16,18 +16,18 @@ export interface NewPseudoLabel {
 const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 /**
- * Store a teacher's pseudo-labels as pending image tags, replacing any pending pseudo tag the
- * image already had (a newer teacher's opinion supersedes an unreviewed older one; reviewed ones
- * stay). One transaction per call, one history row per change.
+ * Store a teacher's pseudo-labels as pending image tags. A pending or rejected pseudo tag the
+ * image already had is superseded (history keeps it); an accepted or corrected one is a decision
+ * and stays — that image is skipped. One transaction per call, one history row per change.
  */
 export function writePseudoLabels(
   db: Database.Database,
   labels: NewPseudoLabel[],
   meta: { modelId: string; round: number; temperature: number; author: string | null },
-): { written: number; replaced: number } {
+): { written: number; replaced: number; kept: number } {
   const batch = randomUUID();
-  const pending = db.prepare(
-    "SELECT id FROM annotations WHERE image_id = ? AND kind = 'tag' AND source = 'pseudo' AND status = 'pending' AND deleted_at IS NULL",
+  const existing = db.prepare(
+    "SELECT id, status FROM annotations WHERE image_id = ? AND kind = 'tag' AND source = 'pseudo' AND deleted_at IS NULL",
   );
   const remove = db.prepare(`UPDATE annotations SET deleted_at = ${NOW}, updated_at = ${NOW} WHERE id = ?`);
   const insert = db.prepare(
@@ -35,9 +35,16 @@ export function writePseudoLabels(
      VALUES (?, ?, 'tag', 'pseudo', ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
   );
   let replaced = 0;
+  let kept = 0;
+  let written = 0;
   db.transaction(() => {
     for (const l of labels) {
-      for (const { id } of pending.all(l.imageId) as { id: number }[]) {
+      const current = existing.all(l.imageId) as { id: number; status: string }[];
+      if (current.some((c) => c.status === 'accepted' || c.status === 'corrected')) {
+        kept++;
+        continue;
+      }
+      for (const { id } of current) {
         const before = rowById(db, id)!;
         remove.run(id);
         recordHistory(db, 'delete', before, rowById(db, id), meta.author, batch);
@@ -47,9 +54,10 @@ export function writePseudoLabels(
         insert.run(l.imageId, l.classId, meta.modelId, meta.round, l.confidence, JSON.stringify(l.soft.map((v) => +v.toFixed(6))), meta.author, l.entropy, l.margin, meta.temperature).lastInsertRowid,
       );
       recordHistory(db, 'create', undefined, rowById(db, id) as AnnotationRow, meta.author, batch);
+      written++;
     }
   })();
-  return { written: labels.length, replaced };
+  return { written, replaced, kept };
 }
 
 /** The round the next pseudo-labeling run belongs to: one more than the last. */

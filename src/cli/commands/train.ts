@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { AppError } from '../../api/errors';
 import { architectures, optimizers } from '../../api/schemas';
 import type { TrainResult } from '../../api/types';
 import type { Command } from '../command';
@@ -15,42 +14,48 @@ function num(flag: string, value: unknown, integer = false): number | undefined 
   return n;
 }
 
-/** Options of the CLI contract that arrive with later work: refused clearly instead of ignored. */
-const LATER = { teacher: 'distillation from a teacher', alpha: 'distillation', temperature: 'distillation' };
+
+/** The train options shared by `train` and `self-train`, from flags. */
+export function trainOptionsFromFlags(values: Record<string, string | boolean | undefined>) {
+  return {
+    ...(values.arch !== undefined ? { arch: requireChoice('arch', values.arch, architectures) } : {}),
+    ...(values.epochs !== undefined ? { epochs: num('epochs', values.epochs, true)! } : {}),
+    ...(values.batch !== undefined ? { batchSize: num('batch', values.batch, true)! } : {}),
+    ...(values.lr !== undefined ? { learningRate: num('lr', values.lr)! } : {}),
+    ...(values.optimizer !== undefined ? { optimizer: requireChoice('optimizer', values.optimizer, optimizers) } : {}),
+    ...(typeof values.schedule === 'string' ? { schedule: values.schedule } : {}),
+    ...(typeof values.augment === 'string' ? { augment: values.augment } : {}),
+    ...(values['early-stop'] !== undefined ? { earlyStop: num('early-stop', values['early-stop'], true)! } : {}),
+    ...(values.dropout !== undefined ? { dropout: num('dropout', values.dropout)! } : {}),
+    ...(values.width !== undefined ? { widthMultiplier: num('width', values.width)! } : {}),
+    ...(values.seed !== undefined ? { seed: num('seed', values.seed, true)! } : {}),
+    ...(values.alpha !== undefined ? { alpha: num('alpha', values.alpha)! } : {}),
+    ...(values.temperature !== undefined ? { temperature: num('temperature', values.temperature)! } : {}),
+    ...(values['pending-above'] !== undefined ? { pendingAbove: num('pending-above', values['pending-above'])! } : {}),
+  };
+}
 
 export const train: Command = {
   usage:
-    'train <dir> [--arch small-cnn|vgg|resnet|inception|mobilenetv2] [--backbone MODEL_ID|model.json] [--mode scratch|frozen|finetune] [--epochs N] [--batch N] [--lr X] [--optimizer sgd|momentum|nesterov|adagrad|rmsprop|adam] [--schedule constant|step:E:G|cosine] [--augment LIST] [--early-stop N] [--dropout P] [--width W] [--kfold K] [--search grid|random|bayes --trials N] [--seed N] [--resume RUN_ID]',
+    'train <dir> [--arch small-cnn|vgg|resnet|inception|mobilenetv2] [--backbone MODEL_ID|model.json] [--mode scratch|frozen|finetune] [--epochs N] [--batch N] [--lr X] [--optimizer sgd|momentum|nesterov|adagrad|rmsprop|adam] [--schedule constant|step:E:G|cosine] [--augment LIST] [--early-stop N] [--dropout P] [--width W] [--kfold K] [--search grid|random|bayes --trials N] [--seed N] [--resume RUN_ID] [--teacher MODEL_ID --alpha A --temperature T --pending-above P]',
   options: {
     arch: { type: 'string' }, mode: { type: 'string' }, backbone: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
     lr: { type: 'string' }, optimizer: { type: 'string' }, schedule: { type: 'string' }, augment: { type: 'string' },
     'early-stop': { type: 'string' }, dropout: { type: 'string' }, width: { type: 'string' }, kfold: { type: 'string' },
     search: { type: 'string' }, trials: { type: 'string' }, seed: { type: 'string' }, resume: { type: 'string' },
-    teacher: { type: 'string' }, alpha: { type: 'string' }, temperature: { type: 'string' },
+    teacher: { type: 'string' }, alpha: { type: 'string' }, temperature: { type: 'string' }, 'pending-above': { type: 'string' },
   },
   positionals: 1,
   openProject: true,
   async run({ service, values, out }) {
-    for (const [flag, what] of Object.entries(LATER)) {
-      if (values[flag] !== undefined) throw new AppError('UNSUPPORTED', `--${flag} (${what}) is not supported by this version yet`);
-    }
     const input = {
-      ...(values.arch !== undefined ? { arch: requireChoice('arch', values.arch, architectures) } : {}),
+      ...trainOptionsFromFlags(values),
+      ...(typeof values.teacher === 'string' ? { teacher: values.teacher } : {}),
       ...(values.mode !== undefined ? { mode: requireChoice('mode', values.mode, ['scratch', 'frozen', 'finetune'] as const) } : {}),
       ...(typeof values.backbone === 'string' ? { backbone: existsSync(values.backbone) ? resolve(values.backbone) : values.backbone } : {}),
-      ...(values.epochs !== undefined ? { epochs: num('epochs', values.epochs, true)! } : {}),
-      ...(values.batch !== undefined ? { batchSize: num('batch', values.batch, true)! } : {}),
-      ...(values.lr !== undefined ? { learningRate: num('lr', values.lr)! } : {}),
-      ...(values.optimizer !== undefined ? { optimizer: requireChoice('optimizer', values.optimizer, optimizers) } : {}),
-      ...(typeof values.schedule === 'string' ? { schedule: values.schedule } : {}),
-      ...(typeof values.augment === 'string' ? { augment: values.augment } : {}),
-      ...(values['early-stop'] !== undefined ? { earlyStop: num('early-stop', values['early-stop'], true)! } : {}),
-      ...(values.dropout !== undefined ? { dropout: num('dropout', values.dropout)! } : {}),
-      ...(values.width !== undefined ? { widthMultiplier: num('width', values.width)! } : {}),
       ...(values.kfold !== undefined ? { kfold: num('kfold', values.kfold, true)! } : {}),
       ...(values.search !== undefined ? { search: requireChoice('search', values.search, ['grid', 'random', 'bayes'] as const) } : {}),
       ...(values.trials !== undefined ? { trials: num('trials', values.trials, true)! } : {}),
-      ...(values.seed !== undefined ? { seed: num('seed', values.seed, true)! } : {}),
       ...(typeof values.resume === 'string' ? { resume: values.resume } : {}),
     };
     const result = (await runJob(service, () => service.invoke('jobs.start', { kind: 'train', input }), out)) as TrainResult;

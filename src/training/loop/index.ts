@@ -1,4 +1,4 @@
 export { trainLoop, type LoopConfig, type LoopCallbacks, type LoopResult, type BatchProgress } from './train-loop';
 export { encodeCheckpoint, decodeCheckpoint, type Checkpoint, type EpochReport, type NamedArray } from './checkpoint';
-export { gatherRows, hardLabels, subset, type TensorData } from './data';
+export { gatherRows, hardLabels, subset, classTargets, targetWidth, type TensorData } from './data';
 export { predictProbabilities, lossAndAccuracy } from './predict';

@@ -3,7 +3,7 @@ import { augmentBatch, createRng, restoreRng, type AugmentConfig } from '../augm
 import { createOptimizer, learningRateAt, setLearningRate, type OptimizerName, type Schedule } from '../optim';
 import { DataParallelGradients, type LossSpec } from '../parallel';
 import type { Checkpoint, EpochReport, NamedArray } from './checkpoint';
-import { gatherRows, type TensorData } from './data';
+import { classTargets, gatherRows, targetWidth, type TensorData } from './data';
 import { lossAndAccuracy, predictProbabilities } from './predict';
 
 export interface LoopConfig {
@@ -130,7 +130,7 @@ export async function trainLoop(
           y = batch.labels;
         }
         const xt = tf.tensor4d(x, [idx.length, train.height, train.width, train.channels]);
-        const yt = tf.tensor2d(y, [idx.length, train.numClasses]);
+        const yt = tf.tensor2d(y, [idx.length, targetWidth(train)]);
         const { loss, grads } = await engine.computeGradients(xt, yt);
         if (slowOptimizer) {
           const slow: tf.NamedTensorMap = {};
@@ -151,10 +151,10 @@ export async function trainLoop(
       // Training accuracy is measured on the un-augmented images after the epoch (inference is ~10x
       // cheaper than a training step): it says whether the model fits the data, whatever
       // augmentation did to the batches.
-      const accuracy = lossAndAccuracy(predictProbabilities(model, train), train.y, train.n, train.numClasses).accuracy;
+      const accuracy = lossAndAccuracy(predictProbabilities(model, train), classTargets(train), train.n, train.numClasses).accuracy;
       const report: EpochReport = { epoch: epoch + 1, loss: lossSum / train.n, accuracy, learningRate, imagesPerSecond: train.n / seconds, seconds };
       if (val && val.n > 0) {
-        const m = lossAndAccuracy(predictProbabilities(model, val), val.y, val.n, val.numClasses);
+        const m = lossAndAccuracy(predictProbabilities(model, val), classTargets(val), val.n, val.numClasses);
         report.valLoss = m.loss;
         report.valAccuracy = m.accuracy;
       }

@@ -67,6 +67,25 @@ describe('DataParallelGradients', () => {
     single.dispose();
   });
 
+  it('follows layers frozen between steps, like the single engine', async () => {
+    const single = buildSmallCnn({ height: 12, width: 12, channels: 1, numClasses: 3, seed: 3 });
+    single.setWeights(parallelModel.getWeights());
+    for (const m of [single, parallelModel]) m.getLayer('conv1').trainable = false;
+    const frozenBefore = parallelModel.getLayer('conv1').getWeights().map((t) => t.clone());
+
+    const local = computeLocalGradients(single, softmaxCrossEntropy, x, y);
+    const named: tf.NamedTensorMap = {};
+    trainableVariables(single).forEach((v, i) => { named[v.name] = local.grads[i]!; });
+    (tf.train.sgd(0.1) as tf.Optimizer).applyGradients(named);
+    tf.dispose(local.grads);
+    await dp.trainStep(tf.train.sgd(0.1), x, y);
+
+    expect(maxRelativeDifference(parallelModel.getWeights(), single.getWeights())).toBeLessThan(1e-5);
+    expect(maxRelativeDifference(parallelModel.getLayer('conv1').getWeights(), frozenBefore)).toBe(0);
+    for (const m of [single, parallelModel]) m.getLayer('conv1').trainable = true;
+    single.dispose();
+  });
+
   it('accepts one-hot float targets as well as class indices', async () => {
     const oneHot = tf.oneHot(y, data.classes).toFloat();
     const a = await dp.computeGradients(x, y);

@@ -9,9 +9,11 @@
  * examples, that is the gradient of the whole batch: the caller applies it with any optimizer and
  * gets the same training as on one engine, up to float rounding.
  *
- * Weights flow one way: before a step, trainable weights that changed since the last step (the
- * optimizer replaces a variable's data when it updates it) are sent to the workers. Non-trainable
- * state (e.g. batch-norm moving averages) is kept by the calling thread's model only.
+ * Weights flow one way: before a step, every weight that changed since a worker last received it
+ * (optimizer updates, batch-norm moving averages, weights loaded from a checkpoint) is sent to it,
+ * so the workers' models always equal the calling thread's. Moving averages are updated from the
+ * calling thread's slice only. The trainable set is read at every step, so layers may be frozen
+ * or unfrozen between steps. Weights are matched by their original names (unique layer names).
  *
  *   const dp = await DataParallelGradients.create(model, { replicas: backend.replicas });
  *   const { loss, grads } = await dp.computeGradients(xBatch, yBatch);
@@ -22,8 +24,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
+import type { TrainingBackendKind } from '../backend/index.js';
 import { flatten, split } from './flat.js';
-import { computeLocalGradients, trainableVariables } from './local-gradients.js';
+import { type LayerVariable, computeLocalGradients, weightsByName } from './local-gradients.js';
 import { type LossFn, type LossSpec, resolveLoss } from './loss.js';
 import type { FromWorker, ToWorker, TypedData } from './protocol.js';
 import { spawnReplicaWorker } from './spawn-worker.js';
@@ -35,8 +38,11 @@ export interface DataParallelOptions {
   loss?: LossSpec;
   /** Modules each worker imports before building the model (custom layer registrations). */
   preload?: string[];
-  /** tfjs backend kind the workers select; default 'wasm' (the only one that benefits). */
-  backend?: 'wasm' | 'cpu';
+  /**
+   * Backend the workers select; default: the calling thread's (`tf.getBackend()`). Only 'wasm'
+   * benefits: the native backends parallelise inside each op (their `replicas` is 1).
+   */
+  backend?: TrainingBackendKind;
   /** Worker entry for bundled builds (see spawn-worker.ts). */
   workerUrl?: URL;
 }
@@ -56,8 +62,8 @@ interface Pending {
 class Replica {
   private pending = new Map<number, Pending>();
   private failure: Error | null = null;
-  /** dataIds of the trainable variables as last sent: a changed dataId means changed weights. */
-  private sentDataIds: object[] | null = null;
+  /** dataId of each weight as this replica last received it (a new dataId means new values). */
+  private readonly sent = new Map<string, object>();
 
   constructor(readonly worker: Worker) {
     worker.on('message', (m: FromWorker) => {
@@ -97,16 +103,14 @@ class Replica {
   }
 
   /**
-   * Whether the trainable weights differ from what this replica last received (and if so,
-   * remembers them as sent). Optimizers replace a variable's dataId on every update, so comparing
-   * dataIds detects changes without reading any data.
+   * The weights whose values this replica has not received yet, and marks them as sent.
+   * Optimizers (and batch-norm updates) replace a variable's dataId whenever they change it, so
+   * comparing dataIds finds changes without reading any data.
    */
-  weightsChanged(variables: tf.Variable[]): boolean {
-    const ids = variables.map((v) => v.dataId);
-    const sent = this.sentDataIds;
-    if (sent && sent.length === ids.length && sent.every((id, i) => id === ids[i])) return false;
-    this.sentDataIds = ids;
-    return true;
+  takeChanged(weights: readonly LayerVariable[]): LayerVariable[] {
+    const changed = weights.filter((w) => this.sent.get(w.originalName) !== w.read().dataId);
+    for (const w of changed) this.sent.set(w.originalName, w.read().dataId);
+    return changed;
   }
 
   ready(): Promise<string> {
@@ -145,16 +149,18 @@ export class DataParallelGradients {
     const workers: Replica[] = [];
     try {
       const modelTopology = model.toJSON(null, false);
+      const names = [...weightsByName(model).keys()];
       for (let i = 1; i < replicas; i++) {
         const worker = spawnReplicaWorker({
           workerUrl: options.workerUrl,
-          workerData: { backend: options.backend ?? 'wasm' },
+          workerData: { backend: options.backend ?? currentBackendKind() },
         });
         const replica = new Replica(worker);
         workers.push(replica);
+        replica.takeChanged(model.weights);
         const weights = flatten(model.weights.map((w) => w.read()));
         replica.post({
-          type: 'init', modelTopology, weights, loss: lossSpec, preload: options.preload ?? [],
+          type: 'init', modelTopology, names, weights, loss: lossSpec, preload: options.preload ?? [],
         }, [weights.buffer as ArrayBuffer]);
       }
       await Promise.all(workers.map((w) => w.ready()));
@@ -174,34 +180,38 @@ export class DataParallelGradients {
     const n = x.shape[0] ?? 0;
     if (n === 0) throw new Error('empty batch');
     if (targets.shape[0] !== n) throw new Error(`batch of ${n} inputs but ${targets.shape[0]} targets`);
-    const variables = trainableVariables(this.model);
+    // The trainable set is read at every step: layers may be frozen or unfrozen between steps.
+    const trainable = this.model.trainableWeights;
+    const names = trainable.map((w) => w.originalName);
+    const variables = trainable.map((w) => w.read() as tf.Variable);
     const slices = sliceBatch(n, this.replicas);
     const own = slices[0]!;
 
     // Post the workers' slices first so they compute while this thread does its own slice.
-    let flatWeights: Float32Array | null = null; // computed at most once per step
     const xData = x.dataSync() as Float32Array | Int32Array;
     const tData = targets.dataSync() as Float32Array | Int32Array;
     const answers = this.workers.map((replica, w) => {
       const slice = slices[w + 1]!;
       if (slice.size === 0) return null;
-      let weights: Float32Array | null = null;
-      if (replica.weightsChanged(variables)) {
-        flatWeights ??= flatten(variables);
-        weights = flatWeights.slice(); // each transfer needs its own buffer
-      }
+      const changedWeights = replica.takeChanged(this.model.weights);
+      const changed = changedWeights.length === 0 ? null : {
+        names: changedWeights.map((w) => w.originalName),
+        values: flatten(changedWeights.map((w) => w.read())),
+      };
       const xs = sliceRows(xData, x, slice);
       const ts = sliceRows(tData, targets, slice);
       const transfer = [xs.data.buffer, ts.data.buffer] as ArrayBuffer[];
-      if (weights) transfer.push(weights.buffer as ArrayBuffer);
-      return replica.request({ type: 'step', id: this.nextId++, weights, x: xs, targets: ts }, transfer);
+      if (changed) transfer.push(changed.values.buffer as ArrayBuffer);
+      return replica.request({
+        type: 'step', id: this.nextId++, trainable: names, changed, x: xs, targets: ts,
+      }, transfer);
     });
 
     const local = tf.tidy(() => {
       const whole = own.size === n;
       const xs = whole ? x : x.slice(0, own.size);
       const ts = whole ? targets : targets.slice(0, own.size);
-      const result = computeLocalGradients(this.model, this.loss, xs, ts);
+      const result = computeLocalGradients(this.model, this.loss, xs, ts, variables);
       return { loss: result.loss, grads: result.grads.map((g) => tf.keep(g)) };
     });
 
@@ -249,6 +259,13 @@ export class DataParallelGradients {
     this.disposed = true;
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
   }
+}
+
+function currentBackendKind(): TrainingBackendKind {
+  const name = tf.getBackend();
+  if (name === 'wasm' || name === 'cpu') return name;
+  if (name === 'tensorflow') return 'tensorflow';
+  throw new Error(`data-parallel workers cannot use the '${name}' backend`);
 }
 
 /** Contiguous slices of a batch of n, one per replica, sizes as equal as possible (larger first). */

@@ -10,11 +10,12 @@
  * batch.
  */
 import * as tf from '@tensorflow/tfjs';
+import { distillationLoss } from '../losses/distillation.js';
 
 /** logits [n, ...] and targets [n, ...] -> scalar mean loss. */
 export type LossFn = (logits: tf.Tensor, targets: tf.Tensor) => tf.Scalar;
 
-export type LossSpec = 'softmax-cross-entropy' | { module: string; exportName: string };
+export type LossSpec = 'softmax-cross-entropy' | 'distillation' | { module: string; exportName: string };
 
 export const softmaxCrossEntropy: LossFn = (logits, targets) => {
   const labels = targets.dtype === 'int32'
@@ -25,6 +26,8 @@ export const softmaxCrossEntropy: LossFn = (logits, targets) => {
 
 export async function resolveLoss(spec: LossSpec): Promise<LossFn> {
   if (spec === 'softmax-cross-entropy') return softmaxCrossEntropy;
+  // Built in by name so bundled builds need no separate loss module file.
+  if (spec === 'distillation') return distillationLoss;
   const mod = (await import(/* @vite-ignore */ spec.module)) as Record<string, unknown>;
   const fn = mod[spec.exportName];
   if (typeof fn !== 'function') throw new Error(`${spec.module} has no function export '${spec.exportName}'`);

@@ -15,7 +15,8 @@ export type ToWorker =
       type: 'init';
       /** `model.toJSON(null, false)`: the topology, no weights. */
       modelTopology: unknown;
-      /** All weights of `model.weights` (trainable and not), in order, one flat buffer. */
+      /** Original names of all weights (trainable and not), and their values, flat, same order. */
+      names: string[];
       weights: Float32Array;
       loss: LossSpec;
       /** Modules to import before building the model (custom layer registrations). */
@@ -24,8 +25,10 @@ export type ToWorker =
   | {
       type: 'step';
       id: number;
-      /** New values of the trainable weights, flat, or null when unchanged since the last step. */
-      weights: Float32Array | null;
+      /** Original names of the weights to differentiate (the trainable ones), in order. */
+      trainable: string[];
+      /** Weights (trainable or not) whose values changed since the replica last received them. */
+      changed: { names: string[]; values: Float32Array } | null;
       x: TypedData;
       targets: TypedData;
     };

@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { selectTrainingBackend, type TrainingBackendKind } from '../backend/index.js';
 import { flatten, split } from './flat.js';
-import { computeLocalGradients, trainableVariables } from './local-gradients.js';
+import { type LayerVariable, computeLocalGradients, weightsByName } from './local-gradients.js';
 import { type LossFn, resolveLoss } from './loss.js';
 import type { FromWorker, ToWorker, TypedData } from './protocol.js';
 
@@ -21,6 +21,7 @@ if (!parentPort) throw new Error('worker-entry.ts must run in a worker thread');
 const port = parentPort;
 
 let model: tf.LayersModel | null = null;
+let byName = new Map<string, LayerVariable>();
 let loss: LossFn | null = null;
 
 function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
@@ -36,21 +37,33 @@ async function init(msg: Extract<ToWorker, { type: 'init' }>, backend: TrainingB
   for (const specifier of msg.preload) await import(/* @vite-ignore */ specifier);
   loss = await resolveLoss(msg.loss);
   model = await tf.models.modelFromJSON({ modelTopology: msg.modelTopology } as tf.io.ModelJSON);
-  const shapes = model.weights.map((w) => w.shape as number[]);
-  tf.tidy(() => model!.setWeights(split(msg.weights, shapes).map((data, i) => tf.tensor(data, shapes[i]!))));
+  byName = weightsByName(model);
+  assign(msg.names, msg.weights);
   send({ type: 'ready', backend: info.name });
+}
+
+function lookup(names: string[]): LayerVariable[] {
+  return names.map((name) => {
+    const w = byName.get(name);
+    if (!w) throw new Error(`the worker's model has no weight '${name}'`);
+    return w;
+  });
+}
+
+function assign(names: string[], flat: Float32Array): void {
+  const weights = lookup(names);
+  const parts = split(flat, weights.map((w) => w.shape as number[]));
+  // Variable.assign, not LayerVariable.write: an exact copy, without re-applying constraints.
+  tf.tidy(() => weights.forEach((w, i) => (w.read() as tf.Variable).assign(tf.tensor(parts[i]!, w.shape as number[]))));
 }
 
 function step(msg: Extract<ToWorker, { type: 'step' }>): void {
   if (!model || !loss) throw new Error('step before init');
-  const variables = trainableVariables(model);
-  if (msg.weights) {
-    const parts = split(msg.weights, variables.map((v) => v.shape));
-    tf.tidy(() => variables.forEach((v, i) => v.assign(tf.tensor(parts[i]!, v.shape))));
-  }
+  if (msg.changed) assign(msg.changed.names, msg.changed.values);
+  const variables = lookup(msg.trainable).map((w) => w.read() as tf.Variable);
   const x = toTensor(msg.x);
   const targets = toTensor(msg.targets);
-  const result = computeLocalGradients(model, loss, x, targets);
+  const result = computeLocalGradients(model, loss, x, targets, variables);
   const grads = flatten(result.grads);
   tf.dispose([x, targets, ...result.grads]);
   send({ type: 'grads', id: msg.id, loss: result.loss, grads }, [grads.buffer as ArrayBuffer]);

@@ -4,6 +4,7 @@ import { AppError } from '../../api/errors';
 import type { InputSpec } from '../data/input-spec';
 import { decodeImages } from '../data/decode';
 import { labeledRows, splitRows, type ProjectData } from '../data/project-data';
+import { loadStudentData } from '../data/student-data';
 import { buildArchitecture, defaultArchitecture } from '../models';
 import { backboneFeatures, buildHead, composeWithHead, loadBackbone } from '../transfer';
 import type { TrainOptions } from './options';
@@ -31,6 +32,10 @@ export interface TrainingPlan {
   augments: boolean;
   /** A head on features is so small that threads cost more than they save: one replica. */
   singleThread?: boolean;
+  /** Students learn with the distillation loss (targets carry soft labels). */
+  loss?: 'distillation';
+  /** A student's training data: human- and pseudo-labeled images. */
+  studentCounts?: { human: number; pseudo: number };
   note?: string;
 }
 
@@ -46,6 +51,29 @@ export async function makePlan(
   const loading = (done: number, total: number) => ctx.onProgress({ phase: 'loading images', step: done, total });
   if (options.mode !== 'scratch' && !options.backbone) {
     throw new AppError('INVALID_INPUT', `--mode ${options.mode} needs a --backbone (a model of this project, or a tfjs model.json).`);
+  }
+
+  if (options.teacher) {
+    if (options.backbone) throw new AppError('UNSUPPORTED', 'A student is trained from scratch: --teacher cannot be combined with --backbone yet.');
+    const arch = options.arch ?? defaultArchitecture(projectInput.height, projectInput.width);
+    const data = await loadStudentData(db, projectDir, projectInput, options.teacher, {
+      alpha: options.alpha, temperature: options.temperature, pendingAbove: options.pendingAbove, signal: ctx.signal, onProgress: loading,
+    });
+    return {
+      arch,
+      input: projectInput,
+      data,
+      augments: true,
+      loss: 'distillation',
+      note: `student of ${options.teacher}: ${data.counts.human} human-labeled and ${data.counts.pseudo} pseudo-labeled images`,
+      studentCounts: { human: data.counts.human, pseudo: data.counts.pseudo },
+      build: () =>
+        buildArchitecture(arch, {
+          ...projectInput, numClasses: data.classNames.length,
+          dropout: options.dropout, widthMultiplier: options.widthMultiplier, init: options.init, seed: options.seed,
+        }),
+      finalize: (m) => m,
+    };
   }
 
   if (!options.backbone) {

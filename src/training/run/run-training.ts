@@ -39,6 +39,8 @@ export interface RunOutcome {
   trainingSeconds: number;
   stoppedEarly: boolean;
   options: TrainOptions;
+  /** A student's training data, for the Rounds view. */
+  studentData: { human: number; pseudo: number } | null;
 }
 
 /** A validation set when the project has none: 10% of train (at least one image), chosen by the seed. */
@@ -82,6 +84,9 @@ export async function runTraining(
   const runDir = join(projectDir, 'models', 'runs', runId);
   const { train, val } = ensureValidation(data, options.seed);
   const build = plan.build;
+  if (plan.loss === 'distillation' && options.kfold) {
+    throw new AppError('UNSUPPORTED', '--kfold is not available for a distilled student: its pseudo-labeled images have no human labels to cross-validate on.');
+  }
   if (plan.slowVariables && (options.search || options.kfold)) {
     // Every trial would start from the one backbone the previous trial had already changed.
     throw new AppError('UNSUPPORTED', 'Fine-tuning cannot be combined with --search or --kfold; use --mode frozen for those.');
@@ -96,6 +101,7 @@ export async function runTraining(
     earlyStopPatience: options.earlyStop,
     seed: options.seed,
     replicas: plan.singleThread ? 1 : info.replicas,
+    ...(plan.loss ? { loss: plan.loss } : {}),
   };
   const started = performance.now();
 
@@ -211,6 +217,7 @@ export async function runTraining(
     trainingSeconds: (performance.now() - started) / 1000,
     stoppedEarly: loop.stoppedEarly,
     options: { ...options, resume: runId },
+    studentData: plan.studentCounts ?? null,
   };
 }
 
