@@ -1,3 +1,4 @@
+import { AppError } from '../../api/errors';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type Database from 'better-sqlite3';
@@ -26,7 +27,7 @@ export async function projectInputSpec(db: Database.Database, projectDir: string
   const stored = getSetting(db, 'input');
   if (stored) return JSON.parse(stored) as InputSpec;
   const rows = db.prepare('SELECT media_path, width, height FROM images ORDER BY id LIMIT ?').all(SAMPLE) as { media_path: string; width: number; height: number }[];
-  if (!rows.length) throw new Error('the project has no images yet');
+  if (!rows.length) throw new AppError('INVALID_INPUT', 'The project has no images yet: import some before training.');
   const sides = rows.map((r) => Math.min(r.width, r.height)).sort((a, b) => a - b);
   const median = sides[Math.floor(sides.length / 2)]!;
   const side = median <= KEEP_NATIVE_UP_TO ? median : DEFAULT_SIDE;

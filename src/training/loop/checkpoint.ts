@@ -6,6 +6,8 @@
  * On disk: a 4-byte length, a JSON header, then the float32 arrays back to back. Written with the
  * project's atomic write, so a crash mid-write leaves the previous checkpoint intact.
  */
+import { AppError } from '../../api/errors';
+
 export interface NamedArray {
   name: string;
   shape: number[];
@@ -72,7 +74,7 @@ export function encodeCheckpoint(ck: Checkpoint): Buffer {
 }
 
 export function decodeCheckpoint(buf: Buffer): Checkpoint {
-  if (buf.length < 4) throw new Error('checkpoint file is truncated');
+  if (buf.length < 4) throw new AppError('IO_ERROR', 'The training checkpoint is truncated: start the run anew.');
   const jsonLength = buf.readUInt32LE(0);
   const header = JSON.parse(buf.subarray(4, 4 + jsonLength).toString('utf8')) as Header;
   let offset = 4 + jsonLength;
@@ -89,7 +91,7 @@ export function decodeCheckpoint(buf: Buffer): Checkpoint {
   };
   for (const a of header.arrays) {
     const bytes = a.length * 4;
-    if (offset + bytes > buf.length) throw new Error(`checkpoint file is truncated (array ${a.name})`);
+    if (offset + bytes > buf.length) throw new AppError('IO_ERROR', `The training checkpoint is truncated (at ${a.name}): start the run anew.`);
     // Copy out so the arrays do not pin the whole file buffer.
     const values = new Float32Array(buf.buffer.slice(buf.byteOffset + offset, buf.byteOffset + offset + bytes));
     offset += bytes;
