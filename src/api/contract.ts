@@ -52,6 +52,8 @@ export interface MethodResults {
   'review.disagreements': Disagreement[];
   'review.counts': ReviewCounts;
   'rounds.list': RoundInfo[];
+  /** Import an ONNX classifier as a teacher model of the project. */
+  'teachers.import': ModelInfo;
   'jobs.start': { jobId: string };
   'jobs.cancel': { cancelled: boolean };
   'jobs.list': JobInfo[];

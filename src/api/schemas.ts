@@ -61,6 +61,19 @@ export const trainInputSchema = z
   })
   .strict();
 
+/** Preprocessing of an ONNX teacher, as the CLI flags give it (see CLI.md). */
+export const onnxSpecSchema = z
+  .object({
+    inputSize: z.string().regex(/^\d+x\d+$/, 'the input size is WxH, e.g. 224x224').optional(),
+    channels: z.union([z.literal(1), z.literal(3)]).optional(),
+    layout: z.enum(['nchw', 'nhwc']).optional(),
+    scale: z.number().positive().optional(),
+    mean: z.array(z.number()).min(1).max(3).optional(),
+    std: z.array(z.number().positive()).min(1).max(3).optional(),
+    classes: z.array(z.string().min(1).max(100)).min(1).max(10_000).optional(),
+  })
+  .strict();
+
 export const schemas = {
   'app.info': z.object({}).strict(),
   'project.create': z
@@ -158,6 +171,8 @@ export const schemas = {
             teacher: z.string().min(1).max(4096),
             temperature: z.number().positive().max(100).default(2),
             split: splitSchema.default('unlabeled'),
+            /** For an ONNX file teacher: preprocessing that overrides its sidecar, metadata and shape. */
+            spec: onnxSpecSchema.optional(),
           })
           .strict(),
       })
@@ -216,6 +231,7 @@ export const schemas = {
   'review.disagreements': z.object({ minConfidence: z.number().min(0).max(1).default(0.9), limit: z.number().int().min(1).max(1000).default(100) }).strict(),
   'review.counts': z.object({}).strict(),
   'rounds.list': z.object({}).strict(),
+  'teachers.import': z.object({ file: pathString, spec: onnxSpecSchema.optional() }).strict(),
   'jobs.cancel': z.object({ jobId: z.string().min(1).max(100) }).strict(),
   'jobs.list': z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict(),
   'jobs.get': z.object({ jobId: z.string().min(1).max(100) }).strict(),

@@ -1,2 +1,7 @@
+/**
+ * Inference as the rest of Apprentice sees it: pseudo-labeling and soft labels. Light on purpose
+ * (no onnxruntime, no TensorFlow.js): the ONNX side lives behind ./onnx, which only the engine
+ * worker imports.
+ */
 export { pseudoLabel, type PseudoLabelInput } from './pseudo-label';
 export { soften, entropy, margin, classMapping, toProjectOrder } from './soft-labels';

@@ -43,6 +43,9 @@ describe('image import', () => {
     expect(result.errors.find((e) => e.path.endsWith('empty.jpg'))!.reason).toMatch(/empty/);
     expect(result.errors.find((e) => e.path.endsWith('truncated.jpg'))!.reason).toMatch(/corrupt|truncated/);
     expect(result.errors.find((e) => e.path.endsWith('not-an-image.png'))!.reason).toMatch(/not an image/);
+    // Stored in the order the folder lists them, whatever order they finished decoding in.
+    const paths = (await s.invoke('images.list', { limit: 100 })).items.map((i) => i.originalPath);
+    expect(paths).toEqual([...paths].sort());
     const stats = await s.invoke('stats.get', {});
     expect(stats.images).toBe(13);
     expect(stats.unlabeled).toBe(13);

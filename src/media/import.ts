@@ -114,18 +114,18 @@ export async function importImages(
     ctx.onStored?.(); // the gallery can show this batch while the rest imports
   };
 
-  const processOne = async (candidate: Candidate): Promise<void> => {
+  const processOne = async (candidate: Candidate): Promise<Decoded | null> => {
     let data: Buffer;
     try {
       data = await readFile(candidate.path);
     } catch (err) {
       errors.push({ path: candidate.path, reason: `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
-      return;
+      return null;
     }
     const sha = data.length ? sha256Hex(data) : '';
     if (sha && (seen.has(sha) || findImageIdBySha(db, sha) !== undefined)) {
       duplicates++;
-      return;
+      return null;
     }
     let image: IngestedImage;
     try {
@@ -133,27 +133,39 @@ export async function importImages(
     } catch (err) {
       if (err instanceof NotAnImageError) errors.push({ path: candidate.path, reason: err.message });
       else errors.push({ path: candidate.path, reason: `cannot import: ${(err as Error).message}` });
-      return;
+      return null;
     }
     if (seen.has(image.sha256)) {
       duplicates++;
-      return;
+      return null;
     }
     seen.add(image.sha256);
     const ext = extname(candidate.path).toLowerCase();
     await writeFileAtomic(contentPath(paths.media, image.sha256, ext), data);
     await writeFileAtomic(contentPath(paths.thumbs, image.sha256, '.webp'), image.thumbnail);
     if (image.display) await writeFileAtomic(contentPath(paths.display, image.sha256, '.webp'), image.display);
-    pending.push({ candidate, image });
-    if (pending.length >= BATCH) flush();
+    return { candidate, image };
   };
 
+  // Files decode out of order (several at once); they are stored in the order they were listed,
+  // so a folder imports in name order and re-imports are reproducible.
+  const results: (Decoded | null | undefined)[] = new Array(candidates.length);
+  let stored = 0;
+  const storeInOrder = () => {
+    while (stored < candidates.length && results[stored] !== undefined) {
+      const r = results[stored];
+      results[stored++] = null; // release the decoded buffers
+      if (r) pending.push(r);
+    }
+    if (pending.length >= BATCH) flush();
+  };
   let next = 0;
   const worker = async () => {
     while (next < candidates.length) {
       if (ctx.signal.aborted) return;
-      const c = candidates[next++]!;
-      await processOne(c);
+      const index = next++;
+      results[index] = await processOne(candidates[index]!);
+      storeInOrder();
       done++;
       ctx.onProgress({ phase: 'importing', step: done, total, metrics: { imported: imported + pending.length, errors: errors.length } });
     }
@@ -161,7 +173,9 @@ export async function importImages(
   try {
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, Math.max(1, candidates.length)) }, worker));
   } finally {
-    flush(); // keep what was decoded before a cancel or a disk error
+    // Keep what was decoded before a cancel or a disk error, still in list order.
+    for (let i = stored; i < candidates.length; i++) if (results[i]) pending.push(results[i]!);
+    flush();
   }
   return { imported, duplicates, errors };
 }

@@ -5,8 +5,9 @@ import { AppError, toErrorPayload } from '../api/errors';
 import type { AppApi, AppEvents, EventName, MethodResults, Reply, Unsubscribe } from '../api/contract';
 import { validateInput } from '../api/validate';
 import type { Method, MethodInput, MethodParsed } from '../api/schemas';
-import type { JobInfo } from '../api/types';
-import { augmentationPreviewPng, evaluateInWorker, exportInWorker, isDownloaded, parseTrainOptions, predictInWorker, projectInputSpec, zooEntries, type TrainOptions } from '../training';
+import type { JobInfo, ModelInfo } from '../api/types';
+import type { SpecOverrides } from '../inference/onnx-spec';
+import { augmentationPreviewPng, evaluateInWorker, exportInWorker, importTeacherInWorker, isDownloaded, parseTrainOptions, predictInWorker, projectInputSpec, zooEntries, type TrainOptions } from '../training';
 import { exportCsv, exportImageFolder } from '../annotation';
 import { contentPath, importImages } from '../media';
 import { pseudoLabel } from '../inference';
@@ -228,7 +229,7 @@ export class AppService implements AppApi {
           };
         }
         case 'pseudo-label': {
-          const teacherId = this.teacherModelId(s, i.input.teacher);
+          const teacherId = await this.teacherModelId(s, i.input.teacher, i.input.spec);
           return {
             jobId: s.jobs.start('pseudo-label', i.input, async (ctx) => {
               try {
@@ -301,6 +302,7 @@ export class AppService implements AppApi {
     'review.disagreements': (i) => store.disagreements(requireSession(this.session).db, i.minConfidence, i.limit),
     'review.counts': () => store.reviewCounts(requireSession(this.session).db),
     'rounds.list': () => listRounds(requireSession(this.session).db),
+    'teachers.import': (i) => this.importTeacher(requireSession(this.session), i.file, i.spec),
     'training.zoo': () => {
       const dir = requireSession(this.session).paths.dir;
       return zooEntries().map((e) => ({ name: e.name, description: e.description, license: e.license, input: e.input, downloaded: isDownloaded(dir, e.name) }));
@@ -328,10 +330,21 @@ export class AppService implements AppApi {
     if (options.teacher) store.getModel(s.db, options.teacher);
   }
 
-  /** A teacher named by model id (trained or imported in this project). */
-  private teacherModelId(s: ProjectSession, teacher: string): string {
+  /** A teacher named by model id, or an ONNX file, which is imported as a model first. */
+  private async teacherModelId(s: ProjectSession, teacher: string, spec?: SpecOverrides): Promise<string> {
+    if (/\.onnx$/i.test(teacher)) return (await this.importTeacher(s, teacher, spec)).id;
     store.getModel(s.db, teacher); // NOT_FOUND with the id when there is none
     return teacher;
+  }
+
+  /** Check and copy an ONNX file in the engine worker (onnxruntime loads there), then record it. */
+  private async importTeacher(s: ProjectSession, file: string, spec?: SpecOverrides): Promise<ModelInfo> {
+    const path = this.options.workspace ? resolveInside(this.options.workspace, file, 'teacher file') : file;
+    if (!existsSync(path)) throw new AppError('NOT_FOUND', `There is no file ${path}.`);
+    const row = await importTeacherInWorker({ projectDir: s.paths.dir, databaseFile: s.paths.database, file: path, flags: spec ?? {} }, { signal: new AbortController().signal, onProgress: () => {} });
+    store.insertModel(s.db, row);
+    this.changed('models');
+    return store.listModels(s.db).find((m) => m.id === row.id)!;
   }
 
   /** For the CLI and tests: wait for a job started through this service to end. */

@@ -1,9 +1,10 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { AppError } from '../../api/errors';
 import type { Split } from '../../api/types';
 import { modelPath } from '../../store';
+import { isOnnxModelDir, OnnxClassifier, ONNX_MODEL_FILE, ONNX_SPEC_FILE, type OnnxInputSpec } from '../../inference/onnx';
 import { selectTrainingBackend } from '../backend';
 import { decodeImages } from '../data/decode';
 import type { InputSpec } from '../data/input-spec';
@@ -21,11 +22,50 @@ export interface Prediction {
 }
 
 /** A model named by id (in this project) or by a path to a tfjs model folder or its model.json. */
+type Row = { id: number; media_path: string; sha256: string; original_path: string; class_name: string | null };
+
+/** The images to predict: given ids, or a split, or all. */
+function predictionRows(db: Database.Database, split: Split | null, imageIds?: number[]): Row[] {
+  const select = 'SELECT i.id, i.media_path, i.sha256, i.original_path, c.name AS class_name FROM images i LEFT JOIN classes c ON c.id = i.class_id';
+  return imageIds
+    ? imageIds.map((id) => db.prepare(`${select} WHERE i.id = ?`).get(id) as Row | undefined).filter((r): r is Row => r !== undefined)
+    : (db.prepare(`${select} ${split ? 'WHERE i.split = ?' : ''} ORDER BY i.id`).all(...(split ? [split] : [])) as Row[]);
+}
+
+function toPredictions(rows: Row[], probs: Float32Array, classes: string[]): Prediction[] {
+  const k = classes.length;
+  return rows.map((r, i) => {
+    const p = Array.from(probs.subarray(i * k, (i + 1) * k));
+    let best = 0;
+    for (let c = 1; c < k; c++) if (p[c]! > p[best]!) best = c;
+    return { imageId: r.id, image: r.original_path, label: classes[best]!, confidence: p[best]!, probs: p, trueLabel: r.class_name };
+  });
+}
+
+/** An imported ONNX model: onnxruntime with the preprocessing stored beside it. */
+async function predictWithOnnx(
+  db: Database.Database,
+  projectDir: string,
+  dir: string,
+  split: Split | null,
+  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; imageIds?: number[] },
+): Promise<{ classes: string[]; predictions: Prediction[] }> {
+  const spec = JSON.parse(readFileSync(join(dir, ONNX_SPEC_FILE), 'utf8')) as OnnxInputSpec & { classes: string[] };
+  const classifier = await OnnxClassifier.load(join(dir, ONNX_MODEL_FILE), spec);
+  try {
+    const rows = predictionRows(db, split, opts.imageIds);
+    const { probs } = await classifier.predictFiles(projectDir, rows.map((r) => r.media_path), opts);
+    return { classes: spec.classes, predictions: toPredictions(rows, probs, spec.classes) };
+  } finally {
+    await classifier.release();
+  }
+}
+
 export function resolveModelDir(db: Database.Database, projectDir: string, ref: string): string {
   if (existsSync(ref)) {
     const dir = statSync(ref).isDirectory() ? ref : dirname(ref);
     if (!existsSync(join(dir, 'model.json'))) {
-      throw new AppError('UNSUPPORTED', `${ref} is not a tfjs model (no model.json); ONNX models are used as teachers, not here.`);
+      throw new AppError('UNSUPPORTED', `${ref} is not a tfjs model folder (no model.json); import an ONNX file as a teacher first.`);
     }
     return dir;
   }
@@ -44,27 +84,17 @@ export async function predictImages(
   opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; imageIds?: number[] } = {},
 ): Promise<{ classes: string[]; predictions: Prediction[] }> {
   const dir = resolveModelDir(db, projectDir, modelRef);
+  if (isOnnxModelDir(dir)) return predictWithOnnx(db, projectDir, dir, split, opts);
   await selectTrainingBackend();
   const { model, metadata } = await loadModelFiles(dir);
   try {
     const shape = model.inputs[0]!.shape;
     const input: InputSpec = metadata?.input ?? { height: shape[1]!, width: shape[2]!, channels: shape[3] === 1 ? 1 : 3 };
     const classes = metadata?.classes ?? Array.from({ length: model.outputs[0]!.shape[1]! }, (_, i) => `class_${i}`);
-    type Row = { id: number; media_path: string; sha256: string; original_path: string; class_name: string | null };
-    const select = 'SELECT i.id, i.media_path, i.sha256, i.original_path, c.name AS class_name FROM images i LEFT JOIN classes c ON c.id = i.class_id';
-    const rows: Row[] = opts.imageIds
-      ? opts.imageIds.map((id) => db.prepare(`${select} WHERE i.id = ?`).get(id) as Row | undefined).filter((r): r is Row => r !== undefined)
-      : (db.prepare(`${select} ${split ? 'WHERE i.split = ?' : ''} ORDER BY i.id`).all(...(split ? [split] : [])) as Row[]);
+    const rows = predictionRows(db, split, opts.imageIds);
     const x = await decodeImages(projectDir, rows, input, opts);
     const probs = predictProbabilities(model, { x, n: rows.length, ...input });
-    const k = classes.length;
-    const predictions = rows.map((r, i) => {
-      const p = Array.from(probs.subarray(i * k, (i + 1) * k));
-      let best = 0;
-      for (let c = 1; c < k; c++) if (p[c]! > p[best]!) best = c;
-      return { imageId: r.id, image: r.original_path, label: classes[best]!, confidence: p[best]!, probs: p, trueLabel: r.class_name };
-    });
-    return { classes, predictions };
+    return { classes, predictions: toPredictions(rows, probs, classes) };
   } finally {
     model.dispose();
   }

@@ -1,5 +1,6 @@
 import type { Split } from '../../api/types';
 import type { InputSpec } from '../data/input-spec';
+import type { SpecOverrides } from '../../inference/onnx-spec';
 import type { TrainOptions } from './options';
 
 /** What the engine worker can be asked to do; each runs to one result. */
@@ -7,7 +8,8 @@ export type WorkerTask =
   | { task: 'train'; projectDir: string; databaseFile: string; input: InputSpec; options: TrainOptions }
   | { task: 'evaluate'; projectDir: string; databaseFile: string; model: string; split: Split }
   | { task: 'predict'; projectDir: string; databaseFile: string; model: string; split: Split | null; imageIds?: number[] }
-  | ExportTask;
+  | ExportTask
+  | { task: 'import-teacher'; projectDir: string; databaseFile: string; file: string; flags: SpecOverrides };
 
 export type ExportTask = {
   task: 'export-model';

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { AppError, isErrorCode } from '../../api/errors';
 import type { JobContext } from '../../jobs/types';
 import type { FromWorker, ToWorker, WorkerTask } from './protocol';
+import type { NewModel } from '../../store';
 import type { RunOutcome } from './run-training';
 import type { evaluateModel, predictImages } from './predict-model';
 
@@ -55,3 +56,5 @@ export const predictInWorker = (args: Omit<Extract<WorkerTask, { task: 'predict'
   runInWorker<Awaited<ReturnType<typeof predictImages>>>({ task: 'predict', ...args }, ctx);
 export const exportInWorker = (args: Omit<Extract<WorkerTask, { task: 'export-model' }>, 'task'>, ctx: JobContext) =>
   runInWorker<{ out: string; format: string; verified: boolean; maxAbsDiff: number | null; top1Agreement: number | null; files: string[] }>({ task: 'export-model', ...args }, ctx);
+export const importTeacherInWorker = (args: Omit<Extract<WorkerTask, { task: 'import-teacher' }>, 'task'>, ctx: JobContext) =>
+  runInWorker<NewModel>({ task: 'import-teacher', ...args }, ctx);

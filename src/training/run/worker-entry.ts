@@ -10,6 +10,7 @@ import { openDatabase } from '../../store/open';
 import { runTraining } from './run-training';
 import { evaluateModel, predictImages } from './predict-model';
 import { exportProjectModel } from './export-task';
+import { importOnnxTeacher } from '../../inference/onnx';
 import type { FromWorker, ToWorker, WorkerTask } from './protocol';
 
 if (!parentPort) throw new Error('the engine worker must run in a worker thread');
@@ -34,6 +35,8 @@ async function perform(t: WorkerTask): Promise<unknown> {
         return await evaluateModel(db, t.projectDir, t.model, t.split, { signal });
       case 'export-model':
         return await exportProjectModel(db, t.projectDir, t, { signal, onProgress: (phase, step, total) => send({ type: 'progress', update: { phase, step, total } }) });
+      case 'import-teacher':
+        return await importOnnxTeacher(t.projectDir, t.file, t.flags);
       case 'predict':
         return await predictImages(db, t.projectDir, t.model, t.split, { signal, onProgress: progress('predicting'), ...(t.imageIds ? { imageIds: t.imageIds } : {}) });
     }

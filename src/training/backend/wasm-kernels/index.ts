@@ -6,6 +6,7 @@ import { batchMatMulConfig } from './batch-mat-mul.js';
 import { castConfig } from './cast.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
+import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop.js';
 import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { overrideWasmKernel } from './register.js';
@@ -19,11 +20,16 @@ export const WASM_TRAINING_KERNELS = [
   sumConfig,
   identityConfig,
   castConfig,
+  depthwiseBackpropInputConfig,
+  depthwiseBackpropFilterConfig,
 ] as const;
 
 let installed = false;
 
-/** Registers our wasm training kernels (idempotent; per thread, since each thread has its own tfjs). */
+/**
+ * Registers our wasm training kernels (idempotent; per thread, since each thread has its own tfjs).
+ * Works before or after the wasm backend is initialised.
+ */
 export function installWasmTrainingKernels(): void {
   if (installed) return;
   for (const config of WASM_TRAINING_KERNELS) overrideWasmKernel(config);

@@ -1,0 +1,118 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { AppError } from '../api/errors';
+import { readOnnxMetadata, type OnnxFileInfo } from '../export';
+
+/** How to turn pixels into the tensor an ONNX classifier expects, and what its outputs mean. */
+export interface OnnxInputSpec {
+  inputName: string;
+  height: number;
+  width: number;
+  channels: 1 | 3;
+  layout: 'nchw' | 'nhwc';
+  /** Applied to 0..255 pixels: x' = (x * scale - mean[c]) / std[c]. */
+  scale: number;
+  mean: number[];
+  std: number[];
+  /** The model takes uint8 pixels and preprocesses inside its graph. */
+  uint8: boolean;
+  classes: string[] | null;
+}
+
+/** The keys a sidecar `<model>.json` (or the CLI flags) may give, as in CLI.md. */
+export interface SpecOverrides {
+  inputSize?: string;
+  channels?: number;
+  layout?: 'nchw' | 'nhwc';
+  scale?: number;
+  mean?: number[];
+  std?: number[];
+  classes?: string[];
+}
+
+function sidecar(file: string): SpecOverrides {
+  const path = file.replace(/\.onnx$/i, '') + '.json';
+  if (!existsSync(path)) return {};
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new AppError('INVALID_INPUT', `${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  const out: SpecOverrides = {};
+  const bad = (key: string, what: string) => new AppError('INVALID_INPUT', `${path}: "${key}" must be ${what}.`);
+  const numbers = (key: string) => {
+    const v = raw[key];
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'number')) throw bad(key, 'a list of numbers');
+    return v as number[];
+  };
+  if (raw.inputSize !== undefined || raw.input_size !== undefined) out.inputSize = String(raw.inputSize ?? raw.input_size);
+  if (raw.channels !== undefined) out.channels = Number(raw.channels);
+  if (raw.layout !== undefined) {
+    if (raw.layout !== 'nchw' && raw.layout !== 'nhwc') throw bad('layout', '"nchw" or "nhwc"');
+    out.layout = raw.layout;
+  }
+  if (raw.scale !== undefined) out.scale = Number(raw.scale);
+  if (raw.mean !== undefined) out.mean = numbers('mean');
+  if (raw.std !== undefined) out.std = numbers('std');
+  if (raw.classes !== undefined) {
+    if (!Array.isArray(raw.classes)) throw bad('classes', 'a list of names');
+    out.classes = raw.classes.map(String);
+  }
+  return out;
+}
+
+function parseSize(text: string, where: string): { width: number; height: number } {
+  const m = /^(\d+)x(\d+)$/.exec(text);
+  if (!m) throw new AppError('INVALID_INPUT', `${where}: the input size must be WxH, e.g. 224x224 (got "${text}").`);
+  return { width: Number(m[1]), height: Number(m[2]) };
+}
+
+/**
+ * The preprocessing of an ONNX classifier, from (first found wins) the CLI flags, a sidecar
+ * `<model>.json`, the model's ONNX metadata, or its input shape (scale 1/255, no mean/std).
+ * Shapes that cannot be an image classifier's input are refused with the reason.
+ */
+export function resolveOnnxSpec(file: string, flags: SpecOverrides = {}): { spec: OnnxInputSpec; info: OnnxFileInfo } {
+  let info: OnnxFileInfo;
+  try {
+    info = readOnnxMetadata(readFileSync(file));
+  } catch (err) {
+    throw new AppError('INVALID_INPUT', `${file} is not an ONNX model (${(err as Error).message.split('\n')[0]}).`);
+  }
+  if (!info.inputName) throw new AppError('INVALID_INPUT', `${file} declares no input.`);
+  const dims = info.inputShape;
+  if (dims.length !== 4) throw new AppError('INVALID_INPUT', `${file}: the input ${info.inputName} has ${dims.length} dimensions; an image classifier takes 4 (batch, and height, width, channels in NCHW or NHWC order).`);
+  const side = sidecar(file);
+  const meta = info.preprocessing;
+  const num = (d: number | string | undefined) => (typeof d === 'number' && d > 0 ? d : null);
+  // Which axis holds the channels: the one that is 1 or 3 (NCHW puts it second, NHWC last).
+  const shapeLayout: 'nchw' | 'nhwc' | null = num(dims[1]) === 1 || num(dims[1]) === 3 ? 'nchw' : num(dims[3]) === 1 || num(dims[3]) === 3 ? 'nhwc' : null;
+  const layout = flags.layout ?? side.layout ?? (meta ? 'nhwc' : null) ?? shapeLayout;
+  if (!layout) throw new AppError('INVALID_INPUT', `${file}: cannot tell the channel axis of input shape [${dims.join(', ')}]; give --layout nchw|nhwc.`);
+  const [hAxis, wAxis, cAxis] = layout === 'nchw' ? [2, 3, 1] : [1, 2, 3];
+  const sizeText = flags.inputSize ?? side.inputSize;
+  const size = sizeText ? parseSize(sizeText, flags.inputSize ? '--input-size' : 'sidecar') : meta ? { width: meta.width, height: meta.height } : { width: num(dims[wAxis]), height: num(dims[hAxis]) };
+  if (!size.width || !size.height) throw new AppError('INVALID_INPUT', `${file}: the input size is dynamic; give --input-size WxH.`);
+  const channels = flags.channels ?? side.channels ?? meta?.channels ?? num(dims[cAxis]) ?? 3;
+  if (channels !== 1 && channels !== 3) throw new AppError('INVALID_INPUT', `${file}: ${channels} input channels; only 1 (gray) or 3 (RGB) images can be fed.`);
+  for (const [axis, want, what] of [[hAxis, size.height, 'height'], [wAxis, size.width, 'width'], [cAxis, channels, 'channels']] as const) {
+    const got = num(dims[axis]);
+    if (got !== null && got !== want) throw new AppError('INVALID_INPUT', `${file}: the model's input ${what} is ${got} but ${want} was given: the input shape does not fit.`);
+  }
+  const uint8 = info.inputType === 'uint8';
+  if (info.inputType === 'other') throw new AppError('INVALID_INPUT', `${file}: the input is neither float32 nor uint8.`);
+  const scale = uint8 ? 1 : (flags.scale ?? side.scale ?? meta?.scale ?? 1 / 255);
+  const mean = flags.mean ?? side.mean ?? meta?.mean ?? [];
+  const std = flags.std ?? side.std ?? meta?.std ?? [];
+  for (const [name, list] of [['mean', mean], ['std', std]] as const) {
+    if (list.length && list.length !== channels) throw new AppError('INVALID_INPUT', `${file}: ${name} has ${list.length} values for ${channels} channels.`);
+  }
+  return {
+    spec: {
+      inputName: info.inputName, height: size.height, width: size.width, channels, layout, scale,
+      mean: mean.length ? mean : new Array(channels).fill(0), std: std.length ? std : new Array(channels).fill(1), uint8,
+      classes: flags.classes ?? side.classes ?? info.classes,
+    },
+    info,
+  };
+}

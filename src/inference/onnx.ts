@@ -1,0 +1,4 @@
+/** The ONNX half of inference (onnxruntime, protobuf parsing): for the engine worker only. */
+export { resolveOnnxSpec, type OnnxInputSpec, type SpecOverrides } from './onnx-spec';
+export { OnnxClassifier } from './onnx-classifier';
+export { importOnnxTeacher, isOnnxModelDir, ONNX_MODEL_FILE, ONNX_SPEC_FILE } from './import-teacher';

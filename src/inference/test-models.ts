@@ -1,0 +1,39 @@
+/**
+ * Tiny ONNX classifiers written in tests (not shipped): a hand-built NCHW graph, as third-party
+ * models often are, so teacher import is tested on a layout our own exporter never writes.
+ */
+import { OnnxGraphBuilder } from '../export/graph-builder';
+import { onnx } from '../export/onnx-proto';
+
+/**
+ * Input [batch, channels, size, size] float; GlobalAveragePool -> Flatten -> Gemm(weights) ->
+ * logits [batch, classes]. With weights [[1, -1], [-1, 1]] on 2 channels, "more red than green"
+ * is class 0. `outputRank4` makes a deliberately wrong model whose output is a feature map.
+ */
+export function tinyNchwClassifier(options: { channels: number; size: number; weights: number[][]; metadata?: Record<string, string>; outputRank4?: boolean }): Uint8Array {
+  const g = new OnnxGraphBuilder();
+  g.reserve('pixels');
+  g.reserve('scores');
+  g.declare('input', 'pixels', 'float32', ['batch', options.channels, options.size, options.size]);
+  const pooled = g.op('GlobalAveragePool', ['pixels'], 'pooled');
+  if (options.outputRank4) {
+    g.rename(pooled, 'scores');
+    g.declare('output', 'scores', 'float32', ['batch', options.channels, 1, 1]);
+  } else {
+    const flat = g.op('Flatten', [pooled], 'flat', { axis: 1 });
+    const k = options.weights[0]!.length;
+    const w = g.floats('w', [options.channels, k], Float32Array.from(options.weights.flat()));
+    const b = g.floats('b', [k], new Float32Array(k));
+    const logits = g.op('Gemm', [flat, w, b], 'logits');
+    g.rename(logits, 'scores');
+    g.declare('output', 'scores', 'float32', ['batch', k]);
+  }
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 13 }],
+    producerName: 'apprentice-test',
+    graph: g.toGraph('tiny'),
+    metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
+  });
+  return onnx.ModelProto.encode(model).finish();
+}
