@@ -61,10 +61,14 @@ export function reviewQueue(
   // The status is written into the SQL (not bound) so SQLite can use the partial indexes on pending labels.
   const where = ["a.source = 'pseudo'", 'a.deleted_at IS NULL', "a.kind = 'tag'", `a.status = '${status}'`];
   const params: unknown[] = [];
-  if (filter.classId !== undefined) (where.push('a.class_id = ?'), params.push(filter.classId));
-  if (filter.round !== undefined) (where.push('a.round = ?'), params.push(filter.round));
-  if (filter.minConfidence !== undefined) (where.push('a.confidence >= ?'), params.push(filter.minConfidence));
-  if (filter.maxConfidence !== undefined) (where.push('a.confidence <= ?'), params.push(filter.maxConfidence));
+  const add = (clause: string, value: unknown) => {
+    where.push(clause);
+    params.push(value);
+  };
+  if (filter.classId !== undefined) add('a.class_id = ?', filter.classId);
+  if (filter.round !== undefined) add('a.round = ?', filter.round);
+  if (filter.minConfidence !== undefined) add('a.confidence >= ?', filter.minConfidence);
+  if (filter.maxConfidence !== undefined) add('a.confidence <= ?', filter.maxConfidence);
   if (cursor) {
     const cmp = dir === 'ASC' ? '>' : '<';
     where.push(`(${column} ${cmp} ? OR (${column} = ? AND a.image_id > ?))`);

@@ -1,12 +1,43 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { PseudoLabelResult } from '../../api/types';
 import type { Command } from '../command';
 import { requireChoice } from '../command';
 import { UsageError } from '../errors';
 import { runJob } from '../job';
 
+/** The preprocessing flags of an ONNX teacher (CLI.md), as the API's spec. */
+function onnxFlags(values: Record<string, string | boolean | undefined>) {
+  const list = (flag: string) => {
+    const v = values[flag];
+    if (typeof v !== 'string') return undefined;
+    const nums = v.split(',').map(Number);
+    if (nums.some((n) => !Number.isFinite(n))) throw new UsageError(`--${flag} takes numbers separated by commas (got "${v}")`);
+    return nums;
+  };
+  const spec: Record<string, unknown> = {};
+  if (typeof values['input-size'] === 'string') spec.inputSize = values['input-size'];
+  if (values.channels !== undefined) spec.channels = Number(requireChoice('channels', values.channels, ['1', '3']));
+  if (values.layout !== undefined) spec.layout = requireChoice('layout', values.layout, ['nchw', 'nhwc']);
+  if (values.scale !== undefined) {
+    const scale = Number(values.scale);
+    if (!(scale > 0)) throw new UsageError('--scale must be a positive number');
+    spec.scale = scale;
+  }
+  const mean = list('mean');
+  const std = list('std');
+  if (mean) spec.mean = mean;
+  if (std) spec.std = std;
+  return spec;
+}
+
 export const pseudoLabelCommand: Command = {
-  usage: 'pseudo-label <dir> --teacher MODEL_ID [--temperature T] [--split unlabeled]',
-  options: { teacher: { type: 'string' }, temperature: { type: 'string' }, split: { type: 'string' } },
+  usage:
+    'pseudo-label <dir> --teacher MODEL_ID|FILE.onnx [--temperature T] [--split unlabeled] [--input-size WxH --channels 1|3 --layout nchw|nhwc --scale S --mean a,b,c --std a,b,c]',
+  options: {
+    teacher: { type: 'string' }, temperature: { type: 'string' }, split: { type: 'string' },
+    'input-size': { type: 'string' }, channels: { type: 'string' }, layout: { type: 'string' }, scale: { type: 'string' }, mean: { type: 'string' }, std: { type: 'string' },
+  },
   positionals: 1,
   openProject: true,
   async run({ service, values, out }) {
@@ -14,7 +45,13 @@ export const pseudoLabelCommand: Command = {
     const temperature = values.temperature === undefined ? 2 : Number(values.temperature);
     if (!(temperature > 0)) throw new UsageError('--temperature must be a positive number');
     const split = requireChoice('split', values.split ?? 'unlabeled', ['train', 'val', 'test', 'unlabeled'] as const);
-    const r = (await runJob(service, () => service.invoke('jobs.start', { kind: 'pseudo-label', input: { teacher: values.teacher as string, temperature, split } }), out)) as PseudoLabelResult;
+    const teacher = existsSync(values.teacher) ? resolve(values.teacher) : values.teacher;
+    const spec = onnxFlags(values);
+    const r = (await runJob(
+      service,
+      () => service.invoke('jobs.start', { kind: 'pseudo-label', input: { teacher, temperature, split, ...(Object.keys(spec).length ? { spec } : {}) } }),
+      out,
+    )) as PseudoLabelResult;
     out.result({ labeled: r.labeled, skipped: r.skipped, errors: r.errors, round: r.round }, () => [
       `Pseudo-labeled ${r.labeled} images (round ${r.round}); ${r.skipped} skipped`,
       ...(r.unmappedClasses.length ? [`teacher classes not in the project (ignored): ${r.unmappedClasses.join(', ')}`] : []),

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type Database from 'better-sqlite3';
 import { AppError } from '../../api/errors';
 import type { InputSpec } from '../data/input-spec';
