@@ -3,11 +3,15 @@
 import { benchImport } from './import';
 import { benchGallery } from './gallery';
 import { benchFrozenBackbone } from './frozen-backbone';
+import { benchTeacherStudent } from './teacher-student';
+import { benchOnnxInference } from './export/onnx-inference';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   import: benchImport,
   gallery: benchGallery,
   'frozen-backbone': benchFrozenBackbone,
+  'onnx-inference': benchOnnxInference,
+  'teacher-student': benchTeacherStudent,
 };
 
 const wanted = process.argv.slice(2);
