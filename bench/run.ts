@@ -5,12 +5,14 @@ import { benchGallery } from './gallery';
 import { benchFrozenBackbone } from './frozen-backbone';
 import { benchTeacherStudent } from './teacher-student';
 import { benchOnnxInference } from './export/onnx-inference';
+import { benchPseudoLabel } from './pseudo-label';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   import: benchImport,
   gallery: benchGallery,
   'frozen-backbone': benchFrozenBackbone,
   'onnx-inference': benchOnnxInference,
+  'pseudo-label': benchPseudoLabel,
   'teacher-student': benchTeacherStudent,
 };
 

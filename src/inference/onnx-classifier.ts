@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import sharp from 'sharp';
+import { imagePixels } from '../media';
 import type * as Ort from 'onnxruntime-node';
 import { AppError } from '../api/errors';
 import type { OnnxInputSpec } from './onnx-spec';
@@ -99,34 +98,42 @@ export class OnnxClassifier {
     return { data: out.data as Float32Array, dims: out.dims };
   }
 
-  /** Pixels (HWC uint8 at the spec size) of one image file. */
-  async pixels(path: string): Promise<Uint8Array> {
+  /** Pixels (HWC uint8 at the spec size) of an image of a project, from the pixel cache when it is there. */
+  private pixels(projectDir: string, row: { media_path: string; sha256: string }): Promise<Uint8Array> {
     const { width, height, channels } = this.spec;
-    let p = sharp(path, { failOn: 'none' }).rotate().resize(width, height, { fit: 'fill' }).removeAlpha();
-    p = channels === 1 ? p.greyscale() : p.toColourspace('srgb');
-    const { data, info } = await p.raw().toBuffer({ resolveWithObject: true });
-    if (info.channels === channels) return data;
-    const out = new Uint8Array(width * height * channels);
-    for (let i = 0; i < width * height; i++) for (let c = 0; c < channels; c++) out[i * channels + c] = data[i * info.channels + Math.min(c, info.channels - 1)]!;
-    return out;
+    return imagePixels(projectDir, row.media_path, row.sha256, { width, height, channels });
   }
 
-  /** Class probabilities of image files, in batches. */
-  async predictFiles(projectDir: string, mediaPaths: string[], opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<{ probs: Float32Array; k: number }> {
+  /**
+   * Class probabilities of a project's images, in batches. The next batch decodes (on sharp's
+   * threads) while the current one runs in onnxruntime, and decoded pixels are cached per input
+   * size, so a second teacher or a second round reads them instead of decoding again.
+   */
+  async predictRows(
+    projectDir: string,
+    rows: { media_path: string; sha256: string }[],
+    opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+  ): Promise<{ probs: Float32Array; k: number }> {
     const size = this.spec.height * this.spec.width * this.spec.channels;
+    const decodeBatch = async (start: number): Promise<Uint8Array> => {
+      const chunk = rows.slice(start, start + BATCH);
+      const pixels = new Uint8Array(chunk.length * size);
+      (await Promise.all(chunk.map((r) => this.pixels(projectDir, r)))).forEach((px, i) => pixels.set(px, i * size));
+      return pixels;
+    };
     let out: Float32Array | null = null;
     let k = 0;
-    for (let start = 0; start < mediaPaths.length; start += BATCH) {
+    let next = rows.length ? decodeBatch(0) : null;
+    for (let start = 0; start < rows.length; start += BATCH) {
       opts.signal?.throwIfAborted();
-      const chunk = mediaPaths.slice(start, start + BATCH);
-      const pixels = new Uint8Array(chunk.length * size);
-      const decoded = await Promise.all(chunk.map((p) => this.pixels(join(projectDir, p))));
-      decoded.forEach((px, i) => pixels.set(px, i * size));
-      const { data, dims } = await this.run(pixels, chunk.length);
+      const pixels = await next!;
+      next = start + BATCH < rows.length ? decodeBatch(start + BATCH) : null;
+      const n = Math.min(BATCH, rows.length - start);
+      const { data, dims } = await this.run(pixels, n);
       k = dims[1]!;
-      out ??= new Float32Array(mediaPaths.length * k);
-      out.set(toProbabilities(data, chunk.length, k), start * k);
-      opts.onProgress?.(Math.min(mediaPaths.length, start + BATCH), mediaPaths.length);
+      out ??= new Float32Array(rows.length * k);
+      out.set(toProbabilities(data, n, k), start * k);
+      opts.onProgress?.(Math.min(rows.length, start + BATCH), rows.length);
     }
     return { probs: out ?? new Float32Array(0), k };
   }

@@ -4,3 +4,4 @@ export * from './csv';
 export * from './ingest';
 export * from './files';
 export { importImages, collectCandidates, type ImportInput } from './import';
+export { imagePixels, decodeImages, type PixelSpec } from './pixels';

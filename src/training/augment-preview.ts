@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import type Database from 'better-sqlite3';
 import { getImageRow } from '../store';
 import { augmentPreview, createRng, parseAugmentList } from './augment';
-import { imagePixels } from './data/decode';
+import { imagePixels } from '../media';
 import type { InputSpec } from './data/input-spec';
 
 /**

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Split } from '../../api/types';
 import { listClasses } from '../../store';
 import type { TensorData } from '../loop/data';
-import { decodeImages } from './decode';
+import { decodeImages } from '../../media';
 import type { InputSpec } from './input-spec';
 
 export interface ProjectSplit extends TensorData {

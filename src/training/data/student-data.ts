@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { AppError } from '../../api/errors';
 import { listClasses } from '../../store';
 import { packDistillationTargets } from '../losses/distillation';
-import { decodeImages } from './decode';
+import { decodeImages } from '../../media';
 import type { InputSpec } from './input-spec';
 import { labeledRows, splitRows, type ProjectData } from './project-data';
 

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { exportModel, type ExportFormat, type ExportModelResult } from '../../export';
 import { selectTrainingBackend } from '../backend';
-import { decodeImages } from '../data/decode';
+import { decodeImages } from '../../media';
 import type { InputSpec } from '../data/input-spec';
 import { loadModelFiles } from '../model-files';
 import { resolveModelDir } from './predict-model';

@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type Database from 'better-sqlite3';
 import { AppError } from '../../api/errors';
 import type { InputSpec } from '../data/input-spec';
-import { decodeImages } from '../data/decode';
+import { decodeImages } from '../../media';
 import { labeledRows, splitRows, type ProjectData } from '../data/project-data';
 import { loadStudentData } from '../data/student-data';
 import { buildArchitecture, defaultArchitecture } from '../models';

@@ -6,7 +6,7 @@ import type { Split } from '../../api/types';
 import { modelPath } from '../../store';
 import { isOnnxModelDir, OnnxClassifier, ONNX_MODEL_FILE, ONNX_SPEC_FILE, type OnnxInputSpec } from '../../inference/onnx';
 import { selectTrainingBackend } from '../backend';
-import { decodeImages } from '../data/decode';
+import { decodeImages } from '../../media';
 import type { InputSpec } from '../data/input-spec';
 import { evaluateClassification } from '../evaluate';
 import { predictProbabilities } from '../loop';
@@ -54,7 +54,7 @@ async function predictWithOnnx(
   const classifier = await OnnxClassifier.load(join(dir, ONNX_MODEL_FILE), spec);
   try {
     const rows = predictionRows(db, split, opts.imageIds);
-    const { probs } = await classifier.predictFiles(projectDir, rows.map((r) => r.media_path), opts);
+    const { probs } = await classifier.predictRows(projectDir, rows, opts);
     return { classes: spec.classes, predictions: toPredictions(rows, probs, spec.classes) };
   } finally {
     await classifier.release();

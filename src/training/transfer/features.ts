@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic } from '../../media/files';
-import { imagePixels } from '../data/decode';
+import { imagePixels } from '../../media';
 import type { Backbone } from './backbone';
 
 /**

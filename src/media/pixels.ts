@@ -1,15 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { writeFileAtomic } from '../../media/files';
-import type { InputSpec } from './input-spec';
+import { writeFileAtomic } from './files';
+/** The size and channels a model's input has. */
+export interface PixelSpec {
+  height: number;
+  width: number;
+  channels: 1 | 3;
+}
 
 /**
  * One image as model input: EXIF-rotated, resized to the spec (stretched, as Lobe and Create ML
  * do for classification), gray or RGB, as bytes. Cached per spec under cache/tensors so the
  * second training run does not decode anything.
  */
-export async function imagePixels(projectDir: string, mediaPath: string, sha256: string, spec: InputSpec): Promise<Uint8Array> {
+export async function imagePixels(projectDir: string, mediaPath: string, sha256: string, spec: PixelSpec): Promise<Uint8Array> {
   const cacheFile = join(projectDir, 'cache', 'tensors', `${spec.width}x${spec.height}x${spec.channels}`, sha256.slice(0, 2), `${sha256}.u8`);
   const expected = spec.width * spec.height * spec.channels;
   if (existsSync(cacheFile)) {
@@ -33,7 +38,7 @@ export async function imagePixels(projectDir: string, mediaPath: string, sha256:
 export async function decodeImages(
   projectDir: string,
   rows: { media_path: string; sha256: string }[],
-  spec: InputSpec,
+  spec: PixelSpec,
   opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<Float32Array> {
   const size = spec.width * spec.height * spec.channels;

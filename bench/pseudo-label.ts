@@ -1,0 +1,86 @@
+// Pseudo-labeling speed: Apprentice's teacher pipeline (read PNG, decode, resize, preprocess,
+// onnxruntime, softmax) against onnxruntime alone on the same images already decoded to tensors,
+// in one run. Goal: >= 0.7x. The teacher is the small CNN (random weights: speed does not depend
+// on them) exported to ONNX.
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import sharp from 'sharp';
+import type * as tf from '@tensorflow/tfjs';
+import { buildSmallCnn } from '../src/training/models/small-cnn';
+import { buildMobileNetV2 } from '../src/training/models/mobilenetv2';
+import { selectTrainingBackend } from '../src/training/backend';
+import { exportOnnx } from '../src/export';
+import { OnnxClassifier, resolveOnnxSpec } from '../src/inference/onnx';
+import { fashionMnistAvailable, fashionMnistFolder } from './fmnist-folder';
+import { report, timed } from './stats';
+
+const COUNT = Number(process.env.BENCH_PSEUDO_IMAGES ?? 2000);
+
+async function measure(label: string, folder: string, files: string[], model: tf.LayersModel, spec: { height: number; width: number; channels: 1 | 3 }): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'apprentice-bench-'));
+  const file = join(dir, 'teacher.onnx');
+  const k = model.outputs[0]!.shape[1]!;
+  writeFileSync(file, exportOnnx(model, { id: 'bench', classes: Array.from({ length: k }, (_, i) => `c${i}`), input: { ...spec, scale: 1 / 255, layout: 'nhwc' } }));
+  // The teacher reads images as a project stores them; a fresh sha per run keeps the pixel cache cold.
+  const rows = (run: string) => files.map((f, i) => ({ media_path: f, sha256: `${run}${i}`.padStart(64, '0') }));
+  try {
+    const { spec: onnxSpec } = resolveOnnxSpec(file);
+    const teacher = await OnnxClassifier.load(file, onnxSpec);
+    await teacher.predictRows(folder, rows('a').slice(0, 64)); // warm up
+    const cold = await timed(() => teacher.predictRows(folder, rows('b')));
+    const cached = await timed(() => teacher.predictRows(folder, rows('b')));
+    await teacher.release();
+
+    // Reference: the same images, decoded and resized beforehand (not timed), through onnxruntime alone.
+    const size = spec.height * spec.width * spec.channels;
+    const pixels = new Float32Array(files.length * size);
+    for (const [i, f] of files.entries()) {
+      let p = sharp(join(folder, f)).resize(spec.width, spec.height, { fit: 'fill' });
+      p = spec.channels === 1 ? p.greyscale() : p.toColourspace('srgb');
+      const raw = await p.raw().toBuffer();
+      for (let j = 0; j < size; j++) pixels[i * size + j] = raw[j % raw.length]! / 255;
+    }
+    const session = await ort.InferenceSession.create(file, { intraOpNumThreads: 2 });
+    const runAll = async () => {
+      for (let s = 0; s < files.length; s += 64) {
+        const n = Math.min(64, files.length - s);
+        await session.run({ image: new ort.Tensor('float32', pixels.subarray(s * size, (s + n) * size), [n, spec.height, spec.width, spec.channels]) });
+      }
+    };
+    await runAll();
+    const reference = await timed(runAll);
+    await session.release();
+    const refRate = files.length / reference.seconds;
+    report(`pseudo-label ${label}`, {
+      images: files.length,
+      'first pass (decode+preprocess+infer) img/s': files.length / cold.seconds,
+      'again (pixel cache) img/s': files.length / cached.seconds,
+      'onnxruntime on decoded tensors img/s': refRate,
+      'ratio first pass': files.length / cold.seconds / refRate,
+      'ratio cached': files.length / cached.seconds / refRate,
+      goal: '>= 0.7',
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(join(folder, 'cache'), { recursive: true, force: true });
+  }
+}
+
+export async function benchPseudoLabel(): Promise<void> {
+  if (!fashionMnistAvailable()) {
+    console.log('[pseudo-label] skipped: install dataset-fashion-mnist');
+    return;
+  }
+  const folder = await fashionMnistFolder(10_000);
+  const files = readdirSync(folder).filter((c) => c !== 'cache').flatMap((c) => readdirSync(join(folder, c)).map((f) => join(c, f))).slice(0, COUNT);
+  await selectTrainingBackend({ order: ['wasm'] });
+  // A tiny teacher (decoding dominates) and a mid-size one (inference dominates).
+  const small = buildSmallCnn({ height: 28, width: 28, channels: 1, numClasses: 10, seed: 1 });
+  await measure('small-cnn 28x28x1', folder, files, small, { height: 28, width: 28, channels: 1 });
+  small.dispose();
+  const mobile = buildMobileNetV2({ height: 96, width: 96, channels: 3, numClasses: 10, seed: 1 });
+  await measure('mobilenetv2 96x96x3', folder, files.slice(0, Math.min(files.length, 1000)), mobile, { height: 96, width: 96, channels: 3 });
+  mobile.dispose();
+}
