@@ -45,7 +45,7 @@ export async function currentClass(page: Page): Promise<string> {
 }
 
 /** Switches to a top-level view with its tab and waits for it. */
-export async function gotoView(page: Page, view: 'gallery' | 'train' | 'models'): Promise<void> {
+export async function gotoView(page: Page, view: 'gallery' | 'train' | 'review' | 'models'): Promise<void> {
   await page.getByTestId(`nav-${view}`).click();
   await page.getByTestId(view === 'gallery' ? 'gallery' : `${view}-view`).waitFor();
 }
@@ -61,4 +61,23 @@ export async function curvePoints(page: Page, testId = 'train-curve', series = '
 export async function snap(page: Page, name: string): Promise<void> {
   const dir = process.env.E2E_SCREENSHOTS;
   if (dir) await page.screenshot({ path: `${dir.replace(/\/$/, '')}/${name}.png` });
+}
+
+/** Presses a key in the Review view and waits until it shows another pseudo-label; returns the one it left. */
+export async function reviewKey(page: Page, key: string): Promise<number> {
+  const current = page.getByTestId('review-current');
+  const before = await current.getAttribute('data-annotation-id');
+  await page.keyboard.press(key);
+  const deadline = Date.now() + 10_000;
+  while ((await current.getAttribute('data-annotation-id').catch(() => null)) === before) {
+    if (Date.now() > deadline) throw new Error(`pressing ${key} did not move to another pseudo-label`);
+    await page.waitForTimeout(50);
+  }
+  return Number(before);
+}
+
+/** The Review view's totals of pseudo-labels by status. */
+export async function reviewTotals(page: Page): Promise<Record<'pending' | 'accepted' | 'rejected' | 'corrected', number>> {
+  const read = async (s: string) => Number(((await page.getByTestId(`review-total-${s}`).textContent()) ?? '').replace(/\D/g, ''));
+  return { pending: await read('pending'), accepted: await read('accepted'), rejected: await read('rejected'), corrected: await read('corrected') };
 }

@@ -2,7 +2,7 @@
  * Long jobs the studio started or heard about: progress from `jobProgress` events, the end from
  * `jobDone`. A slow poll of `jobs.get` covers events missed while the event stream reconnected.
  */
-import type { ImportResult, JobDone, JobProgress, TrainResult } from '../../src/api/types';
+import type { ImportResult, JobDone, JobProgress, PseudoLabelResult, TrainResult } from '../../src/api/types';
 import { api, ignore } from '../api';
 import { bumpData, refreshClasses, refreshStats } from './project';
 import { showError, showToast } from './toasts';
@@ -17,6 +17,30 @@ export interface ActiveJob {
 
 export const jobs = createStore<ActiveJob[]>([]);
 const finished = new Set<string>();
+
+/** Names of job kinds for people: "Pseudo-labeling", "Exporting the model". */
+export const JOB_TITLES: Record<string, string> = {
+  import: 'Importing',
+  export: 'Exporting',
+  train: 'Training',
+  'pseudo-label': 'Pseudo-labeling',
+  'self-train': 'Self-training',
+  'export-model': 'Exporting the model',
+  evaluate: 'Evaluating',
+  predict: 'Predicting',
+};
+
+const DONE_NAMES: Record<string, string> = {
+  train: 'Training',
+  'pseudo-label': 'Pseudo-labeling',
+  'self-train': 'Self-training',
+  'export-model': 'Model export',
+};
+
+/** Shows a job the studio started in the progress list before its first event arrives. */
+export function trackJob(jobId: string, kind: string): void {
+  upsert(jobId, { kind });
+}
 
 function upsert(jobId: string, patch: Partial<ActiveJob> & { kind: string }): void {
   if (finished.has(jobId)) return;
@@ -37,13 +61,23 @@ function finish(done: JobDone): void {
   // An ImageFolder import may have created classes.
   if (done.kind === 'import') refreshClasses().catch(ignore);
   bumpData();
-  const what = done.kind === 'train' ? 'Training' : done.kind.charAt(0).toUpperCase() + done.kind.slice(1);
+  const what = DONE_NAMES[done.kind] ?? done.kind.charAt(0).toUpperCase() + done.kind.slice(1);
   if (done.state === 'cancelled') {
     showToast('info', `${what} cancelled.`);
   } else if (done.state === 'failed') {
     showError(done.error?.message ?? `${what} failed.`);
   } else if (done.kind === 'import') {
     summarizeImport(done.result as ImportResult | undefined);
+  } else if (done.kind === 'pseudo-label' && done.result) {
+    const r = done.result as PseudoLabelResult;
+    const extra = r.unmappedClasses.length ? ` The teacher's classes ${r.unmappedClasses.join(', ')} are not in this project.` : '';
+    showToast('success', `Pseudo-labeled ${plural(r.labeled, 'image')} in round ${r.round}${r.skipped ? ` (${r.skipped.toLocaleString()} already done)` : ''}.${extra}`);
+  } else if (done.kind === 'self-train' && done.result) {
+    const rounds = (done.result as { rounds?: { metrics?: { accuracy?: number } }[] }).rounds ?? [];
+    const acc = rounds.at(-1)?.metrics?.accuracy;
+    showToast('success', `Self-training finished: ${plural(rounds.length, 'round')}${acc !== undefined ? `, last student ${(acc * 100).toFixed(1)}% accuracy` : ''}.`);
+  } else if (done.kind === 'export-model') {
+    // The Models view shows the verification next to its Export button.
   } else if (done.kind === 'train' && done.result) {
     const r = done.result as TrainResult;
     showToast('success', `Training finished: ${(r.metrics.accuracy * 100).toFixed(1)}% ${r.metrics.split} accuracy.`);
@@ -67,8 +101,10 @@ export function summarizeImport(r: ImportResult | undefined): void {
   showToast(r.errors.length ? 'error' : 'success', parts.join(', ') + '.', r.errors.length ? r.errors : undefined);
 }
 
-export async function startImport(paths: string[]): Promise<void> {
-  const { jobId } = await api.invoke('jobs.start', { kind: 'import', input: { paths, format: 'auto', split: 'auto' } });
+/** Imports with the layout detected; `unlabeled` takes every image as unlabeled, whatever its folders say. */
+export async function startImport(paths: string[], options: { unlabeled?: boolean } = {}): Promise<void> {
+  const input = options.unlabeled ? { paths, format: 'folder' as const, split: 'unlabeled' as const } : { paths, format: 'auto' as const, split: 'auto' as const };
+  const { jobId } = await api.invoke('jobs.start', { kind: 'import', input });
   upsert(jobId, { kind: 'import' });
 }
 

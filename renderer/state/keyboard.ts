@@ -1,27 +1,32 @@
 /**
  * The one keydown listener that runs the shortcut table. Views register their actions with
- * `useShortcutScope`; keys typed into text fields and keys with Ctrl/Cmd/Alt are left alone.
+ * `useShortcutScope`; keys typed into text fields, keys with Alt, and Ctrl/Cmd combinations the
+ * table does not name (copy, paste, reload…) are left alone.
  */
 import { useEffect, useRef } from 'react';
-import type { GalleryActions, GlobalActions, LabelActions, Scope } from './shortcuts';
+import type { GalleryActions, GlobalActions, LabelActions, ReviewActions, Scope } from './shortcuts';
 import { findShortcut, isTyping, keyName } from './shortcuts';
 
 interface Registry {
   scope: Scope;
   gallery: GalleryActions | null;
   label: LabelActions | null;
+  review: ReviewActions | null;
 }
 
-const registry: Registry = { scope: 'global', gallery: null, label: null };
+const registry: Registry = { scope: 'global', gallery: null, label: null, review: null };
+
+type ViewScope = Exclude<Scope, 'global'>;
 
 export function useShortcutScope(scope: 'gallery', actions: GalleryActions): void;
 export function useShortcutScope(scope: 'label', actions: LabelActions): void;
-export function useShortcutScope(scope: 'gallery' | 'label', actions: GalleryActions | LabelActions): void {
+export function useShortcutScope(scope: 'review', actions: ReviewActions): void;
+export function useShortcutScope(scope: ViewScope, actions: GalleryActions | LabelActions | ReviewActions): void {
   const ref = useRef(actions);
   ref.current = actions;
   useEffect(() => {
     // A stable proxy: the latest actions are always the ones that run.
-    const proxy = new Proxy({} as GalleryActions & LabelActions, {
+    const proxy = new Proxy({} as GalleryActions & LabelActions & ReviewActions, {
       get: (_t, prop) => (...args: unknown[]) => (ref.current as unknown as Record<string | symbol, (...a: unknown[]) => void>)[prop]?.(...args),
     });
     registry.scope = scope;
@@ -40,7 +45,7 @@ function modalOpen(): boolean {
 
 export function installShortcuts(global: GlobalActions & { closeModal(): boolean }): () => void {
   const onKey = (e: KeyboardEvent) => {
-    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.defaultPrevented || e.altKey) return;
     if (isTyping(e.target)) return;
     const key = keyName(e);
     const tag = (e.target as HTMLElement | null)?.tagName;
@@ -53,7 +58,7 @@ export function installShortcuts(global: GlobalActions & { closeModal(): boolean
     if (!sc) return;
     e.preventDefault();
     if (e.repeat && !sc.repeat) return;
-    sc.run({ key, global, gallery: registry.gallery, label: registry.label });
+    sc.run({ key, global, gallery: registry.gallery, label: registry.label, review: registry.review });
   };
   window.addEventListener('keydown', onKey);
   return () => window.removeEventListener('keydown', onKey);

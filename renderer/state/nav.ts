@@ -4,7 +4,7 @@
  */
 import { createStore } from './store';
 
-export type Tab = 'gallery' | 'train' | 'models';
+export type Tab = 'gallery' | 'train' | 'review' | 'models';
 
 /** A fixed list of images to walk in the labeling view, and where Back returns to. */
 export interface ReviewList {

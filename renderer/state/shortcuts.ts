@@ -2,7 +2,7 @@
  * Every keyboard shortcut, as one table. The help overlay lists it; one keydown listener runs it.
  * A row's `scope` says where it applies; `run` gets the actions the visible view registered.
  */
-export type Scope = 'global' | 'gallery' | 'label';
+export type Scope = 'global' | 'gallery' | 'label' | 'review';
 
 export interface GlobalActions {
   toggleHelp(): void;
@@ -25,12 +25,22 @@ export interface LabelActions {
   zoom(factor: number): void;
 }
 
+export interface ReviewActions {
+  accept(): void;
+  reject(): void;
+  relabelNumber(n: number): void;
+  skip(): void;
+  undo(): void;
+  fit(): void;
+}
+
 export interface ShortcutContext {
   /** The key as matched (e.g. "3" for the digit rows). */
   key: string;
   global: GlobalActions;
   gallery: GalleryActions | null;
   label: LabelActions | null;
+  review: ReviewActions | null;
 }
 
 export interface Shortcut {
@@ -65,12 +75,20 @@ export const SHORTCUTS: Shortcut[] = [
   { id: 'label.zoomOut', repeat: true, keys: ['-'], label: 'Zoom out', scope: 'label', run: (c) => c.label?.zoom(0.8) },
   { id: 'label.pan', keys: ['Space'], label: 'Hold and drag to pan (dragging alone pans too)', scope: 'label', run: () => {} },
   { id: 'label.back', keys: ['Escape'], label: 'Back to the gallery', scope: 'label', run: (c) => c.label?.back() },
+
+  { id: 'review.accept', keys: ['Enter', 'a'], label: "Accept the teacher's label", scope: 'review', run: (c) => c.review?.accept() },
+  { id: 'review.reject', keys: ['x'], label: 'Reject it (the image stays unlabeled)', scope: 'review', run: (c) => c.review?.reject() },
+  { id: 'review.relabel', keys: DIGITS, label: 'Relabel to class 1–9 (corrected)', scope: 'review', run: (c) => c.review?.relabelNumber(Number(c.key)) },
+  { id: 'review.skip', keys: ['s', 'ArrowRight'], label: 'Skip to the next image', scope: 'review', run: (c) => c.review?.skip() },
+  { id: 'review.undo', keys: ['Mod+z'], label: 'Undo the last review step (bulk steps too)', scope: 'review', run: (c) => c.review?.undo() },
+  { id: 'review.fit', keys: ['f'], label: 'Fit the image to the view', scope: 'review', run: (c) => c.review?.fit() },
 ];
 
-/** The name a KeyboardEvent is matched by: letters lowercased, " " as "Space". */
-export function keyName(e: Pick<KeyboardEvent, 'key'>): string {
-  if (e.key === ' ') return 'Space';
-  return e.key.length === 1 ? e.key.toLowerCase() : e.key;
+/** The name a KeyboardEvent is matched by: letters lowercased, " " as "Space", Ctrl or Cmd as a "Mod+" prefix. */
+export function keyName(e: Pick<KeyboardEvent, 'key'> & Partial<Pick<KeyboardEvent, 'ctrlKey' | 'metaKey' | 'shiftKey'>>): string {
+  const base = e.key === ' ' ? 'Space' : e.key.length === 1 ? e.key.toLowerCase() : e.key;
+  if (!e.ctrlKey && !e.metaKey) return base;
+  return `Mod+${e.shiftKey ? 'Shift+' : ''}${base}`;
 }
 
 /** True when the key is meant for a text field, not for a shortcut. */
@@ -99,7 +117,10 @@ const PRETTY: Record<string, string> = {
   Enter: '↵',
 };
 
+const MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
+
 export function prettyKey(key: string): string {
+  if (key.startsWith('Mod+')) return `${MAC ? '⌘' : 'Ctrl+'}${prettyKey(key.slice(4))}`;
   return PRETTY[key] ?? (key.length === 1 ? key.toUpperCase() : key);
 }
 

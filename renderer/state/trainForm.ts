@@ -58,6 +58,11 @@ export interface TrainForm {
   mode: Mode;
   backbone: string;
   backboneLrFactor: string;
+  /** Distillation: a teacher model id (empty: none), the soft-term weight, temperature, pending threshold. */
+  teacher: string;
+  alpha: string;
+  temperature: string;
+  pendingAbove: string;
 }
 
 export type FormKey = Exclude<keyof TrainForm, 'preset'>;
@@ -85,6 +90,10 @@ export const DEFAULTS: Omit<TrainForm, 'preset'> = {
   mode: 'scratch',
   backbone: '',
   backboneLrFactor: '0.1',
+  teacher: '',
+  alpha: '0.5',
+  temperature: '',
+  pendingAbove: '',
 };
 
 export const PRESETS: Record<PresetName, { title: string; blurb: string; values: Partial<Omit<TrainForm, 'preset'>> }> = {
@@ -151,6 +160,10 @@ export function toInput(f: TrainForm): TrainInput {
     mode: f.mode,
     backbone: f.backbone.trim() || null,
     backboneLrFactor: num(f.backboneLrFactor),
+    teacher: f.teacher.trim() || null,
+    alpha: num(f.alpha),
+    temperature: nullableNum(f.temperature),
+    pendingAbove: nullableNum(f.pendingAbove),
   };
   if (f.arch) input.arch = f.arch;
   for (const k of Object.keys(input) as (keyof TrainInput)[]) if (input[k] === undefined) delete input[k];

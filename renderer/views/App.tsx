@@ -5,6 +5,7 @@ import { installShortcuts } from '../state/keyboard';
 import { loadAppInfo, project, refreshProject, startProjectSync } from '../state/project';
 import { startJobSync } from '../state/jobs';
 import { startModelSync } from '../state/models';
+import { startReviewSync } from '../state/review';
 import { startTrainingSync } from '../state/training';
 import { useStore } from '../state/store';
 import { HelpOverlay } from './HelpOverlay';
@@ -23,6 +24,7 @@ export function App() {
     startJobSync();
     startModelSync();
     startTrainingSync();
+    startReviewSync();
     loadAppInfo().catch(ignore);
     refreshProject().catch(() => project.set(null));
   }, []);

@@ -4,6 +4,7 @@ import { Modal } from './Modal';
 
 const SECTIONS: { scope: Scope; title: string }[] = [
   { scope: 'label', title: 'Labeling' },
+  { scope: 'review', title: 'Review' },
   { scope: 'gallery', title: 'Gallery' },
   { scope: 'global', title: 'Everywhere' },
 ];

@@ -1,6 +1,7 @@
 /**
  * Import: Electron picks a folder with the native dialog; the web studio takes a folder or file
- * path on the server's disk (the browser cannot hand over paths).
+ * path on the server's disk (the browser cannot hand over paths). "Unlabeled" imports every image
+ * without a class (folder names ignored): the pool a teacher pseudo-labels.
  */
 import { useState, type FormEvent } from 'react';
 import { bridge, ignore } from '../api';
@@ -9,16 +10,29 @@ import { startImport } from '../state/jobs';
 export function ImportControls() {
   const [path, setPath] = useState('');
   const [busy, setBusy] = useState(false);
+  const [unlabeled, setUnlabeled] = useState(false);
+  const toggle = (
+    <label className="import-unlabeled" title="Import every image as unlabeled, ignoring class folders: images for a teacher to pseudo-label">
+      <input type="checkbox" checked={unlabeled} onChange={(e) => setUnlabeled(e.target.checked)} data-testid="import-unlabeled" />
+      unlabeled
+    </label>
+  );
 
   if (bridge) {
     const pick = async () => {
       const dir = await bridge!.pickFolder();
-      if (dir) await startImport([dir]);
+      if (dir) {
+        await startImport([dir], { unlabeled });
+        setUnlabeled(false);
+      }
     };
     return (
-      <button className="primary" onClick={() => pick().catch(ignore)}>
-        Import folder…
-      </button>
+      <div className="import-form">
+        {toggle}
+        <button className="primary" onClick={() => pick().catch(ignore)}>
+          Import folder…
+        </button>
+      </div>
     );
   }
 
@@ -28,8 +42,9 @@ export function ImportControls() {
     if (!p) return;
     setBusy(true);
     try {
-      await startImport([p]);
+      await startImport([p], { unlabeled });
       setPath('');
+      setUnlabeled(false);
     } catch {
       // shown in a toast
     } finally {
@@ -47,6 +62,7 @@ export function ImportControls() {
         title="A folder or image file on the machine running apprentice serve"
         spellCheck={false}
       />
+      {toggle}
       <button type="submit" className="primary" data-testid="import-start" disabled={busy || !path.trim()}>
         Import
       </button>

@@ -1,5 +1,5 @@
 /** Running jobs: phase, step/total, time left, and a Cancel button. */
-import { cancelJob, jobs, type ActiveJob } from '../state/jobs';
+import { cancelJob, JOB_TITLES, jobs, type ActiveJob } from '../state/jobs';
 import { useStore } from '../state/store';
 import { ignore } from '../api';
 
@@ -11,7 +11,7 @@ function eta(s: number | undefined): string {
 }
 
 function title(kind: string): string {
-  return kind === 'import' ? 'Importing' : kind === 'export' ? 'Exporting' : kind === 'train' ? 'Training' : kind;
+  return JOB_TITLES[kind] ?? kind;
 }
 
 function JobRow({ job }: { job: ActiveJob }) {

@@ -9,6 +9,7 @@ import { mediaUrl } from '../api';
 import { useModelDetail } from '../state/models';
 import { openReview } from '../state/nav';
 import { ConfusionMatrix } from './ConfusionMatrix';
+import { ExportPanel } from './ExportPanel';
 import { count, duration, fixed, optionValue, pct, rate, when } from './format';
 import { TrainingCurves } from './TrainingCurves';
 
@@ -33,6 +34,10 @@ export const OPTION_LABELS: Record<string, string> = {
   backbone: 'Backbone',
   backboneLrFactor: 'Backbone LR factor',
   augmentStrength: 'Augmentation strength',
+  teacher: 'Teacher',
+  alpha: 'α (soft weight)',
+  temperature: 'Temperature',
+  pendingAbove: 'Pending at or above',
   resume: 'Run',
 };
 
@@ -81,6 +86,10 @@ function DetailBody({ m }: { m: Detail }) {
       </header>
 
       <div className="detail-grid">
+        <div className="card span-2">
+          <h3>Export</h3>
+          <ExportPanel m={m} />
+        </div>
         <div className="card">
           <h3>Per class</h3>
           {metrics ? <PerClassTable m={m} /> : <p className="muted">No evaluation was recorded.</p>}

@@ -1,4 +1,4 @@
-/** An open project: header with the view tabs, then Gallery (class panel, gallery or labeling view), Train or Models; job progress and status bar. */
+/** An open project: header with the view tabs, then Gallery (class panel, gallery or labeling view), Train, Review or Models; job progress and status bar. */
 import { useEffect } from 'react';
 import type { ProjectInfo } from '../../src/api/types';
 import { api, ignore } from '../api';
@@ -6,6 +6,8 @@ import { goTab, route, tabOf, type Tab } from '../state/nav';
 import { filter } from '../state/filter';
 import { setProject } from '../state/project';
 import { resetModels } from '../state/models';
+import { resetExports } from '../state/exports';
+import { resetReview } from '../state/review';
 import { clearSelection } from '../state/selection';
 import { useStore } from '../state/store';
 import { ClassPanel } from './ClassPanel';
@@ -15,6 +17,7 @@ import { ImportControls } from './ImportControls';
 import { JobProgressList } from './JobProgress';
 import { LabelView } from './LabelView';
 import { ModelsView } from './ModelsView';
+import { ReviewView } from './ReviewView';
 import { StatusBar } from './StatusBar';
 import { TrainView } from './TrainView';
 import { adoptRunningTraining, resetTraining, trainRun } from '../state/training';
@@ -30,6 +33,8 @@ export function ProjectShell({ project, onHelp }: { project: ProjectInfo; onHelp
     clearSelection();
     resetModels();
     resetTraining();
+    resetReview();
+    resetExports();
     adoptRunningTraining().catch(ignore);
   }, [project.dir]);
 
@@ -81,7 +86,7 @@ export function ProjectShell({ project, onHelp }: { project: ProjectInfo; onHelp
         </div>
       ) : (
         <div className="workspace full">
-          <main className="main">{tab === 'train' ? <TrainView /> : <ModelsView />}</main>
+          <main className="main">{tab === 'train' ? <TrainView /> : tab === 'review' ? <ReviewView /> : <ModelsView />}</main>
         </div>
       )}
       <StatusBar />
@@ -93,6 +98,7 @@ export function ProjectShell({ project, onHelp }: { project: ProjectInfo; onHelp
 const TABS: { tab: Tab; label: string; hint: string }[] = [
   { tab: 'gallery', label: 'Gallery', hint: 'Label images' },
   { tab: 'train', label: 'Train', hint: 'Train a model on the labeled images' },
+  { tab: 'review', label: 'Review', hint: 'Pseudo-label unlabeled images with a teacher, review its labels, train students' },
   { tab: 'models', label: 'Models', hint: 'Accuracy, mistakes and curves of trained models' },
 ];
 

@@ -262,7 +262,33 @@ function AdvancedFields({ form, invalid }: { form: TrainForm; invalid: ReadonlyS
       </Field>
       <NumberField k="trials" label="Trials" hint="How many settings the search tries" min={1} max={200} step={1} disabled={!form.search} invalid={invalid} />
       <TransferFields form={form} invalid={invalid} />
+      <DistillFields form={form} invalid={invalid} />
     </div>
+  );
+}
+
+/** Distillation: a teacher's reviewed soft labels join the human labels (see also Review → Rounds). */
+function DistillFields({ form, invalid }: { form: TrainForm; invalid: ReadonlySet<FormKey> }) {
+  const list = useStore(models) ?? [];
+  const off = !form.teacher;
+  return (
+    <>
+      <div className="span-2">
+        <Field k="teacher" label="Teacher (distillation)" hint="Also learn from this model's accepted and corrected pseudo-labels, matching its soft labels" invalid={invalid}>
+          <select value={form.teacher} data-testid="train-teacher" onChange={(e) => setField('teacher', e.target.value)}>
+            <option value="">None</option>
+            {list.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name} · {pct(m.metrics?.accuracy)}
+              </option>
+            ))}
+          </select>
+        </Field>
+      </div>
+      <NumberField k="alpha" label="α (soft weight)" hint="α·T²·KL + (1−α)·CE" min={0} max={1} step={0.1} disabled={off} invalid={invalid} />
+      <NumberField k="temperature" label="Temperature" hint="The one used when pseudo-labeling; empty: as stored" min={0.1} max={100} step={0.5} placeholder="as pseudo-labeled" disabled={off} invalid={invalid} />
+      <NumberField k="pendingAbove" label="Pending at or above" hint="Also train on pending pseudo-labels at or above this confidence; empty: reviewed ones only" min={0} max={1} step={0.05} placeholder="off" disabled={off} invalid={invalid} testId="train-pending-above" />
+    </>
   );
 }
 
