@@ -206,17 +206,25 @@ if (typeof torch !== 'string') sides.push(['torch', torch]);
 
 // A short warm-up chunk on each side, not timed: JIT, wasm compilation, allocator growth.
 for (const [, side] of sides) await side.trainBatches(3);
-const totals = new Map(sides.map(([name]) => [name, { seconds: 0, images: 0 }]));
+// Timed totals per side, without the warm-up chunk.
+const totals = new Map(sides.map(([name]) => [name, { seconds: 0, cpuSeconds: 0, images: 0 }]));
+// Chunks run back to back see nearly the same machine load: the median of their speed ratios is
+// the figure least disturbed by other work on a shared machine.
+const chunkRatios: number[] = [];
 for (let done = 3; done < totalBatches; done += chunk) {
   const count = Math.min(chunk, totalBatches - done);
   const line: string[] = [];
+  const speeds: number[] = [];
   for (const [name, side] of sides) {
     const c = await side.trainBatches(count);
+    speeds.push(c.images / c.seconds);
     const t = totals.get(name)!;
     t.seconds += c.seconds;
+    t.cpuSeconds += c.cpuSeconds;
     t.images += c.images;
     line.push(`${name} ${(c.images / c.seconds).toFixed(0)} img/s (loss ${c.loss.toFixed(3)})`);
   }
+  if (speeds.length === 2) chunkRatios.push(speeds[0]! / speeds[1]!);
   if (Math.floor((done + count) / batchesPerEpoch) !== Math.floor(done / batchesPerEpoch) || done + count >= totalBatches) {
     console.log(`  epoch ${((done + count) / batchesPerEpoch).toFixed(2)}: ${line.join(', ')}`);
   }
@@ -225,11 +233,20 @@ for (let done = 3; done < totalBatches; done += chunk) {
 const results: Summary[] = [await ours.summary(test)];
 if (typeof torch === 'string') console.log(torch);
 else results.push(await torch.summary());
+results.forEach((r, i) => {
+  const t = totals.get(sides[i]![0])!;
+  r.imagesPerS = t.images / t.seconds;
+  r.cpuMsPerImage = (1000 * t.cpuSeconds) / t.images;
+});
 for (const r of results) {
   console.log(`${r.label.padEnd(50)} ${r.imagesPerS.toFixed(0).padStart(6)} img/s  ${r.cpuMsPerImage.toFixed(2)} CPU ms/img  test accuracy ${(100 * r.testAccuracy).toFixed(2)}%  last loss ${r.finalLoss.toFixed(4)}`);
 }
 if (results.length === 2) {
   const [a, b] = results as [Summary, Summary];
+  const sorted = [...chunkRatios].sort((p, q) => p - q);
+  const median = sorted[Math.floor(sorted.length / 2)] ?? NaN;
+  console.log(`median ratio over ${sorted.length} pairs of adjacent chunks: ${median.toFixed(2)}x ` +
+    `(quartiles ${(sorted[Math.floor(sorted.length / 4)] ?? NaN).toFixed(2)}-${(sorted[Math.floor((3 * sorted.length) / 4)] ?? NaN).toFixed(2)})`);
   console.log(`ratio tfjs/PyTorch images/s: ${(a.imagesPerS / b.imagesPerS).toFixed(2)}x ` +
     `(CPU time per image: ${(b.cpuMsPerImage / a.cpuMsPerImage).toFixed(2)}x); ` +
     `test accuracy difference: ${(100 * (a.testAccuracy - b.testAccuracy)).toFixed(2)} points`);

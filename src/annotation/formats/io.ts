@@ -6,7 +6,7 @@
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { writeFileAtomic } from '../../media/files';
-import type { FormatProblem, Size, SizeLookup, SizeOf, WrittenDataset } from './model';
+import { DatasetFormatError, type FormatProblem, type Size, type SizeLookup, type SizeOf, type WrittenDataset } from './model';
 
 const MAX_DEPTH = 32;
 
@@ -102,7 +102,7 @@ export async function writeOutput(root: string, out: WrittenDataset): Promise<st
   for (const f of out.files) {
     const full = resolve(root, f.path);
     if (full !== resolve(root) && !full.startsWith(resolve(root) + sep)) {
-      throw new Error(`refusing to write outside the output folder: ${f.path}`);
+      throw new DatasetFormatError(f.path, '', 'refusing to write outside the output folder');
     }
     await writeFileAtomic(full, f.content);
     written.push(full);

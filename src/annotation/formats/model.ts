@@ -157,12 +157,14 @@ function checkBoxGeneric(
       reason: `the box [x ${fmt(x)}, y ${fmt(y)}, w ${fmt(w)}, h ${fmt(h)}]${unit ? ' px' : ''} lies outside ${where}`,
     };
   }
-  const x0 = Math.max(0, x);
-  const y0 = Math.max(0, y);
-  const x1 = Math.min(W, x + w);
-  const y1 = Math.min(H, y + h);
-  if (x1 <= x0 || y1 <= y0) return { ok: false, reason: 'the box is empty' };
-  return { ok: true, x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
+  // Snap float noise to the border, leaving values that are inside untouched (exact round trips).
+  let [x0, y0, w0, h0] = [x, y, w, h];
+  if (x0 < 0) [x0, w0] = [0, w0 + x0];
+  if (y0 < 0) [y0, h0] = [0, h0 + y0];
+  if (x0 + w0 > W) w0 = W - x0;
+  if (y0 + h0 > H) h0 = H - y0;
+  if (!(w0 > 0) || !(h0 > 0)) return { ok: false, reason: 'the box is empty' };
+  return { ok: true, x: x0, y: y0, w: w0, h: h0 };
 }
 
 export type PolygonCheck = { ok: true; points: Point[] } | { ok: false; reason: string };
@@ -281,4 +283,26 @@ export interface WrittenDataset {
   images: { file: string; to: string }[];
   /** Annotations the format cannot hold (a tag in COCO...), one entry per image and reason. */
   skipped: FormatProblem[];
+}
+
+/**
+ * Several parse results as one dataset: classes are matched by name (first-seen order),
+ * `rebase` turns each part's file paths into paths relative to the common root.
+ */
+export function mergeResults(parts: { result: ParseResult; rebase?: (file: string) => string }[]): ParseResult {
+  const table = new ClassTable();
+  const images: DatasetImage[] = [];
+  const errors: FormatProblem[] = [];
+  for (const { result, rebase } of parts) {
+    const map = result.dataset.classes.map((n) => table.indexOf(n));
+    for (const img of result.dataset.images) {
+      images.push({
+        ...img,
+        file: rebase ? rebase(img.file) : img.file,
+        annotations: img.annotations.map((a) => ({ ...a, classIndex: map[a.classIndex] ?? a.classIndex })),
+      });
+    }
+    errors.push(...result.errors);
+  }
+  return { dataset: { classes: table.names, images }, errors };
 }

@@ -150,7 +150,7 @@ export function parseXml(input: string): XmlElement {
       const raw = input.slice(pos + 1, end);
       if (raw.includes('<')) fail(`"<" inside the value of "${attr}" (write &lt;)`, pos + 1 + raw.indexOf('<'));
       if (el.attrs.has(attr)) fail(`duplicate attribute "${attr}"`, attrAt);
-      el.attrs.set(attr, decode(raw, pos + 1).replace(/[\t\n\r]/g, ' '));
+      el.attrs.set(attr, decode(raw.replace(/[\t\n\r]/g, ' '), pos + 1)); // literal whitespace -> space; &#10; stays
       pos = end + 1;
     }
     // content

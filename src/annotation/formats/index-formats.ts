@@ -1,0 +1,114 @@
+/**
+ * Dataset formats: pure parsers and writers over the neutral model (model.ts), a thin file
+ * layer per format, and the registry the import/export jobs, the API and the CLI use.
+ *
+ * read(path, opts) -> { dataset, errors, root }: `file` of each image is relative to `root`
+ *   (or as written when it could not be found); errors list each problem, the rest is valid.
+ * write(dataset, outPath) -> the text files written and `images: [{ file, to }]`: where the
+ *   caller copies each image (relative to `root`), plus what the format could not hold.
+ * Writers convert normalized geometry with the model's width/height, i.e. the EXIF-upright
+ * size: give them that size, and copy the image upright (or keep its EXIF orientation).
+ */
+import { detectBoxCsv, readBoxCsv, writeBoxCsvFiles } from './csv-boxes';
+import { detectCoco, readCoco, writeCocoFiles } from './coco';
+import { detectCvat, readCvat } from './cvat';
+import { detectLabelStudio, readLabelStudio } from './labelstudio';
+import type { Dataset, DatasetSplit, ParseResult, SizeOf, WrittenDataset } from './model';
+import { detectVoc, readVoc, writeVocFiles } from './voc';
+import { detectYolo, readYolo, writeYoloFiles } from './yolo';
+
+export * from './model';
+export { parseCoco, writeCoco, readCoco, writeCocoFiles, type CocoParseOptions } from './coco';
+export { parseYolo, parseYoloConfig, writeYolo, readYolo, writeYoloFiles, type YoloInput } from './yolo';
+export { parseVoc, writeVoc, readVoc, writeVocFiles, parseLabelList, type VocInput } from './voc';
+export { parseBoxCsv, writeBoxCsv, readBoxCsv, writeBoxCsvFiles, csvRecords } from './csv-boxes';
+export { parseLabelStudio, readLabelStudio, labelStudioFile } from './labelstudio';
+export { parseCvat, readCvat } from './cvat';
+export { parseXml, writeXml, XmlError, type XmlElement, type XmlOut } from './xml';
+export { parseYamlLite, YamlError } from './yaml-lite';
+
+export interface FormatReadOptions {
+  /** Measures an image (absolute path) after EXIF orientation; needed by YOLO and box CSV. */
+  sizeOf?: SizeOf;
+  /** Known class order (the project's); new names are appended. Not used by YOLO (index-based). */
+  classes?: readonly string[];
+  /** COCO: the split of every image (COCO keeps splits in separate files). */
+  split?: DatasetSplit;
+}
+
+export type FormatReadResult = ParseResult & { root: string };
+export type FormatWriteResult = WrittenDataset & { root: string };
+
+export interface DatasetFormat {
+  /** What the user picks, and a short description. */
+  name: FormatName;
+  label: string;
+  /** File endings of the annotation file ('' = a folder). */
+  extensions: string[];
+  detect(path: string): Promise<boolean>;
+  read(path: string, opts?: FormatReadOptions): Promise<FormatReadResult>;
+  /** Absent for read-only formats (Label Studio, CVAT). */
+  write?(dataset: Dataset, outPath: string): Promise<FormatWriteResult>;
+}
+
+export type FormatName = 'coco' | 'yolo' | 'voc' | 'csv' | 'labelstudio' | 'cvat';
+
+export const FORMATS: Record<FormatName, DatasetFormat> = {
+  coco: {
+    name: 'coco',
+    label: 'COCO instances JSON',
+    extensions: ['.json', ''],
+    detect: detectCoco,
+    read: (path, opts = {}) => readCoco(path, opts),
+    write: writeCocoFiles,
+  },
+  yolo: {
+    name: 'yolo',
+    label: 'YOLO (Ultralytics: data.yaml, images/, labels/)',
+    extensions: ['', '.yaml', '.yml'],
+    detect: detectYolo,
+    read: (path, opts = {}) => readYolo(path, { sizeOf: opts.sizeOf }),
+    write: writeYoloFiles,
+  },
+  voc: {
+    name: 'voc',
+    label: 'Pascal VOC XML',
+    extensions: ['', '.xml'],
+    detect: detectVoc,
+    read: (path, opts = {}) => readVoc(path, opts),
+    write: writeVocFiles,
+  },
+  csv: {
+    name: 'csv',
+    label: 'CSV (path,label[,x,y,w,h][,split], pixels)',
+    extensions: ['.csv'],
+    detect: detectBoxCsv,
+    read: (path, opts = {}) => readBoxCsv(path, opts),
+    write: writeBoxCsvFiles,
+  },
+  labelstudio: {
+    name: 'labelstudio',
+    label: 'Label Studio JSON export',
+    extensions: ['.json'],
+    detect: detectLabelStudio,
+    read: (path, opts = {}) => readLabelStudio(path, opts),
+  },
+  cvat: {
+    name: 'cvat',
+    label: 'CVAT for images 1.1 XML',
+    extensions: ['.xml', ''],
+    detect: detectCvat,
+    read: (path, opts = {}) => readCvat(path, opts),
+  },
+};
+
+/**
+ * The format of a path, for `--format auto`: the first whose detect() says yes, most specific
+ * first (Label Studio before COCO: both are .json; CVAT before VOC: both are XML).
+ */
+export async function detectFormat(path: string): Promise<FormatName | undefined> {
+  for (const name of ['labelstudio', 'coco', 'cvat', 'voc', 'yolo', 'csv'] as const) {
+    if (await FORMATS[name].detect(path)) return name;
+  }
+  return undefined;
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { parseXml, writeXml, XmlError } from './xml';
+import { parseYamlLite, YamlError } from './yaml-lite';
+
+function xmlError(text: string): XmlError {
+  try {
+    parseXml(text);
+  } catch (err) {
+    expect(err).toBeInstanceOf(XmlError);
+    return err as XmlError;
+  }
+  throw new Error('expected an XmlError');
+}
+
+describe('xml reader', () => {
+  it('reads elements, attributes, text, entities, CDATA, comments and the declaration', () => {
+    const root = parseXml(
+      '\uFEFF<?xml version="1.0" encoding="utf-8"?>\n<!-- c -->\n<a x="1 &amp; 2" y=\'&quot;q&apos;\'>\n' +
+        '  <b>&lt;tag&gt; &#65;&#x42;</b><!-- inside --><c/><b><![CDATA[<raw & text>]]></b>\n</a>\n<!-- after -->\n',
+    );
+    expect(root.name).toBe('a');
+    expect(root.attrs.get('x')).toBe('1 & 2');
+    expect(root.attrs.get('y')).toBe('"q\'');
+    expect(root.children.map((c) => c.name)).toEqual(['b', 'c', 'b']);
+    expect(root.children[0]!.text).toBe('<tag> AB');
+    expect(root.children[2]!.text).toBe('<raw & text>');
+    expect([root.children[1]!.line, root.children[1]!.column]).toEqual([4, 48]);
+  });
+
+  it.each([
+    ['<a><b></a>', 1, 7, '</a> does not match <b>'],
+    ['<a>\n  &nbsp;</a>', 2, 3, 'unknown entity'],
+    ['<!DOCTYPE a [<!ENTITY x "y">]><a/>', 1, 1, 'DOCTYPE'],
+    ['<a x="1" x="2"/>', 1, 10, 'duplicate attribute'],
+    ['<a>\n<b>\n', 2, 1, 'never closed'],
+    ['<a x=1/>', 1, 6, 'quotes'],
+    ['<a/><b/>', 1, 5, 'after the root'],
+    ['<a>&#0;</a>', 1, 4, 'unknown entity'],
+    ['  ', 1, 3, 'empty'],
+    ['<a>x & y</a>', 1, 6, 'does not start an entity'],
+    ['<a><?xml version="1.0"?></a>', 1, 4, 'must come first'],
+  ])('rejects %j at line:column with a reason', (text, line, column, reason) => {
+    const e = xmlError(text);
+    expect(e.reason).toContain(reason);
+    expect([e.line, e.column]).toEqual([line, column]);
+  });
+
+  it('stops at absurd nesting instead of overflowing the stack', () => {
+    expect(xmlError('<a>'.repeat(5000)).reason).toContain('nested');
+  });
+
+  it('writes what it reads back, escaping text and attributes', () => {
+    const nasty = 'a<b>&"c\' \n\t';
+    const text = writeXml({ name: 'r', attrs: [['k', nasty]], children: [{ name: 't', text: nasty }, { name: 'e' }] });
+    expect(text.startsWith('<?xml version="1.0" encoding="utf-8"?>\n<r k=')).toBe(true);
+    const back = parseXml(text);
+    expect(back.attrs.get('k')).toBe(nasty);
+    expect(back.children[0]!.text).toBe(nasty);
+  });
+});
+
+describe('yaml subset', () => {
+  it('reads names as a block list, an index map, flow forms; skips other blocks', () => {
+    const doc = parseYamlLite(
+      'path: ../data # root\ntrain: [images/train, "more"]\nval: images/val\nnc: 2\nnames:\n- person\n- "bi: cycle"\n' +
+        'download: |\n  import x\n  x.run()\nother:\n  deep:\n    - 1\n',
+    );
+    expect(doc.get('path')).toMatchObject({ kind: 'scalar', value: '../data' });
+    expect(doc.get('train')).toMatchObject({ kind: 'list', items: ['images/train', 'more'] });
+    expect(doc.get('names')).toMatchObject({ kind: 'list', items: ['person', 'bi: cycle'] });
+    expect(doc.get('download')?.kind).toBe('nested');
+    expect(doc.get('other')?.kind).toBe('nested');
+    const map = parseYamlLite("names:\n  0: 'it''s'\n  1: \"tab\\there \\u00e9\"\n");
+    expect(map.get('names')).toMatchObject({ kind: 'map', entries: [['0', "it's"], ['1', 'tab\there é']] });
+    expect(parseYamlLite('names: {0: a, 1: b}').get('names')).toMatchObject({ entries: [['0', 'a'], ['1', 'b']] });
+  });
+
+  it.each([
+    ['names:\n  0: a\n x: 1\nnc: [1', 4, 'not closed'],
+    ['nc: 1\nnc: 2', 2, 'duplicate key'],
+    ['  indented: 1', 1, 'unexpected indentation'],
+    ['names: "open', 1, 'not closed'],
+    ['names: *anchor', 1, 'aliases'],
+    ['just text', 1, 'key: value'],
+  ])('rejects %j with its line', (text, line, reason) => {
+    let err: unknown;
+    try {
+      parseYamlLite(text);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(YamlError);
+    expect((err as YamlError).line).toBe(line);
+    expect((err as YamlError).reason).toContain(reason);
+  });
+});
