@@ -1,3 +1,4 @@
 export { labeledImages, type IncludeSource, type LabeledImage } from './labeled-images';
 export { exportImageFolder } from './formats/imagefolder';
 export { exportCsv } from './formats/csv';
+export { exportDataset } from './dataset-export';

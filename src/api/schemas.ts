@@ -17,8 +17,8 @@ export const taskSchema = z.enum(['classify', 'detect', 'segment']);
 export const splitSchema = z.enum(['train', 'val', 'test', 'unlabeled']);
 const pathString = z.string().min(1).max(4096).refine((s) => !s.includes('\0'), 'a path cannot contain NUL');
 
-export const importFormats = ['auto', 'folder', 'imagefolder', 'csv'] as const;
-export const exportFormats = ['imagefolder', 'csv'] as const;
+export const importFormats = ['auto', 'folder', 'imagefolder', 'csv', 'coco', 'yolo', 'voc', 'labelstudio', 'cvat'] as const;
+export const exportFormats = ['imagefolder', 'csv', 'coco', 'yolo', 'voc'] as const;
 export const includeSources = ['human', 'accepted', 'corrected', 'pending', 'rejected'] as const;
 
 export const architectures = ['small-cnn', 'vgg', 'resnet', 'inception', 'mobilenetv2'] as const;

@@ -3,7 +3,8 @@ import { basename, extname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { ImportError, ImportResult, Split } from '../api/types';
 import type { JobContext } from '../jobs/types';
-import { ensureClasses, findImageIdBySha, insertImage, setHumanClass, splitForHash, type ProjectPaths } from '../store';
+import { addShapes, ensureClasses, findImageIdBySha, insertImage, listClasses, setHumanClass, splitForHash, type ProjectPaths } from '../store';
+import { DATASET_FORMATS, datasetCandidates, type DatasetFormatName } from './dataset-candidates';
 import { contentPath, writeFileAtomic } from './files';
 import { ingestImage, NotAnImageError, sha256Hex, type IngestedImage } from './ingest';
 import { readLabelsCsv } from './csv';
@@ -12,7 +13,7 @@ import { hasImageExtension } from './formats';
 
 export interface ImportInput {
   paths: string[];
-  format: 'auto' | 'folder' | 'imagefolder' | 'csv';
+  format: 'auto' | 'folder' | 'imagefolder' | 'csv' | DatasetFormatName;
   split: Split | 'auto';
 }
 
@@ -22,13 +23,17 @@ const CONCURRENCY = 4;
 const BATCH = 200;
 
 /** Turn the user's paths into the list of files to import, with labels from the layout. */
-export async function collectCandidates(input: ImportInput, errors: ImportError[], signal?: AbortSignal): Promise<Candidate[]> {
+export async function collectCandidates(input: ImportInput, errors: ImportError[], signal?: AbortSignal, classes: string[] = []): Promise<Candidate[]> {
   const out: Candidate[] = [];
   for (const given of input.paths) {
     const path = resolve(given);
     const kind = await pathKind(path);
     if (kind === 'missing') {
       errors.push({ path, reason: 'no such file or folder' });
+      continue;
+    }
+    if ((DATASET_FORMATS as readonly string[]).includes(input.format)) {
+      out.push(...(await datasetCandidates(input.format as DatasetFormatName, path, classes, errors)));
       continue;
     }
     if (input.format === 'csv' || (input.format === 'auto' && kind === 'file' && extname(path).toLowerCase() === '.csv')) {
@@ -50,7 +55,7 @@ export async function collectCandidates(input: ImportInput, errors: ImportError[
 
 function chooseSplit(requested: ImportInput['split'], c: Candidate, sha256: string): Split {
   if (requested !== 'auto') return requested;
-  if (!c.className) return 'unlabeled';
+  if (!c.className && !c.shapes?.length) return 'unlabeled';
   return c.split ?? splitForHash(sha256);
 }
 
@@ -73,11 +78,11 @@ export async function importImages(
 ): Promise<ImportResult> {
   const errors: ImportError[] = [];
   ctx.onProgress({ phase: 'scanning', step: 0, total: 0 });
-  const candidates = await collectCandidates(input, errors, ctx.signal);
+  const candidates = await collectCandidates(input, errors, ctx.signal, listClasses(db).map((c) => c.name));
   const total = candidates.length;
   // Classes named by the layout or CSV are created up front in sorted order (the ImageFolder
   // convention), so class order does not depend on which file happened to decode first.
-  const classNames = [...new Set(candidates.flatMap((c) => (c.className ? [c.className] : [])))].sort();
+  const classNames = [...new Set(candidates.flatMap((c) => [...(c.className ? [c.className] : []), ...(c.shapes ?? []).map((s) => s.className)]))].sort();
   const classIds = db.transaction(() => ensureClasses(db, classNames))();
   let done = 0;
   let imported = 0;
@@ -108,6 +113,7 @@ export async function importImages(
           split: chooseSplit(input.split, candidate, image.sha256),
         });
         if (candidate.className) setHumanClass(db, [id], classIds.get(candidate.className)!, 'import');
+        if (candidate.shapes) addShapes(db, id, candidate.shapes.map((s) => ({ classId: classIds.get(s.className)!, kind: s.kind, geometry: s.geometry })), 'import');
         imported++;
       }
     })();

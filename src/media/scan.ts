@@ -10,6 +10,8 @@ export interface Candidate {
   className?: string;
   /** The split named by the folder layout (train/val/test folders) or a CSV row. */
   split?: Exclude<Split, 'unlabeled'>;
+  /** Boxes and polygons from a detection/segmentation dataset, normalized to the upright image. */
+  shapes?: { className: string; kind: 'box' | 'polygon'; geometry: { x: number; y: number; w: number; h: number } | { points: [number, number][] } }[];
 }
 
 export interface ScanResult {

@@ -8,7 +8,7 @@ import type { Method, MethodInput, MethodParsed } from '../api/schemas';
 import type { JobInfo, ModelInfo } from '../api/types';
 import type { SpecOverrides } from '../inference/onnx-spec';
 import { augmentationPreviewPng, evaluateInWorker, exportInWorker, importTeacherInWorker, isDownloaded, parseTrainOptions, predictInWorker, projectInputSpec, zooEntries, type TrainOptions } from '../training';
-import { exportCsv, exportImageFolder } from '../annotation';
+import { exportCsv, exportDataset, exportImageFolder } from '../annotation';
 import { contentPath, importImages } from '../media';
 import { pseudoLabel } from '../inference';
 import { listRounds, selfTrainJob, trainJob } from './model-jobs';
@@ -260,8 +260,14 @@ export class AppService implements AppApi {
         }
         case 'export': {
           const out = this.options.workspace ? resolveInside(this.options.workspace, i.input.out, 'export path') : i.input.out;
-          const exporter = i.input.format === 'csv' ? exportCsv : exportImageFolder;
-          return { jobId: s.jobs.start('export', i.input, (ctx) => exporter(s.db, s.paths.dir, out, i.input.include, ctx)) };
+          const { format, include } = i.input;
+          return {
+            jobId: s.jobs.start('export', i.input, (ctx) =>
+              format === 'csv' ? exportCsv(s.db, s.paths.dir, out, include, ctx)
+              : format === 'imagefolder' ? exportImageFolder(s.db, s.paths.dir, out, include, ctx)
+              : exportDataset(s.db, s.paths.dir, out, format, include, ctx),
+            ),
+          };
         }
       }
     },

@@ -12,3 +12,4 @@ export { splitForHash } from './splits';
 export * from './models';
 export * from './pseudo-labels';
 export * from './review';
+export * from './shapes';

@@ -1,4 +1,3 @@
-import { AppError } from '../../api/errors';
 import { resolve } from 'node:path';
 import type { ExportResult } from '../../api/types';
 import { exportFormats, includeSources } from '../../api/schemas';
@@ -7,24 +6,22 @@ import { requireChoice } from '../command';
 import { UsageError } from '../errors';
 import { runJob } from '../job';
 
-const LATER_FORMATS = ['coco', 'yolo', 'voc'];
 
 export const exportCommand: Command = {
-  usage: 'export <dir> --format imagefolder|csv --out <path> [--include human,accepted]',
+  usage: 'export <dir> --format imagefolder|csv|coco|yolo|voc --out <path> [--include human,accepted]',
   options: { format: { type: 'string' }, out: { type: 'string' }, include: { type: 'string' } },
   positionals: 1,
   openProject: true,
   async run({ service, values, out }) {
     if (typeof values.format !== 'string') throw new UsageError('export needs --format');
     if (typeof values.out !== 'string') throw new UsageError('export needs --out <path>');
-    const format = requireChoice('format', values.format, [...exportFormats, ...LATER_FORMATS]);
-    if (LATER_FORMATS.includes(format)) throw new AppError('UNSUPPORTED', `--format ${format} is not supported by this version yet`);
+    const format = requireChoice('format', values.format, exportFormats);
     const include = (typeof values.include === 'string' ? values.include : 'human,accepted,corrected')
       .split(',')
       .map((s) => requireChoice('include', s.trim(), includeSources));
     const result = (await runJob(
       service,
-      () => service.invoke('jobs.start', { kind: 'export', input: { format: format as never, out: resolve(values.out as string), include: include as never } }),
+      () => service.invoke('jobs.start', { kind: 'export', input: { format, out: resolve(values.out as string), include: include as never } }),
       out,
     )) as ExportResult;
     out.result(result, () => [`Wrote ${result.images} images (${result.annotations} labels) to ${result.out}`]);
