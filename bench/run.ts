@@ -1,5 +1,7 @@
 // `npm run bench`: every benchmark, each printing its figures and ratios measured in this run.
 // Pick some with `npm run bench -- import gallery`.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { benchImport } from './import';
 import { benchGallery } from './gallery';
 import { benchFrozenBackbone } from './frozen-backbone';
@@ -7,7 +9,17 @@ import { benchTeacherStudent } from './teacher-student';
 import { benchOnnxInference } from './export/onnx-inference';
 import { benchPseudoLabel } from './pseudo-label';
 
+/** The training-speed benchmark is its own script (it drives a PyTorch process alongside). */
+function benchSmallCnn(): Promise<void> {
+  return new Promise((done, reject) => {
+    const child = spawn(process.execPath, [join(import.meta.dirname, '../bin/run-ts.js'), join(import.meta.dirname, 'training/small-cnn.ts'), '--epochs', '3'], { stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? done() : reject(new Error(`small-cnn bench exited with ${code}`))));
+  });
+}
+
 const BENCHES: Record<string, () => Promise<void>> = {
+  'small-cnn': benchSmallCnn,
   import: benchImport,
   gallery: benchGallery,
   'frozen-backbone': benchFrozenBackbone,
