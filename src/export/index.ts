@@ -12,3 +12,4 @@ export { exportTfjs, loadTfjsExport, TFJS_FILES } from './tfjs-export';
 export { exportModel, type ExportFormat, type ExportModelInput, type ExportModelResult, type ExportJobContext } from './export-model';
 export { UnsupportedLayerError, SUPPORTED_LAYERS } from './converters';
 export { exportReadme, labelsText } from './readme';
+export { composeOnnxBackboneWithHead, type HeadWeights } from './onnx-compose';

@@ -42,7 +42,11 @@ export class OnnxClassifier {
     private readonly outputName: string,
   ) {}
 
-  static async load(file: string, spec: OnnxInputSpec): Promise<OnnxClassifier> {
+  /**
+   * 'classifier': the output must be a class vector per image. 'features': any per-image vector
+   * or feature map (a backbone), which featureRows pools to a vector.
+   */
+  static async load(file: string, spec: OnnxInputSpec, mode: 'classifier' | 'features' = 'classifier'): Promise<OnnxClassifier> {
     // Loaded on first use, so importing this module costs nothing on threads that never infer.
     const ort = await import('onnxruntime-node');
     let session: Ort.InferenceSession;
@@ -55,12 +59,50 @@ export class OnnxClassifier {
     }
     const outputName = session.outputNames.includes('logits') ? 'logits' : session.outputNames[0]!;
     const classifier = new OnnxClassifier(ort, session, spec, outputName);
-    await classifier.checkOutput();
+    if (mode === 'classifier') await classifier.checkOutput();
+    else await classifier.checkFeatures();
     return classifier;
   }
 
   /** How many classes the model outputs (known after load). */
   classCount = 0;
+  /** Features mode: the length of the (pooled) feature vector, and where its channels are. */
+  featureDim = 0;
+  private featureAxis: 1 | 3 | null = null;
+
+  private async checkFeatures(): Promise<void> {
+    const out = await this.run(new Uint8Array(this.spec.height * this.spec.width * this.spec.channels), 1);
+    if (out.dims.length === 2) this.featureDim = out.dims[1]!;
+    else if (out.dims.length === 4) {
+      // A feature map: channels on the same side as the input's (NCHW models output NCHW).
+      this.featureAxis = this.spec.layout === 'nchw' ? 1 : 3;
+      this.featureDim = out.dims[this.featureAxis]!;
+    } else {
+      throw new AppError('INVALID_INPUT', `The backbone's output "${this.outputName}" has shape [${out.dims.join(', ')}]: neither a feature vector nor a feature map.`);
+    }
+  }
+
+  /** Backbone features of a project's images: the output vector, or the feature map averaged over its spatial positions. */
+  async featureRows(projectDir: string, rows: { media_path: string; sha256: string }[], opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<Float32Array> {
+    const d = this.featureDim;
+    const out = new Float32Array(rows.length * d);
+    await this.eachBatch(projectDir, rows, opts, async (pixels, n, start) => {
+      const { data, dims } = await this.run(pixels, n);
+      if (this.featureAxis === null) {
+        out.set(data.subarray(0, n * d), start * d);
+        return;
+      }
+      const [, a, b, c] = dims as [number, number, number, number];
+      const spatial = this.featureAxis === 1 ? b * c : a * b;
+      for (let i = 0; i < n; i++)
+        for (let ch = 0; ch < d; ch++) {
+          let sum = 0;
+          for (let p = 0; p < spatial; p++) sum += this.featureAxis === 1 ? data[(i * d + ch) * spatial + p]! : data[(i * spatial + p) * d + ch]!;
+          out[(start + i) * d + ch] = sum / spatial;
+        }
+    });
+    return out;
+  }
 
   /** One blank image through the model: the output must be a class vector per image. */
   private async checkOutput(): Promise<void> {
@@ -114,6 +156,24 @@ export class OnnxClassifier {
     rows: { media_path: string; sha256: string }[],
     opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
   ): Promise<{ probs: Float32Array; k: number }> {
+    let out: Float32Array | null = null;
+    let k = 0;
+    await this.eachBatch(projectDir, rows, opts, async (pixels, n, start) => {
+      const { data, dims } = await this.run(pixels, n);
+      k = dims[1]!;
+      out ??= new Float32Array(rows.length * k);
+      out.set(toProbabilities(data, n, k), start * k);
+    });
+    return { probs: out ?? new Float32Array(0), k };
+  }
+
+  /** Decoded batches of rows: the next batch decodes (on sharp's threads) while `fn` runs the current one. */
+  private async eachBatch(
+    projectDir: string,
+    rows: { media_path: string; sha256: string }[],
+    opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+    fn: (pixels: Uint8Array, n: number, start: number) => Promise<void>,
+  ): Promise<void> {
     const size = this.spec.height * this.spec.width * this.spec.channels;
     const decodeBatch = async (start: number): Promise<Uint8Array> => {
       const chunk = rows.slice(start, start + BATCH);
@@ -121,21 +181,14 @@ export class OnnxClassifier {
       (await Promise.all(chunk.map((r) => this.pixels(projectDir, r)))).forEach((px, i) => pixels.set(px, i * size));
       return pixels;
     };
-    let out: Float32Array | null = null;
-    let k = 0;
     let next = rows.length ? decodeBatch(0) : null;
     for (let start = 0; start < rows.length; start += BATCH) {
       opts.signal?.throwIfAborted();
       const pixels = await next!;
       next = start + BATCH < rows.length ? decodeBatch(start + BATCH) : null;
-      const n = Math.min(BATCH, rows.length - start);
-      const { data, dims } = await this.run(pixels, n);
-      k = dims[1]!;
-      out ??= new Float32Array(rows.length * k);
-      out.set(toProbabilities(data, n, k), start * k);
+      await fn(pixels, Math.min(BATCH, rows.length - start), start);
       opts.onProgress?.(Math.min(rows.length, start + BATCH), rows.length);
     }
-    return { probs: out ?? new Float32Array(0), k };
   }
 
   async release(): Promise<void> {

@@ -334,6 +334,8 @@ export class AppService implements AppApi {
       throw new AppError('CONFLICT', 'A training run is already going; wait for it or cancel it.');
     }
     if (options.teacher) store.getModel(s.db, options.teacher);
+    // A backbone file from a web client must be inside the served workspace.
+    if (options.backbone && this.options.workspace && /[\\/]/.test(options.backbone)) resolveInside(this.options.workspace, options.backbone, 'backbone file');
   }
 
   /** A teacher named by model id, or an ONNX file, which is imported as a model first. */

@@ -6,7 +6,8 @@ import { decodeImages } from '../../media';
 import { labeledRows, splitRows, type ProjectData } from '../data/project-data';
 import { loadStudentData } from '../data/student-data';
 import { buildArchitecture, defaultArchitecture } from '../models';
-import { backboneFeatures, buildHead, composeWithHead, loadBackbone } from '../transfer';
+import { backboneFeatures, buildHead, composeWithHead, isOnnxBackboneRef, loadBackbone, loadOnnxBackbone } from '../transfer';
+import type { OnnxInputSpec } from '../../inference/onnx';
 import type { TrainOptions } from './options';
 
 type Progress = (update: { phase: string; step: number; total: number; message?: string }) => void;
@@ -36,6 +37,8 @@ export interface TrainingPlan {
   loss?: 'distillation';
   /** A student's training data: human- and pseudo-labeled images. */
   studentCounts?: { human: number; pseudo: number };
+  /** Frozen on an ONNX backbone: the model is saved as that backbone plus the trained head. */
+  onnxBackbone?: { file: string; spec: OnnxInputSpec };
   note?: string;
 }
 
@@ -91,6 +94,30 @@ export async function makePlan(
           dropout: options.dropout, widthMultiplier: options.widthMultiplier, init: options.init, seed: options.seed,
         }),
       finalize: (m) => m,
+    };
+  }
+
+  if (isOnnxBackboneRef(options.backbone)) {
+    if (options.mode === 'finetune') {
+      throw new AppError('UNSUPPORTED', 'An ONNX backbone cannot be fine-tuned here (onnxruntime does not train): use --mode frozen, or a tfjs backbone.');
+    }
+    const onnx = await loadOnnxBackbone(options.backbone);
+    const { features, cached } = await backboneFeatures(projectDir, onnx, rows, {
+      signal: ctx.signal,
+      onProgress: (done, total) => ctx.onProgress({ phase: 'computing features', step: done, total }),
+    });
+    const data = splitRows(db, rows, features, { height: 1, width: 1, channels: onnx.featureDim });
+    return {
+      arch: `head on ${onnx.name}`,
+      input: onnx.input,
+      data,
+      augments: false,
+      singleThread: true,
+      note: `${cached} of ${rows.length} images' features came from the cache`,
+      build: () => buildHead(onnx.featureDim, numClasses(), options.dropout, options.seed),
+      // The saved model is the head plus a copy of the ONNX backbone (see run-training).
+      finalize: (head) => head,
+      onnxBackbone: { file: onnx.file, spec: onnx.spec },
     };
   }
 

@@ -11,6 +11,7 @@ import type { InputSpec } from '../data/input-spec';
 import { evaluateClassification } from '../evaluate';
 import { predictProbabilities } from '../loop';
 import { loadModelFiles } from '../model-files';
+import { hasOnnxBackbone, predictWithOnnxBackbone } from './onnx-backbone-model';
 
 export interface Prediction {
   imageId: number;
@@ -85,6 +86,13 @@ export async function predictImages(
 ): Promise<{ classes: string[]; predictions: Prediction[] }> {
   const dir = resolveModelDir(db, projectDir, modelRef);
   if (isOnnxModelDir(dir)) return predictWithOnnx(db, projectDir, dir, split, opts);
+  if (hasOnnxBackbone(dir)) {
+    await selectTrainingBackend();
+    const rows = predictionRows(db, split, opts.imageIds);
+    const { probs, classes, head } = await predictWithOnnxBackbone(dir, projectDir, rows, opts);
+    head.dispose();
+    return { classes, predictions: toPredictions(rows, probs, classes) };
+  }
   await selectTrainingBackend();
   const { model, metadata } = await loadModelFiles(dir);
   try {

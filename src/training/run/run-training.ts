@@ -9,6 +9,7 @@ import type { InputSpec } from '../data/input-spec';
 import type Database from 'better-sqlite3';
 import type { ProjectData, ProjectSplit } from '../data/project-data';
 import { makePlan } from './plan';
+import { saveOnnxBackbone } from './onnx-backbone-model';
 import { evaluateClassification, kfoldSplits, meanAndStd, type Evaluation } from '../evaluate';
 import { hardLabels, lossAndAccuracy, predictProbabilities, subset, trainLoop, decodeCheckpoint, encodeCheckpoint, type Checkpoint, type EpochReport, type LoopConfig, type TensorData } from '../loop';
 import { saveModelFiles } from '../model-files';
@@ -195,6 +196,7 @@ export async function runTraining(
 
   const modelId = `${arch.split(' ')[0]}-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const finalModel = plan.finalize(model);
+  if (plan.onnxBackbone) await saveOnnxBackbone(join(projectDir, 'models', modelId), plan.onnxBackbone.file, plan.onnxBackbone.spec);
   await saveModelFiles(join(projectDir, 'models', modelId), finalModel, {
     id: modelId, arch, classes: data.classNames, input: { ...input, layout: 'nhwc', scale: 1 / 255 },
     createdAt: new Date().toISOString(), trainingRunId: runId,

@@ -1,16 +1,29 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type Database from 'better-sqlite3';
 import { AppError } from '../../api/errors';
 import { modelPath } from '../../store';
 import type { InputSpec } from '../data/input-spec';
 import { loadModelFiles } from '../model-files';
+import { OnnxClassifier, resolveOnnxSpec, type OnnxInputSpec } from '../../inference/onnx';
 import { downloadZooModel, isDownloaded, zooDir, zooEntries, type ZooEntry } from './zoo';
+
+/** A pretrained ONNX network run by onnxruntime for features (frozen mode only: it cannot be trained here). */
+export interface OnnxBackbone {
+  kind: 'onnx';
+  file: string;
+  spec: OnnxInputSpec;
+  input: InputSpec;
+  featureDim: number;
+  key: string;
+  name: string;
+}
 
 /** A pretrained network whose penultimate activations serve as image features. */
 export interface Backbone {
+  kind?: 'tfjs';
   /** Image [h,w,c] in [0,1] -> feature vector [d]. */
   extractor: tf.LayersModel;
   input: InputSpec;
@@ -32,12 +45,12 @@ export async function loadBackbone(
   ref: string,
   opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; zoo?: ZooEntry[] } = {},
 ): Promise<Backbone> {
+  if (existsSync(ref) && extname(ref).toLowerCase() === '.onnx') {
+    throw new AppError('INVALID_INPUT', `${ref} is an ONNX model: load it with loadOnnxBackbone.`);
+  }
   if (ref.startsWith('zoo:')) return loadZooBackbone(projectDir, ref.slice(4), opts);
   let dir: string;
   if (existsSync(ref)) {
-    if (extname(ref).toLowerCase() === '.onnx') {
-      throw new AppError('UNSUPPORTED', `${ref} is an ONNX model: use a tfjs model (model.json) or a model trained in this project as the backbone.`);
-    }
     dir = statSync(ref).isDirectory() ? ref : dirname(ref);
     if (!existsSync(join(dir, 'model.json'))) throw new AppError('INVALID_INPUT', `${ref} has no model.json: not a tfjs model.`);
   } else {
@@ -90,3 +103,18 @@ async function loadZooBackbone(
   const key = createHash('sha256').update(readFileSync(join(dir, 'model.json'))).update(entry.featureLayer).digest('hex').slice(0, 16);
   return { extractor, input: { height, width, channels }, featureDim: features.shape[1]!, key, name: `zoo:${name}` };
 }
+
+/**
+ * An ONNX backbone: its preprocessing resolved like a teacher's (sidecar, metadata, shape), its
+ * output used as features (a feature map is averaged over its positions).
+ */
+export async function loadOnnxBackbone(file: string): Promise<OnnxBackbone> {
+  const { spec } = resolveOnnxSpec(file);
+  const runner = await OnnxClassifier.load(file, spec, 'features');
+  const featureDim = runner.featureDim;
+  await runner.release();
+  const key = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
+  return { kind: 'onnx', file, spec, input: { height: spec.height, width: spec.width, channels: spec.channels }, featureDim, key, name: basename(file) };
+}
+
+export const isOnnxBackboneRef = (ref: string): boolean => extname(ref).toLowerCase() === '.onnx';

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic } from '../../media/files';
 import { imagePixels } from '../../media';
-import type { Backbone } from './backbone';
+import type { Backbone, OnnxBackbone } from './backbone';
+import { OnnxClassifier } from '../../inference/onnx';
 
 /**
  * Backbone features of images, computed once per image and backbone and cached in the project
@@ -11,7 +12,7 @@ import type { Backbone } from './backbone';
  */
 export async function backboneFeatures(
   projectDir: string,
-  backbone: Backbone,
+  backbone: Backbone | OnnxBackbone,
   rows: { media_path: string; sha256: string }[],
   opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<{ features: Float32Array; cached: number }> {
@@ -31,6 +32,22 @@ export async function backboneFeatures(
     }
     missing.push(i);
   });
+  if (backbone.kind === 'onnx') {
+    // onnxruntime computes the features; the cache works the same.
+    const runner = await OnnxClassifier.load(backbone.file, backbone.spec, 'features');
+    try {
+      const todo = missing.map((i) => rows[i]!);
+      const feats = await runner.featureRows(projectDir, todo, opts);
+      for (const [j, i] of missing.entries()) {
+        const v = feats.slice(j * d, (j + 1) * d);
+        out.set(v, i * d);
+        await writeFileAtomic(file(rows[i]!.sha256), new Uint8Array(v.buffer));
+      }
+    } finally {
+      await runner.release();
+    }
+    return { features: out, cached: rows.length - missing.length };
+  }
   const { height, width, channels } = backbone.input;
   const size = height * width * channels;
   const BATCH = 32;
