@@ -96,8 +96,8 @@ export function listRounds(db: Database.Database): RoundInfo[] {
   const models = store.listModels(db);
   const details = new Map(models.map((m) => [m.id, store.getModel(db, m.id)]));
   const rows = db
-    .prepare("SELECT round, model_id AS modelId, status, COUNT(*) AS n FROM annotations WHERE source = 'pseudo' AND deleted_at IS NULL AND kind = 'tag' GROUP BY round, model_id, status ORDER BY round")
-    .all() as { round: number; modelId: string | null; status: AnnotationStatus; n: number }[];
+    .prepare("SELECT round, model_id AS modelId, status, COUNT(*) AS n, MAX(temperature) AS temperature FROM annotations WHERE source = 'pseudo' AND deleted_at IS NULL AND kind = 'tag' GROUP BY round, model_id, status ORDER BY round")
+    .all() as { round: number; modelId: string | null; status: AnnotationStatus; n: number; temperature: number | null }[];
   const rounds = new Map<string, RoundInfo>();
   for (const r of rows) {
     const key = `${r.round}:${r.modelId}`;
@@ -115,7 +115,8 @@ export function listRounds(db: Database.Database): RoundInfo[] {
         teacherAccuracy: models.find((m) => m.id === r.modelId)?.metrics?.accuracy ?? null,
         studentAccuracy: student?.metrics?.accuracy ?? null,
         alpha: student ? (opts.alpha ?? null) : null,
-        temperature: student ? (opts.temperature ?? null) : null,
+        // A student trained at the stored soft labels' temperature shows that temperature.
+        temperature: student ? (opts.temperature ?? r.temperature ?? null) : null,
       };
       rounds.set(key, info);
     }

@@ -225,9 +225,13 @@ export function reviewCounts(db: Database.Database, windowMinutes = 10): ReviewC
     .all() as ReviewCounts['byClassAndRound'];
   const recent = db
     .prepare(
-      `SELECT COUNT(*) AS n, MIN(at) AS first, MAX(at) AS last FROM annotation_history
-        WHERE action = 'update' AND batch NOT LIKE 'undo:%' AND json_extract(before, '$.source') = 'pseudo'
-          AND at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)`,
+      // One-key decisions only (a batch of one): a bulk step is not a person's reviewing speed.
+      `WITH recent AS (
+         SELECT batch, at FROM annotation_history
+          WHERE action = 'update' AND batch NOT LIKE 'undo:%' AND json_extract(before, '$.source') = 'pseudo'
+            AND at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?))
+       SELECT COUNT(*) AS n, MIN(at) AS first, MAX(at) AS last FROM recent
+        WHERE batch IN (SELECT batch FROM recent GROUP BY batch HAVING COUNT(*) = 1)`,
     )
     .get(`-${windowMinutes} minutes`) as { n: number; first: string | null; last: string | null };
   const minutes = recent.first && recent.last ? Math.max(1 / 60, (Date.parse(recent.last) - Date.parse(recent.first)) / 60000) : 0;
