@@ -1,21 +1,8 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { cli } from '../test-support/cli';
 import { tempDir, writeTopBottomDataset } from '../test-support/fixtures';
 
-const BIN = resolve(import.meta.dirname, '../../bin/apprentice.js');
-
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 let cleanup = () => {};
 afterEach(() => cleanup());

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { AppError } from '../api/errors';
-import type { AnnotationStatus } from '../api/types';
+import type { AnnotationStatus, ReviewItem } from '../api/types';
+
+export type { ReviewItem };
 import { recordHistory, refreshImageClass, rowById, type AnnotationRow } from './annotations';
 
 export type ReviewOrder = 'confidence' | 'entropy' | 'margin' | 'class';
@@ -14,21 +16,6 @@ export interface ReviewFilter {
   maxConfidence?: number;
 }
 
-export interface ReviewItem {
-  annotationId: number;
-  imageId: number;
-  fileName: string;
-  classId: number | null;
-  confidence: number;
-  entropy: number | null;
-  margin: number | null;
-  round: number | null;
-  modelId: string | null;
-  status: AnnotationStatus;
-  soft: number[] | null;
-  /** The image's human label, when it has one (a disagreement shows both). */
-  humanClassId: number | null;
-}
 
 /** Keyset cursor: the sort value and image id of the last item of the previous page. */
 export interface ReviewCursor {

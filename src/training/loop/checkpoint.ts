@@ -7,6 +7,7 @@
  * project's atomic write, so a crash mid-write leaves the previous checkpoint intact.
  */
 import { AppError } from '../../api/errors';
+import type { EpochMetrics } from '../../api/types';
 
 export interface NamedArray {
   name: string;
@@ -14,16 +15,8 @@ export interface NamedArray {
   values: Float32Array;
 }
 
-export interface EpochReport {
-  epoch: number;
-  loss: number;
-  accuracy: number;
-  valLoss?: number;
-  valAccuracy?: number;
-  learningRate: number;
-  imagesPerSecond: number;
-  seconds: number;
-}
+/** One epoch's figures (the API's EpochMetrics). */
+export type EpochReport = EpochMetrics;
 
 export interface Checkpoint {
   /** Epochs completed; the next epoch to run is this number (0-based). */
