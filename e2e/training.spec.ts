@@ -44,6 +44,10 @@ describe('training', () => {
     // A long run: small batches, many epochs.
     await epochs.fill('60');
     await page.getByTestId('train-advanced').click();
+    // What the model will see: eight augmented versions of a project image, drawn by the core.
+    await page.getByTestId('augment-preview-show').click();
+    await page.getByTestId('augment-preview-image').waitFor();
+    expect(await page.getByTestId('augment-preview-image').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
     await page.getByTestId('train-batch-size').fill('4');
     await page.getByTestId('train-start').click();
     const status = page.getByTestId('train-status');

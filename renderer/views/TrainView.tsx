@@ -30,6 +30,7 @@ import {
 import { cancelTraining, startTraining, trainRun, type TrainRun } from '../state/training';
 import { eta, pct, rate } from './format';
 import { TrainingCurves } from './TrainingCurves';
+import { AugmentPreview } from './AugmentPreview';
 
 export function TrainView() {
   const form = useStore(trainForm);
@@ -239,6 +240,7 @@ function AdvancedFields({ form, invalid }: { form: TrainForm; invalid: ReadonlyS
           placeholder="none (e.g. flip,crop:0.8,rotate:10)"
           invalid={invalid}
         />
+        <AugmentPreview augment={form.augment} />
       </div>
       <NumberField k="dropout" label="Dropout" hint="0 to 0.9" min={0} max={0.9} step={0.05} invalid={invalid} />
       <NumberField k="widthMultiplier" label="Width multiplier" hint="Scales the number of filters (0.1 to 4)" min={0.1} max={4} step={0.25} invalid={invalid} testId="train-width" />
