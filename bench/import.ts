@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { AppService } from '../src/service';
 import { THUMB_SIZE } from '../src/media';
@@ -44,10 +45,14 @@ export async function benchImport(): Promise<void> {
   const service = new AppService({ transport: 'in-process' });
   try {
     await service.invoke('project.create', { dir: join(root, 'p') });
+    // The import runs on the thread that serves the UI: how long does that thread ever stall?
+    const lag = monitorEventLoopDelay({ resolution: 5 });
+    lag.enable();
     const ours = await timed(async () => {
       const { jobId } = await service.invoke('jobs.start', { kind: 'import', input: { paths: [DATA] } });
       return service.waitForJob(jobId);
     });
+    lag.disable();
     const rawRate = files.length / raw.seconds;
     const ourRate = files.length / ours.seconds;
     report('import', {
@@ -56,6 +61,8 @@ export async function benchImport(): Promise<void> {
       'apprentice img/s': ourRate,
       ratio: ourRate / rawRate,
       goal: '>= 0.8',
+      'event loop max stall ms': lag.max / 1e6,
+      'event loop p99 stall ms': lag.percentile(99) / 1e6,
     });
   } finally {
     await service.close();
