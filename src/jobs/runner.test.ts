@@ -60,4 +60,22 @@ describe('job runner', () => {
     expect(getJob(db, bad)!.error).toEqual({ code: 'INTERNAL', message: expect.not.stringContaining('secret') });
     expect(done.map((d) => d.state)).toEqual(['cancelled', 'failed']);
   });
+
+  test('progress reported after a job ended is dropped, so a closed project is never written to', async () => {
+    const { runner, progress } = setup();
+    let late: ((u: { phase: string; step: number; total: number }) => void) | null = null;
+    const id = runner.start('quick', {}, async (ctx) => {
+      ctx.onProgress({ phase: 'work', step: 1, total: 2 });
+      late = ctx.onProgress;
+      return null;
+    });
+    await runner.wait(id);
+    const seen = progress.length;
+    handle!.close();
+    handle = null;
+    late!({ phase: 'work', step: 2, total: 2 });
+    late!({ phase: 'other', step: 1, total: 1 });
+    await new Promise((r) => setTimeout(r, 300)); // a throttled send would fire (and throw) here
+    expect(progress.length).toBe(seen);
+  });
 });

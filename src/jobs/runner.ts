@@ -44,6 +44,8 @@ export class JobRunner {
     let lastSent = 0;
     let latest: JobProgress | null = null;
     let timer: NodeJS.Timeout | null = null;
+    // Once the job has ended, late progress (a worker's last message) is dropped: the project may be closed by then.
+    let ended = false;
 
     const send = () => {
       timer = null;
@@ -53,6 +55,7 @@ export class JobRunner {
       this.events.progress(latest);
     };
     const onProgress = (u: ProgressUpdate) => {
+      if (ended) return;
       const elapsed = (Date.now() - started) / 1000;
       const etaS = u.total > 0 && u.step > 0 ? Math.max(0, (elapsed / u.step) * (u.total - u.step)) : undefined;
       const phaseChanged = latest !== null && latest.phase !== u.phase;
@@ -85,6 +88,7 @@ export class JobRunner {
       } finally {
         if (timer) clearTimeout(timer);
         if (latest) send();
+        ended = true;
         this.running.delete(jobId);
       }
       this.events.done(done);

@@ -35,6 +35,7 @@ export function runInWorker<T>(task: WorkerTask, ctx: JobContext): Promise<T> {
     const onAbort = () => send({ type: 'cancel' });
     ctx.signal.addEventListener('abort', onAbort);
     worker.on('message', (m: FromWorker) => {
+      if (settled) return; // the worker is being terminated; its last words are not news
       if (m.type === 'progress') ctx.onProgress(m.update);
       else if (m.type === 'done') finish(() => resolve(m.result as T));
       else {
