@@ -6,7 +6,7 @@ import { decodeImages } from '../../media';
 import { labeledRows, splitRows, type ProjectData } from '../data/project-data';
 import { loadStudentData } from '../data/student-data';
 import { buildArchitecture, defaultArchitecture } from '../models';
-import { backboneFeatures, buildHead, composeWithHead, isOnnxBackboneRef, loadBackbone, loadOnnxBackbone } from '../transfer';
+import { backboneFeatures, buildHead, composeWithHead, isOnnxBackboneRef, loadBackbone, loadOnnxBackbone, type Backbone, type OnnxBackbone } from '../transfer';
 import type { OnnxInputSpec } from '../../inference/onnx';
 import type { TrainOptions } from './options';
 
@@ -97,28 +97,31 @@ export async function makePlan(
     };
   }
 
+  /** Frozen: a head trained on the backbone's features, computed once per image and cached. */
+  const frozen = async (bb: Backbone | OnnxBackbone, rest: Pick<TrainingPlan, 'finalize' | 'onnxBackbone'>): Promise<TrainingPlan> => {
+    const { features, cached } = await backboneFeatures(projectDir, bb, rows, {
+      signal: ctx.signal,
+      onProgress: (done, total) => ctx.onProgress({ phase: 'computing features', step: done, total }),
+    });
+    return {
+      arch: `head on ${bb.name}`,
+      input: bb.input,
+      data: splitRows(db, rows, features, { height: 1, width: 1, channels: bb.featureDim }),
+      augments: false,
+      singleThread: true,
+      note: `${cached} of ${rows.length} images' features came from the cache`,
+      build: () => buildHead(bb.featureDim, numClasses(), options.dropout, options.seed),
+      ...rest,
+    };
+  };
+
   if (isOnnxBackboneRef(options.backbone)) {
     if (options.mode === 'finetune') {
       throw new AppError('UNSUPPORTED', 'An ONNX backbone cannot be fine-tuned here (onnxruntime does not train): use --mode frozen, or a tfjs backbone.');
     }
     const onnx = await loadOnnxBackbone(options.backbone);
-    const { features, cached } = await backboneFeatures(projectDir, onnx, rows, {
-      signal: ctx.signal,
-      onProgress: (done, total) => ctx.onProgress({ phase: 'computing features', step: done, total }),
-    });
-    const data = splitRows(db, rows, features, { height: 1, width: 1, channels: onnx.featureDim });
-    return {
-      arch: `head on ${onnx.name}`,
-      input: onnx.input,
-      data,
-      augments: false,
-      singleThread: true,
-      note: `${cached} of ${rows.length} images' features came from the cache`,
-      build: () => buildHead(onnx.featureDim, numClasses(), options.dropout, options.seed),
-      // The saved model is the head plus a copy of the ONNX backbone (see run-training).
-      finalize: (head) => head,
-      onnxBackbone: { file: onnx.file, spec: onnx.spec },
-    };
+    // The saved model is the head plus a copy of the ONNX backbone (see run-training).
+    return frozen(onnx, { finalize: (head) => head, onnxBackbone: { file: onnx.file, spec: onnx.spec } });
   }
 
   const backbone = await loadBackbone(db, projectDir, options.backbone, {
@@ -127,21 +130,7 @@ export async function makePlan(
   });
   if (options.mode === 'frozen' || options.mode === 'scratch') {
     // 'scratch' with a backbone makes no sense; a backbone alone means the usual transfer learning: frozen.
-    const { features, cached } = await backboneFeatures(projectDir, backbone, rows, {
-      signal: ctx.signal,
-      onProgress: (done, total) => ctx.onProgress({ phase: 'computing features', step: done, total }),
-    });
-    const data = splitRows(db, rows, features, { height: 1, width: 1, channels: backbone.featureDim });
-    return {
-      arch: `head on ${backbone.name}`,
-      input: backbone.input,
-      data,
-      augments: false,
-      singleThread: true,
-      note: `${cached} of ${rows.length} images' features came from the cache`,
-      build: () => buildHead(backbone.featureDim, numClasses(), options.dropout, options.seed),
-      finalize: (head) => composeWithHead(backbone.extractor, head as tf.Sequential, 'transfer'),
-    };
+    return frozen(backbone, { finalize: (head) => composeWithHead(backbone.extractor, head as tf.Sequential, 'transfer') });
   }
 
   // finetune: the whole network trains on pixels; the backbone at a lower learning rate.
