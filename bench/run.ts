@@ -8,6 +8,7 @@ import { benchFrozenBackbone } from './frozen-backbone';
 import { benchTeacherStudent } from './teacher-student';
 import { benchOnnxInference } from './export/onnx-inference';
 import { benchPseudoLabel } from './pseudo-label';
+import { benchLoad } from './load';
 
 /** The training-speed benchmark is its own script (it drives a PyTorch process alongside). */
 function benchSmallCnn(): Promise<void> {
@@ -22,6 +23,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'small-cnn': benchSmallCnn,
   import: benchImport,
   gallery: benchGallery,
+  load: benchLoad,
   'frozen-backbone': benchFrozenBackbone,
   'onnx-inference': benchOnnxInference,
   'pseudo-label': benchPseudoLabel,

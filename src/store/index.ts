@@ -13,3 +13,4 @@ export * from './models';
 export * from './pseudo-labels';
 export * from './review';
 export * from './shapes';
+export * from './backups';

@@ -1,9 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { AnnotationStatus, Split, Stats } from '../api/types';
 
+/**
+ * The counts behind the status bar and `apprentice stats`. Each number is read once, from an
+ * index: totals are sums of the split and class counts rather than separate scans, so a project
+ * of 100,000 images and a million annotations answers in milliseconds.
+ */
 export function projectStats(db: Database.Database): Stats {
-  const images = (db.prepare('SELECT COUNT(*) AS n FROM images').get() as { n: number }).n;
-  const labeled = (db.prepare('SELECT COUNT(*) AS n FROM images WHERE class_id IS NOT NULL').get() as { n: number }).n;
   const classes = db
     .prepare(
       `SELECT c.name AS name, (SELECT COUNT(*) FROM images i WHERE i.class_id = c.id) AS count
@@ -14,10 +17,15 @@ export function projectStats(db: Database.Database): Stats {
   for (const r of db.prepare('SELECT split, COUNT(*) AS n FROM images GROUP BY split').all() as { split: Split; n: number }[]) {
     splits[r.split] = r.n;
   }
-  const pseudo: Record<AnnotationStatus, number> = { pending: 0, accepted: 0, rejected: 0, corrected: 0 };
-  const pseudoRows = db
-    .prepare("SELECT status, COUNT(*) AS n FROM annotations WHERE source = 'pseudo' AND deleted_at IS NULL GROUP BY status")
-    .all() as { status: AnnotationStatus; n: number }[];
-  for (const r of pseudoRows) pseudo[r.status] = r.n;
+  const images = splits.train + splits.val + splits.test + splits.unlabeled;
+  // images.class_id only ever points at an existing class (ON DELETE SET NULL): the class counts add up to the labeled images.
+  const labeled = classes.reduce((a, c) => a + c.count, 0);
+  // One index range count per status (annotations_pseudo_status holds exactly the live pseudo-labels).
+  const countStatus = db.prepare(
+    "SELECT COUNT(*) AS n FROM annotations INDEXED BY annotations_pseudo_status WHERE source = 'pseudo' AND deleted_at IS NULL AND status = ?",
+  );
+  const pseudo = Object.fromEntries(
+    (['pending', 'accepted', 'rejected', 'corrected'] as const).map((status) => [status, (countStatus.get(status) as { n: number }).n]),
+  ) as Record<AnnotationStatus, number>;
   return { images, labeled, unlabeled: images - labeled, classes, splits, pseudo };
 }

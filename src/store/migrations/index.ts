@@ -1,10 +1,11 @@
 import { initial } from './0001-initial';
 import { modelDetails } from './0002-model-details';
 import { pseudoUncertainty } from './0003-pseudo-uncertainty';
+import { pseudoStatusIndex } from './0004-pseudo-status-index';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append only: a released migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [initial, modelDetails, pseudoUncertainty];
+export const MIGRATIONS: readonly Migration[] = [initial, modelDetails, pseudoUncertainty, pseudoStatusIndex];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 export type { Migration } from './types';
