@@ -1,5 +1,5 @@
 /** An open project: header with the view tabs, then Gallery (class panel, gallery or labeling view), Train, Review or Models; job progress and status bar. */
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { ProjectInfo } from '../../src/api/types';
 import { api, ignore } from '../api';
 import { goTab, route, tabOf, type Tab } from '../state/nav';
@@ -10,6 +10,7 @@ import { resetExports } from '../state/exports';
 import { resetReview } from '../state/review';
 import { clearSelection } from '../state/selection';
 import { useStore } from '../state/store';
+import { BackupsDialog } from './BackupsPanel';
 import { ClassPanel } from './ClassPanel';
 import { DropZone } from './DropZone';
 import { Gallery } from './Gallery';
@@ -25,6 +26,7 @@ import { adoptRunningTraining, resetTraining, trainRun } from '../state/training
 export function ProjectShell({ project, onHelp }: { project: ProjectInfo; onHelp(): void }) {
   const r = useStore(route);
   const tab = tabOf(r);
+  const [backupsOpen, setBackupsOpen] = useState(false);
 
   // A different project starts from a clean gallery, with its own models and training run.
   useEffect(() => {
@@ -63,6 +65,9 @@ export function ProjectShell({ project, onHelp }: { project: ProjectInfo; onHelp
         </div>
         <div className="topbar-actions">
           <ImportControls />
+          <button onClick={() => setBackupsOpen(true)} title="Back up the project or go back to an earlier backup" data-testid="open-backups">
+            Backups
+          </button>
           <button className="icon-button" onClick={onHelp} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
             ?
           </button>
@@ -91,6 +96,7 @@ export function ProjectShell({ project, onHelp }: { project: ProjectInfo; onHelp
       )}
       <StatusBar />
       <DropZone />
+      {backupsOpen && <BackupsDialog onClose={() => setBackupsOpen(false)} />}
     </div>
   );
 }

@@ -7,6 +7,7 @@ import type { ErrorPayload } from './errors';
 import type { Method, MethodInput } from './schemas';
 import type {
   AppInfo,
+  BackupInfo,
   ClassInfo,
   ImageDetail,
   ImagePage,
@@ -58,13 +59,18 @@ export interface MethodResults {
   'jobs.cancel': { cancelled: boolean };
   'jobs.list': JobInfo[];
   'jobs.get': JobInfo;
+  'backups.list': BackupInfo[];
+  /** Snapshot the project's database now (reason "manual"). */
+  'backups.create': BackupInfo;
+  /** Replace the project's database with a backup; the state before is kept as a "before-restore" backup. */
+  'backups.restore': { restored: string; safety: BackupInfo; project: ProjectInfo };
 }
 
 export interface AppEvents {
   jobProgress: JobProgress;
   jobDone: JobDone;
   /** Something in the open project changed (labels, classes, images, models): views refetch. */
-  projectChanged: { what: 'images' | 'classes' | 'labels' | 'project' | 'models' | 'review' };
+  projectChanged: { what: 'images' | 'classes' | 'labels' | 'project' | 'models' | 'review' | 'backups' };
 }
 export type EventName = keyof AppEvents;
 

@@ -57,8 +57,24 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 export function toErrorPayload(err: unknown): ErrorPayload {
   if (err instanceof AppError) return err.toPayload();
   const code = (err as { code?: unknown } | null)?.code;
-  if (code === 'EACCES' || code === 'EROFS' || code === 'ENOSPC' || code === 'EPERM') {
+  if (isDiskRefusal(code)) {
     return { code: 'IO_ERROR', message: `The disk refused the write (${String(code)}): ${(err as Error).message}` };
   }
+  if (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)(_|$)/.test(code)) {
+    return { code: 'CONFLICT', message: 'The project is busy: another Apprentice window or command is writing to it. Try again in a moment.' };
+  }
   return { code: 'INTERNAL', message: 'Something went wrong inside Apprentice; the details are in the log.' };
+}
+
+/**
+ * Error codes that mean the file system said no, from Node (errno names) or from SQLite through
+ * better-sqlite3 (whose err.code is the SQLite result code name, extended ones included, e.g.
+ * SQLITE_READONLY_DBMOVED or SQLITE_IOERR_WRITE). ENOTDIR: a folder Apprentice writes into is
+ * no longer a folder.
+ */
+const DISK_ERRNO = new Set(['EACCES', 'EROFS', 'ENOSPC', 'EPERM', 'EDQUOT', 'EIO', 'ENOTDIR', 'EISDIR', 'EFBIG']);
+const DISK_SQLITE = /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|PERM)(_|$)/;
+
+export function isDiskRefusal(code: unknown): boolean {
+  return typeof code === 'string' && (DISK_ERRNO.has(code) || DISK_SQLITE.test(code));
 }

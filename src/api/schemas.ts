@@ -17,6 +17,14 @@ export const taskSchema = z.enum(['classify', 'detect', 'segment']);
 export const splitSchema = z.enum(['train', 'val', 'test', 'unlabeled']);
 const pathString = z.string().min(1).max(4096).refine((s) => !s.includes('\0'), 'a path cannot contain NUL');
 
+/** A backup is named by its file name in backups/: one plain name that can never leave that folder. */
+const backupName = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((s) => !s.includes('..') && !s.includes('\0') && !/[\\/]/.test(s), 'a backup name cannot contain "..", slashes or NUL')
+  .refine((s) => /^[A-Za-z0-9][A-Za-z0-9._-]*\.sqlite$/.test(s), 'a backup name is a .sqlite file name from backups.list');
+
 export const importFormats = ['auto', 'folder', 'imagefolder', 'csv', 'coco', 'yolo', 'voc', 'labelstudio', 'cvat'] as const;
 export const exportFormats = ['imagefolder', 'csv', 'coco', 'yolo', 'voc'] as const;
 export const includeSources = ['human', 'accepted', 'corrected', 'pending', 'rejected'] as const;
@@ -235,6 +243,9 @@ export const schemas = {
   'jobs.cancel': z.object({ jobId: z.string().min(1).max(100) }).strict(),
   'jobs.list': z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict(),
   'jobs.get': z.object({ jobId: z.string().min(1).max(100) }).strict(),
+  'backups.list': z.object({}).strict(),
+  'backups.create': z.object({}).strict(),
+  'backups.restore': z.object({ name: backupName }).strict(),
 } as const;
 
 export type Method = keyof typeof schemas;

@@ -272,3 +272,13 @@ export interface RoundInfo {
   alpha: number | null;
   temperature: number | null;
 }
+
+/** One database snapshot in the project's backups/ folder. */
+export interface BackupInfo {
+  /** The file name, which is also its id: restore takes it. */
+  name: string;
+  /** Why it was taken: auto (every 30 minutes), manual, before-restore, before-migration. */
+  reason: string;
+  size: number;
+  createdAt: string;
+}

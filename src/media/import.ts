@@ -83,7 +83,7 @@ export async function importImages(
   // Classes named by the layout or CSV are created up front in sorted order (the ImageFolder
   // convention), so class order does not depend on which file happened to decode first.
   const classNames = [...new Set(candidates.flatMap((c) => [...(c.className ? [c.className] : []), ...(c.shapes ?? []).map((s) => s.className)]))].sort();
-  const classIds = db.transaction(() => ensureClasses(db, classNames))();
+  const classIds = db.transaction(() => ensureClasses(db, classNames)).immediate();
   let done = 0;
   let imported = 0;
   let duplicates = 0;
@@ -116,7 +116,7 @@ export async function importImages(
         if (candidate.shapes) addShapes(db, id, candidate.shapes.map((s) => ({ classId: classIds.get(s.className)!, kind: s.kind, geometry: s.geometry })), 'import');
         imported++;
       }
-    })();
+    }).immediate();
     ctx.onStored?.(); // the gallery can show this batch while the rest imports
   };
 

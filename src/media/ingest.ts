@@ -34,7 +34,7 @@ export async function ingestImage(data: Buffer): Promise<IngestedImage> {
   try {
     meta = await sharp(data, sharpOptions).metadata();
   } catch (err) {
-    throw new NotAnImageError(reasonFromSharp(err));
+    throw new NotAnImageError(reasonFromSharp(err, data));
   }
   if (!meta.width || !meta.height || !meta.format) throw new NotAnImageError('not an image sharp can read');
   const rotated = (meta.orientation ?? 1) >= 5; // orientations 5-8 swap width and height
@@ -54,15 +54,32 @@ export async function ingestImage(data: Buffer): Promise<IngestedImage> {
     const needsDisplayCopy = (meta.orientation ?? 1) !== 1 || !BROWSER_FORMATS.has(meta.format) || (meta.pages ?? 1) > 1;
     if (needsDisplayCopy) display = await sharp(data, sharpOptions).rotate().webp({ quality: 92 }).toBuffer();
   } catch (err) {
-    throw new NotAnImageError(reasonFromSharp(err));
+    throw new NotAnImageError(reasonFromSharp(err, data));
   }
   return { sha256: sha256Hex(data), width, height, format: meta.format, bytes: data.length, thumbnail, ...(display ? { display } : {}) };
 }
 
-function reasonFromSharp(err: unknown): string {
+/** The format a file's first bytes claim, so a damaged image is not reported as "not an image". */
+function claimedFormat(data: Buffer): string | null {
+  const ascii = (from: number, to: number) => data.subarray(from, to).toString('latin1');
+  if (data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'JPEG';
+  if (ascii(0, 8) === '\x89PNG\r\n\x1a\n') return 'PNG';
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'WebP';
+  if (ascii(0, 4) === 'II*\0' || ascii(0, 4) === 'MM\0*') return 'TIFF';
+  if (ascii(0, 4) === 'GIF8') return 'GIF';
+  if (ascii(4, 8) === 'ftyp') return 'AVIF';
+  return null;
+}
+
+function reasonFromSharp(err: unknown, data: Buffer): string {
   const msg = (err as Error)?.message ?? String(err);
-  if (/unsupported image format/i.test(msg)) return 'not an image (unsupported or unknown format)';
+  if (/unsupported image format/i.test(msg)) {
+    const claimed = claimedFormat(data);
+    return claimed ? `corrupt or truncated ${claimed} image (its header cannot be read)` : 'not an image (unsupported or unknown format)';
+  }
   if (/pixel limit/i.test(msg)) return `the image is larger than the ${MAX_INPUT_PIXELS} pixel limit`;
+  // failOn 'warning': the decoder noticed damage (e.g. bad LZW codes in a TIFF) and would have guessed the pixels.
+  if (/warning treated as error/i.test(msg)) return `corrupt or truncated ${claimedFormat(data) ?? ''} image (the decoder found damaged data)`.replace('  ', ' ');
   if (/premature end|truncated|unexpected end|corrupt|invalid|bad|vips/i.test(msg)) return `corrupt or truncated image (${msg.split('\n')[0]})`;
   return `cannot decode the image (${msg.split('\n')[0]})`;
 }

@@ -5,7 +5,7 @@ import { AppError, toErrorPayload } from '../api/errors';
 import type { AppApi, AppEvents, EventName, MethodResults, Reply, Unsubscribe } from '../api/contract';
 import { validateInput } from '../api/validate';
 import type { Method, MethodInput, MethodParsed } from '../api/schemas';
-import type { JobInfo, ModelInfo } from '../api/types';
+import type { BackupInfo, JobInfo, ModelInfo } from '../api/types';
 import type { SpecOverrides } from '../inference/onnx-spec';
 import { augmentationPreviewPng, evaluateInWorker, exportInWorker, importTeacherInWorker, isDownloaded, parseTrainOptions, predictInWorker, projectInputSpec, zooEntries, type TrainOptions } from '../training';
 import { exportCsv, exportDataset, exportImageFolder } from '../annotation';
@@ -28,6 +28,8 @@ export interface ServiceOptions {
   /** Recorded as the author of human labels. */
   author?: string;
   log?: (msg: string, err?: unknown) => void;
+  /** Milliseconds between automatic backups of an open project (default 30 minutes; 0 turns them off). */
+  autoBackupMs?: number;
 }
 
 type Handlers = { [M in Method]: (input: MethodParsed<M>) => Promise<MethodResults[M]> | MethodResults[M] };
@@ -115,6 +117,7 @@ export class AppService implements AppApi {
       handle,
       { progress: (p) => this.emit('jobProgress', p), done: (d) => this.emit('jobDone', d) },
       this.log,
+      this.options.autoBackupMs,
     );
     this.session = session;
     const info = session.info();
@@ -324,6 +327,29 @@ export class AppService implements AppApi {
       const job = store.getJob(requireSession(this.session).db, i.jobId);
       if (!job) throw new AppError('NOT_FOUND', `There is no job ${i.jobId}.`);
       return job;
+    },
+    'backups.list': () => store.listBackups(requireSession(this.session).paths.backups),
+    'backups.create': () => {
+      const s = requireSession(this.session);
+      const b = store.snapshot(s.db, s.paths.backups, 'manual');
+      this.changed('backups');
+      return b;
+    },
+    'backups.restore': async (i) => {
+      const s = requireSession(this.session);
+      if (s.jobs.runningKinds().length) throw new AppError('CONFLICT', 'A job is running; wait for it or cancel it before restoring a backup.');
+      store.backupFile(s.paths.backups, i.name); // a bad name fails here, with the project still open
+      const dir = s.paths.dir;
+      await this.close();
+      let restored: { restored: string; safety: BackupInfo } | undefined;
+      try {
+        restored = store.restoreBackup(dir, i.name);
+      } finally {
+        // Reopen whatever is there now: the restored database, or the untouched one if the restore failed.
+        await this.openSession(store.openProject(dir));
+      }
+      this.changed('backups');
+      return { ...restored, project: requireSession(this.session).info() };
     },
   };
 

@@ -2,19 +2,35 @@ import { basename } from 'node:path';
 import { AppError } from '../api/errors';
 import type { ProjectInfo, Task } from '../api/types';
 import { JobRunner, type JobEvents } from '../jobs';
-import { failInterruptedJobs, getSetting, listClasses, type ProjectHandle } from '../store';
+import { failInterruptedJobs, getSetting, listClasses, snapshot, type ProjectHandle } from '../store';
+
+/** How often an open project is snapshotted into backups/ (reason "auto"). */
+export const AUTO_BACKUP_MS = 30 * 60 * 1000;
 
 /** An open project: its database handle and the job runner bound to it. */
 export class ProjectSession {
   readonly jobs: JobRunner;
+  private backupTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly handle: ProjectHandle,
     events: JobEvents,
     log: (msg: string, err?: unknown) => void,
+    autoBackupMs: number = AUTO_BACKUP_MS,
   ) {
     failInterruptedJobs(handle.db);
     this.jobs = new JobRunner(handle.db, events, log);
+    if (autoBackupMs > 0) {
+      // unref: an open project never keeps the process (a CLI command, a test) alive by itself.
+      this.backupTimer = setInterval(() => {
+        try {
+          snapshot(this.db, this.paths.backups, 'auto');
+        } catch (err) {
+          log('automatic backup failed', err);
+        }
+      }, autoBackupMs);
+      this.backupTimer.unref();
+    }
   }
 
   get db() {
@@ -32,6 +48,8 @@ export class ProjectSession {
   }
 
   async close(): Promise<void> {
+    if (this.backupTimer) clearInterval(this.backupTimer);
+    this.backupTimer = null;
     await this.jobs.stopAll();
     this.handle.close();
   }

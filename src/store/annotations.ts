@@ -141,7 +141,7 @@ export function setHumanClass(
       refreshImageClass(db, imageId);
       changed++;
     }
-  })();
+  }).immediate();
   return changed;
 }
 

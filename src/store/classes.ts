@@ -67,5 +67,5 @@ export function removeClass(db: Database.Database, id: number, author: string | 
     deleteAnnotations(db, annIds, author);
     db.prepare('DELETE FROM classes WHERE id = ?').run(id);
     return { removedAnnotations: annIds.length };
-  })();
+  }).immediate();
 }

@@ -103,7 +103,7 @@ export function setSplit(db: Database.Database, ids: number[], split: Split): nu
   let n = 0;
   db.transaction(() => {
     for (const id of ids) n += stmt.run(split, id, split).changes;
-  })();
+  }).immediate();
   return n;
 }
 

@@ -36,7 +36,7 @@ export function migrate(db: Database.Database, options: MigrateOptions = {}): { 
     db.transaction(() => {
       db.exec(m.up);
       db.pragma(`user_version = ${m.version}`);
-    })();
+    }).immediate();
   }
   return { from, to: latest, ...(backup ? { backup } : {}) };
 }

@@ -10,6 +10,10 @@ import Database from 'better-sqlite3';
  * committed and been acknowledged (thousands over 60 kills of a plain better-sqlite3 loop), while
  * FULL lost none. A label a person saw saved must stay saved; an fsync per commit is cheap next
  * to that (writes here are batched: one transaction per action or per 200 imported images).
+ *
+ * Every write transaction in the store begins IMMEDIATE (`db.transaction(fn).immediate()`): it
+ * takes the write lock first, so a second process (the CLI beside the app) waits out the busy
+ * timeout instead of failing at once when a transaction that began by reading tries to write.
  */
 export function openDatabase(file: string, options: { readonly?: boolean } = {}): Database.Database {
   const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });

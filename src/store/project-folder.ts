@@ -78,7 +78,7 @@ export function createProject(dir: string, task: Task, classes: string[], colorF
     setting.run('name', basename(paths.dir));
     const add = handle.db.prepare('INSERT INTO classes (name, color, position) VALUES (?, ?, ?)');
     classes.forEach((name, i) => add.run(name, colorFor(i), i));
-  })();
+  }).immediate();
   return handle;
 }
 

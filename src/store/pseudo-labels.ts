@@ -56,7 +56,7 @@ export function writePseudoLabels(
       recordHistory(db, 'create', undefined, rowById(db, id) as AnnotationRow, meta.author, batch);
       written++;
     }
-  })();
+  }).immediate();
   return { written, replaced, kept };
 }
 

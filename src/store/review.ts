@@ -109,7 +109,7 @@ export function applyReview(db: Database.Database, annotationIds: number[], acti
       refreshImageClass(db, before.image_id);
       changed++;
     }
-  })();
+  }).immediate();
   return { batch, changed };
 }
 
@@ -137,7 +137,7 @@ export function undoLastReview(db: Database.Database, author: string | null): { 
       recordHistory(db, 'update', current, rowById(db, e.annotation_id), author, `undo:${last.batch}`);
       refreshImageClass(db, current.image_id);
     }
-  })();
+  }).immediate();
   return { undone: entries.length };
 }
 
