@@ -14,7 +14,7 @@ import { evaluateClassification, kfoldSplits, meanAndStd, type Evaluation } from
 import { hardLabels, lossAndAccuracy, predictProbabilities, subset, trainLoop, decodeCheckpoint, encodeCheckpoint, type Checkpoint, type EpochReport, type LoopConfig, type TensorData } from '../loop';
 import { saveModelFiles } from '../model-files';
 import { runSearch, trainingSearchSpace } from '../search';
-import { createRng } from '../augment';
+import { createRng, formatAugmentConfig } from '../augment';
 import { augmentForStrength, parseTrainOptions, type TrainOptions } from './options';
 
 export interface RunContext {
@@ -218,7 +218,15 @@ export async function runTraining(
     imagesPerSecond: trainingSeconds > 0 ? trainedImages / trainingSeconds : 0,
     trainingSeconds: (performance.now() - started) / 1000,
     stoppedEarly: loop.stoppedEarly,
-    options: { ...options, resume: runId },
+    // Recorded as trained: after a search, the winning trial's settings replace the ones asked for.
+    options: {
+      ...options,
+      resume: runId,
+      learningRate: config.learningRate,
+      batchSize: config.batchSize,
+      optimizer: config.optimizer,
+      augment: config.augment ? formatAugmentConfig(config.augment) : '',
+    },
     studentData: plan.studentCounts ?? null,
   };
 }

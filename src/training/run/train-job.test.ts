@@ -90,4 +90,25 @@ describe('training as a job', () => {
     await expect(service.invoke('jobs.start', { kind: 'train', input: { schedule: 'sometimes' } })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(service.invoke('jobs.start', { kind: 'train', input: { epochs: 0 } })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
+
+  test('K-fold reports the folds and their spread; a search leaves its trials table and trains the best', async () => {
+    const { service } = await projectWithData();
+    const run = async (input: Record<string, unknown>) => {
+      const job = await service.waitForJob((await service.invoke('jobs.start', { kind: 'train', input: { epochs: 2, batchSize: 8, seed: 3, ...input } })).jobId);
+      expect(job.error).toBeNull();
+      return job.result as TrainResult;
+    };
+    const folded = await run({ kfold: 3 });
+    expect(folded.metrics.kfold).toMatchObject({ k: 3, accuracies: [expect.any(Number), expect.any(Number), expect.any(Number)] });
+    const { mean, std, accuracies } = folded.metrics.kfold!;
+    expect(mean).toBeCloseTo(accuracies.reduce((a, b) => a + b, 0) / 3, 10);
+    expect(std).toBeGreaterThanOrEqual(0);
+    const searched = await run({ search: 'random', trials: 3 });
+    const detail = await service.invoke('models.get', { id: searched.modelId });
+    expect(detail.search).toHaveLength(3);
+    // Best first; the final model trained with the best trial's settings.
+    const best = detail.search![0]!;
+    expect(best.score).toBe(Math.max(...detail.search!.map((t) => t.score ?? -1)));
+    expect(detail.options).toMatchObject({ learningRate: best.params.learningRate, batchSize: best.params.batchSize, optimizer: best.params.optimizer });
+  });
 });
