@@ -5,3 +5,4 @@
  */
 export { pseudoLabel, type PseudoLabelInput } from './pseudo-label';
 export { soften, entropy, margin, classMapping, toProjectOrder } from './soft-labels';
+export { decodeYolo, detectYoloLayout, type YoloLayout } from './yolo-decode';

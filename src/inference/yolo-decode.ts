@@ -1,0 +1,73 @@
+import { nonMaxSuppression, type ScoredBox } from '../annotation';
+
+/**
+ * The two output layouts of YOLO detectors exported to ONNX:
+ *  - v5: [batch, boxes, 5 + classes] — cx, cy, w, h, objectness, then class scores; score =
+ *    objectness * class score.
+ *  - v8: [batch, 4 + classes, boxes] — cx, cy, w, h, then class scores (no objectness), laid out
+ *    channel-first.
+ * Coordinates are in input pixels (the model's input size).
+ */
+export type YoloLayout = 'v5' | 'v8';
+
+/** Which layout an output shape is, given the number of classes when known. */
+export function detectYoloLayout(dims: readonly number[], classes: number | null): YoloLayout | null {
+  if (dims.length !== 3) return null;
+  const [, a, b] = dims as [number, number, number];
+  if (classes !== null) {
+    if (b === 5 + classes) return 'v5';
+    if (a === 4 + classes) return 'v8';
+    return null;
+  }
+  // Unknown class count: v5 puts the (few) attributes last, v8 first; the box count is the big one.
+  if (b < a && b > 5) return 'v5';
+  if (a < b && a > 4) return 'v8';
+  return null;
+}
+
+export interface DecodeOptions {
+  inputWidth: number;
+  inputHeight: number;
+  scoreThreshold: number;
+  iouThreshold: number;
+  maxBoxes?: number;
+}
+
+/**
+ * One image's detections: decoded, kept above the score threshold, clipped to the image, run
+ * through class-wise NMS, and normalized to [0, 1] (the model's input is the image stretched to
+ * its size, so normalized input coordinates are normalized image coordinates).
+ */
+export function decodeYolo(data: Float32Array, dims: readonly number[], image: number, layout: YoloLayout, options: DecodeOptions): ScoredBox[] {
+  const [, a, b] = dims as [number, number, number];
+  const boxesCount = layout === 'v5' ? a : b;
+  const attributes = layout === 'v5' ? b : a;
+  const classes = layout === 'v5' ? attributes - 5 : attributes - 4;
+  const base = image * a * b;
+  const at = (box: number, attr: number) => (layout === 'v5' ? data[base + box * attributes + attr]! : data[base + attr * boxesCount + box]!);
+  const first = layout === 'v5' ? 5 : 4;
+  const out: ScoredBox[] = [];
+  for (let i = 0; i < boxesCount; i++) {
+    const objectness = layout === 'v5' ? at(i, 4) : 1;
+    if (objectness < options.scoreThreshold) continue;
+    let best = 0;
+    let bestScore = -Infinity;
+    for (let c = 0; c < classes; c++) {
+      const s = at(i, first + c);
+      if (s > bestScore) [best, bestScore] = [c, s];
+    }
+    const score = objectness * bestScore;
+    if (score < options.scoreThreshold) continue;
+    const cx = at(i, 0) / options.inputWidth;
+    const cy = at(i, 1) / options.inputHeight;
+    const w = at(i, 2) / options.inputWidth;
+    const h = at(i, 3) / options.inputHeight;
+    const x0 = Math.max(0, cx - w / 2);
+    const y0 = Math.max(0, cy - h / 2);
+    const x1 = Math.min(1, cx + w / 2);
+    const y1 = Math.min(1, cy + h / 2);
+    if (x1 <= x0 || y1 <= y0) continue;
+    out.push({ x: x0, y: y0, w: x1 - x0, h: y1 - y0, classIndex: best, score });
+  }
+  return nonMaxSuppression(out, options.iouThreshold, options.maxBoxes);
+}
