@@ -58,7 +58,13 @@ export async function benchTeacherStudent(): Promise<void> {
       async () =>
         (await run({
           kind: 'self-train',
-          input: { teacher: teacher.value.modelId, rounds: 2, acceptAbove: 0.8, noise: 'flip,crop:0.9,randaugment:2:5', train: { ...common, epochs: 8, alpha: 0.7, temperature: 2 } },
+          input: {
+            teacher: teacher.value.modelId,
+            rounds: 2,
+            acceptAbove: Number(process.env.BENCH_TS_ACCEPT ?? 0.7),
+            noise: process.env.BENCH_TS_NOISE ?? 'flip,crop:0.9',
+            train: { ...common, epochs: Number(process.env.BENCH_TS_EPOCHS ?? 12), alpha: Number(process.env.BENCH_TS_ALPHA ?? 0.5), temperature: 2 },
+          },
         } as never)) as { rounds: { round: number; modelId: string; metrics: ModelMetrics; accepted: number }[] },
     );
     const figures: Record<string, string | number> = {
