@@ -9,6 +9,7 @@ import { benchTeacherStudent } from './teacher-student';
 import { benchOnnxInference } from './export/onnx-inference';
 import { benchPseudoLabel } from './pseudo-label';
 import { benchLoad } from './load';
+import { benchUiResponsiveness } from './ui-responsiveness';
 
 /** The training-speed benchmark is its own script (it drives a PyTorch process alongside). */
 function benchSmallCnn(): Promise<void> {
@@ -24,6 +25,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   import: benchImport,
   gallery: benchGallery,
   load: benchLoad,
+  'ui-responsiveness': benchUiResponsiveness,
   'frozen-backbone': benchFrozenBackbone,
   'onnx-inference': benchOnnxInference,
   'pseudo-label': benchPseudoLabel,
