@@ -4,11 +4,12 @@
 // main-thread task in the page (PerformanceObserver 'longtask') and the API latency the page saw.
 // Goal (issue "Reliability"): no main-thread task over 100 ms.
 
+import type { Page } from 'playwright-core';
 import { startStudio } from '../e2e/harness';
 import { fashionMnistAvailable, fashionMnistFolder } from './fmnist-folder';
 import { percentile, report } from './stats';
 
-async function api(page: import('playwright-core').Page, method: string, input: unknown): Promise<unknown> {
+async function api(page: Page, method: string, input: unknown): Promise<unknown> {
   return page.evaluate(
     async ([m, i]) => {
       const res = await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(i) });
@@ -20,7 +21,7 @@ async function api(page: import('playwright-core').Page, method: string, input: 
   );
 }
 
-async function waitJob(page: import('playwright-core').Page, jobId: string): Promise<void> {
+async function waitJob(page: Page, jobId: string): Promise<void> {
   for (;;) {
     const job = (await api(page, 'jobs.get', { jobId })) as { state: string; error: { message: string } | null };
     if (job.state === 'done') return;
