@@ -1,7 +1,7 @@
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { writeFileAtomic } from '../media/files';
+import { copyFileAtomic, writeFileAtomic } from '../media/files';
 import type { NewModel } from '../store';
 import { resolveOnnxSpec, type SpecOverrides } from './onnx-spec';
 import { OnnxClassifier } from './onnx-classifier';
@@ -23,7 +23,7 @@ export async function importOnnxTeacher(projectDir: string, file: string, flags:
   const id = `onnx-${basename(file).replace(/\.onnx$/i, '').replace(/[^\w.-]+/g, '_').slice(0, 40)}-${randomBytes(3).toString('hex')}`;
   const dir = join(projectDir, 'models', id);
   mkdirSync(dir, { recursive: true });
-  copyFileSync(file, join(dir, ONNX_MODEL_FILE));
+  await copyFileAtomic(file, join(dir, ONNX_MODEL_FILE));
   const stored = { ...spec, classes };
   await writeFileAtomic(join(dir, ONNX_SPEC_FILE), JSON.stringify(stored, null, 2));
   return {

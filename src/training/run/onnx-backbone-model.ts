@@ -1,7 +1,7 @@
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { writeFileAtomic } from '../../media/files';
+import { copyFileAtomic, writeFileAtomic } from '../../media/files';
 import { OnnxClassifier, type OnnxInputSpec } from '../../inference/onnx';
 import { loadModelFiles } from '../model-files';
 
@@ -15,7 +15,7 @@ export const BACKBONE_SPEC = 'backbone-spec.json';
 
 export async function saveOnnxBackbone(dir: string, file: string, spec: OnnxInputSpec): Promise<void> {
   await writeFileAtomic(join(dir, BACKBONE_SPEC), JSON.stringify(spec, null, 2));
-  copyFileSync(file, join(dir, BACKBONE_FILE));
+  await copyFileAtomic(file, join(dir, BACKBONE_FILE));
 }
 
 export function hasOnnxBackbone(dir: string): boolean {
