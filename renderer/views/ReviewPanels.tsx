@@ -121,8 +121,6 @@ export function BulkPanel() {
   const [round, setRound] = useState<number | null>(null);
   const [preview, setPreview] = useState<{ key: string; n: number } | null>(null);
   const [busy, setBusy] = useState(false);
-  const roundsSeen = [...new Set((c?.byClassAndRound ?? []).map((r) => r.round).filter((r): r is number => r !== null))].sort((a, b) => a - b);
-
   const t = threshold(global);
   const perClass: Record<string, number> = {};
   let perInvalid = false;
@@ -191,17 +189,7 @@ export function BulkPanel() {
         />
       </div>
       <div className="bulk-row">
-        <label className="inline-field">
-          <span>Round</span>
-          <select value={round ?? ''} onChange={(e) => setRound(e.target.value === '' ? null : Number(e.target.value))} data-testid="bulk-round">
-            <option value="">all</option>
-            {roundsSeen.map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
-          </select>
-        </label>
+        <RoundSelect value={round} onChange={(r) => setRound(r)} testId="bulk-round" />
       </div>
       <details className="per-class">
         <summary>Per-class thresholds{overrides ? ` (${overrides})` : ''}</summary>
@@ -292,5 +280,24 @@ export function DisagreementsPanel() {
         </ul>
       )}
     </section>
+  );
+}
+
+/** A round filter: "all", or one of the rounds the review counts have seen. */
+export function RoundSelect({ value, onChange, testId }: { value: number | null; onChange: (round: number | null, el: HTMLSelectElement) => void; testId: string }) {
+  const c = useStore(counts);
+  const rounds = [...new Set((c?.byClassAndRound ?? []).map((r) => r.round).filter((r): r is number => r !== null))].sort((a, b) => a - b);
+  return (
+    <label className="inline-field">
+      <span>Round</span>
+      <select value={value ?? ''} onChange={(e) => onChange(e.target.value === '' ? null : Number(e.target.value), e.target)} data-testid={testId}>
+        <option value="">all</option>
+        {rounds.map((r) => (
+          <option key={r} value={r}>
+            {r}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

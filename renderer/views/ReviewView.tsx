@@ -37,7 +37,7 @@ import {
 import { createStore, useStore } from '../state/store';
 import { pct } from './format';
 import { Icon } from './Icon';
-import { BulkPanel, CountsPanel, DisagreementsPanel } from './ReviewPanels';
+import { BulkPanel, CountsPanel, DisagreementsPanel, RoundSelect } from './ReviewPanels';
 import { RoundsView } from './RoundsView';
 
 type Sub = 'queue' | 'rounds';
@@ -207,8 +207,6 @@ function QueuePane() {
 }
 
 function QueueFilters({ f, cls }: { f: QueueFilter; cls: ClassInfo[] }) {
-  const c = useStore(counts);
-  const roundsSeen = [...new Set((c?.byClassAndRound ?? []).map((r) => r.round).filter((r): r is number => r !== null))].sort((a, b) => a - b);
   return (
     <div className="toolbar review-filters" data-testid="review-filters">
       <label className="inline-field">
@@ -242,17 +240,14 @@ function QueueFilters({ f, cls }: { f: QueueFilter; cls: ClassInfo[] }) {
           ))}
         </select>
       </label>
-      <label className="inline-field">
-        <span>Round</span>
-        <select value={f.round ?? ''} onChange={(e) => (setQueueFilter({ round: e.target.value === '' ? null : Number(e.target.value) }), blurSoon(e.target))} data-testid="review-round">
-          <option value="">all</option>
-          {roundsSeen.map((r) => (
-            <option key={r} value={r}>
-              {r}
-            </option>
-          ))}
-        </select>
-      </label>
+      <RoundSelect
+        value={f.round}
+        onChange={(round, el) => {
+          setQueueFilter({ round });
+          blurSoon(el);
+        }}
+        testId="review-round"
+      />
       <label className="inline-field" title="Only labels with a confidence in this range (0 to 1); empty is no bound">
         <span>Confidence</span>
         <input className="narrow" type="number" min={0} max={1} step={0.05} placeholder="0" value={f.minConfidence} onChange={(e) => setQueueFilter({ minConfidence: e.target.value })} data-testid="review-min-confidence" aria-label="Minimum confidence" />
