@@ -91,6 +91,62 @@ export function contractSuite(name: string, make: () => Promise<ContractFixture>
     }
   });
 
+  test(`${name}: regions are drawn, edited, deleted, undone and redone per image`, async () => {
+    const { api, root, projectDir } = await make();
+    try {
+      const info = await api.invoke('project.create', { dir: projectDir('regions'), task: 'classify', classes: ['cat', 'dog'] });
+      expect((await api.invoke('project.setTask', { task: 'detect' })).task).toBe('detect');
+      const [cat, dog] = info.classes.map((c) => c.id) as [number, number];
+      for (let i = 0; i < 2; i++) await writeImage(join(root, 'shapes', `${i}.jpg`), 20 + i);
+      expect((await waitDone(api, (await api.invoke('jobs.start', { kind: 'import', input: { paths: [join(root, 'shapes')] } })).jobId)).state).toBe('done');
+      const [img, other] = (await api.invoke('images.list', {})).items.map((i) => i.id) as [number, number];
+
+      const labels: string[] = [];
+      const off = api.on('projectChanged', (e) => labels.push(e.what));
+      const made = await api.invoke('shapes.create', {
+        imageId: img,
+        shapes: [
+          { classId: cat, kind: 'box', geometry: { x: 0.1, y: 0.1, w: 0.3, h: 0.3 } },
+          { classId: dog, kind: 'polygon', geometry: { points: [[0.5, 0.5], [0.9, 0.5], [0.7, 0.9]] } },
+        ],
+      });
+      expect(made).toMatchObject({ imageId: img, canUndo: true, canRedo: false });
+      expect(made.regions.map((r) => r.id)).toEqual(made.created);
+      const [boxId, polyId] = made.created as [number, number];
+      const moved = await api.invoke('shapes.update', { imageId: img, changes: [{ id: boxId, geometry: { x: 0.2, y: 0.2, w: 0.3, h: 0.3 }, classId: dog }] });
+      expect(moved.regions[0]).toMatchObject({ id: boxId, classId: dog, geometry: { x: 0.2, y: 0.2, w: 0.3, h: 0.3 }, source: 'human' });
+      expect((await api.invoke('shapes.delete', { imageId: img, ids: [polyId] })).regions.map((r) => r.id)).toEqual([boxId]);
+
+      const undone = await api.invoke('shapes.undo', { imageId: img });
+      expect(undone).toMatchObject({ changed: 1, canUndo: true, canRedo: true });
+      expect(undone.regions.map((r) => r.id)).toEqual([boxId, polyId]);
+      expect((await api.invoke('shapes.undo', { imageId: img })).regions[0]!.geometry).toEqual({ x: 0.1, y: 0.1, w: 0.3, h: 0.3 });
+      expect((await api.invoke('shapes.redo', { imageId: img })).regions[0]!.classId).toBe(dog);
+      expect(await api.invoke('shapes.undo', { imageId: other })).toEqual({ imageId: other, regions: [], canUndo: false, canRedo: false, changed: 0 });
+      await expect(api.invoke('shapes.delete', { imageId: other, ids: [boxId] })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining(String(boxId)) });
+      await expect(api.invoke('shapes.create', { imageId: img, shapes: [{ classId: 999, kind: 'box', geometry: { x: 0, y: 0, w: 0.1, h: 0.1 } }] })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(api.invoke('shapes.create', { imageId: img, shapes: [{ classId: cat, kind: 'box', geometry: { x: 0.8, y: 0, w: 0.3, h: 0.1 } }] })).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        message: expect.stringContaining('shapes.0.geometry.w'),
+      });
+      off();
+      expect(labels).toContain('labels');
+
+      expect(await api.invoke('settings.shortcuts', {})).toEqual({});
+      expect(await api.invoke('settings.setShortcuts', { overrides: { 'tool.box': ['b'], undo: ['Mod+Z', 'U'] } })).toEqual({ 'tool.box': ['b'], undo: ['Mod+Z', 'U'] });
+      await expect(api.invoke('settings.setShortcuts', { overrides: { 'tool.box': ['a\n'] } })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+
+      // After reopening the project: the same regions, task, shortcuts and undo history.
+      await api.invoke('project.close', {});
+      expect((await api.invoke('project.open', { dir: projectDir('regions') })).task).toBe('detect');
+      expect(await api.invoke('shapes.list', { imageId: img })).toMatchObject({ canUndo: true, canRedo: true, regions: [{ id: boxId, classId: dog }, { id: polyId }] });
+      expect(await api.invoke('settings.shortcuts', {})).toEqual({ 'tool.box': ['b'], undo: ['Mod+Z', 'U'] });
+      expect((await api.invoke('shapes.redo', { imageId: img })).regions.map((r) => r.id)).toEqual([boxId]);
+    } finally {
+      await done();
+    }
+  });
+
   test(`${name}: bad input comes back as coded errors naming the field`, async () => {
     const { api, projectDir } = await make();
     try {
@@ -105,6 +161,10 @@ export function contractSuite(name: string, make: () => Promise<ContractFixture>
       await expect(api.invoke('classes.add', { name: 'a/b' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
       await expect(api.invoke('project.create', { dir: projectDir('gamma') })).rejects.toMatchObject({ code: 'PROJECT_EXISTS' });
       await expect(api.invoke('project.open', { dir: projectDir('nope') })).rejects.toMatchObject({ code: 'NOT_A_PROJECT' });
+      // Box review and teacher class maps: the same answers and errors on every transport.
+      expect(await api.invoke('review.images', {})).toEqual({ items: [], next: null });
+      await expect(api.invoke('review.images', { order: 'entropy' } as never)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      await expect(api.invoke('teachers.setClassMap', { model: 'nope', map: { a: null } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     } finally {
       await done();
     }

@@ -18,10 +18,12 @@ import type {
   ModelDetail,
   ModelInfo,
   ReviewCounts,
+  ReviewImagesPage,
   ReviewPage,
   RoundInfo,
   ProjectInfo,
   RecentProject,
+  RegionsState,
   Stats,
 } from './types';
 
@@ -55,6 +57,10 @@ export interface MethodResults {
   'rounds.list': RoundInfo[];
   /** Import an ONNX classifier as a teacher model of the project. */
   'teachers.import': ModelInfo;
+  /** Change which project class each teacher class labels (null = ignore it); returns the model with its map. */
+  'teachers.setClassMap': ModelDetail;
+  /** Images with pseudo boxes to review, keyset-paged. */
+  'review.images': ReviewImagesPage;
   'jobs.start': { jobId: string };
   'jobs.cancel': { cancelled: boolean };
   'jobs.list': JobInfo[];
@@ -64,6 +70,21 @@ export interface MethodResults {
   'backups.create': BackupInfo;
   /** Replace the project's database with a backup; the state before is kept as a "before-restore" backup. */
   'backups.restore': { restored: string; safety: BackupInfo; project: ProjectInfo };
+  /** The live boxes/polygons of an image (rejected pseudo regions are not listed) and its undo/redo state. */
+  'shapes.list': RegionsState;
+  /** Draw regions; one undo step. `created` holds the new ids in input order. */
+  'shapes.create': RegionsState & { created: number[] };
+  /** Change class and/or geometry; a pseudo region becomes 'corrected'. One undo step. */
+  'shapes.update': RegionsState;
+  /** Delete regions (a pseudo region is marked 'rejected'). One undo step. */
+  'shapes.delete': RegionsState;
+  /** Step the image's region edits back / forward; `changed` is 0 when there was nothing to do. */
+  'shapes.undo': RegionsState & { changed: number };
+  'shapes.redo': RegionsState & { changed: number };
+  'project.setTask': ProjectInfo;
+  /** The user's shortcut key overrides, by shortcut id ({} when none). */
+  'settings.shortcuts': Record<string, string[]>;
+  'settings.setShortcuts': Record<string, string[]>;
 }
 
 export interface AppEvents {

@@ -79,8 +79,61 @@ export const onnxSpecSchema = z
     mean: z.array(z.number()).min(1).max(3).optional(),
     std: z.array(z.number().positive()).min(1).max(3).optional(),
     classes: z.array(z.string().min(1).max(100)).min(1).max(10_000).optional(),
+    /** Detector teachers: boxes scoring below this are dropped (default 0.25). */
+    scoreThreshold: z.number().min(0).max(1).optional(),
+    /** Detector teachers: NMS IoU threshold (default 0.45). */
+    iouThreshold: z.number().min(0).max(1).optional(),
   })
   .strict();
+
+/** Region geometry, normalized to [0, 1] of the EXIF-upright image (a little slack for rounding). */
+const coordinate = z.number().min(0, 'a coordinate is at least 0').max(1, 'a coordinate is at most 1');
+export const boxGeometrySchema = z
+  .object({
+    x: coordinate,
+    y: coordinate,
+    w: z.number().positive('a box width is more than 0').max(1, 'a box width is at most 1'),
+    h: z.number().positive('a box height is more than 0').max(1, 'a box height is at most 1'),
+  })
+  .strict()
+  .refine((g) => g.x + g.w <= 1 + 1e-6, { message: 'the box reaches past the right edge (x + w > 1)', path: ['w'] })
+  .refine((g) => g.y + g.h <= 1 + 1e-6, { message: 'the box reaches past the bottom edge (y + h > 1)', path: ['h'] });
+export const polygonGeometrySchema = z
+  .object({
+    points: z
+      .array(z.tuple([coordinate, coordinate]))
+      .min(3, 'a polygon has at least 3 points')
+      .max(10_000, 'a polygon has at most 10,000 points'),
+  })
+  .strict();
+type GeometryInput = z.input<typeof boxGeometrySchema> | z.input<typeof polygonGeometrySchema>;
+type GeometryOutput = z.output<typeof boxGeometrySchema> | z.output<typeof polygonGeometrySchema>;
+/** Check a geometry as a box or a polygon; each failure is reported under `path` plus the field inside. */
+function checkGeometry(g: unknown, kind: 'box' | 'polygon', ctx: z.RefinementCtx, path: PropertyKey[]): GeometryOutput | typeof z.NEVER {
+  const parsed = (kind === 'polygon' ? polygonGeometrySchema : boxGeometrySchema).safeParse(g);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: [...path, ...(issue.path as PropertyKey[])] });
+  return z.NEVER;
+}
+/** A box or a polygon, told apart by `points`; a failure names the field inside the geometry. */
+const anyGeometrySchema = z
+  .custom<GeometryInput>()
+  .transform((g, ctx) => checkGeometry(g, g !== null && typeof g === 'object' && 'points' in g ? 'polygon' : 'box', ctx, []));
+/** A region to draw: its geometry is checked as its kind says. */
+const newShapeSchema = z
+  .object({ classId: id, kind: z.enum(['box', 'polygon']), geometry: z.custom<GeometryInput>() })
+  .strict()
+  .transform((s, ctx) => ({ ...s, geometry: checkGeometry(s.geometry, s.kind, ctx, ['geometry']) as GeometryOutput }));
+const shortcutId = z
+  .string()
+  .max(100, 'a shortcut id is at most 100 characters')
+  .regex(/^[a-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)?$/, 'a shortcut id looks like "tool.box"');
+const shortcutKey = z
+  .string()
+  .min(1, 'a key cannot be empty')
+  .max(40, 'a key is at most 40 characters')
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  .refine((s) => !/[\x00-\x1f\x7f]/.test(s), 'a key cannot contain control characters');
 
 export const schemas = {
   'app.info': z.object({}).strict(),
@@ -240,12 +293,52 @@ export const schemas = {
   'review.counts': z.object({}).strict(),
   'rounds.list': z.object({}).strict(),
   'teachers.import': z.object({ file: pathString, spec: onnxSpecSchema.optional() }).strict(),
+  /** Which project class each teacher class labels (null = ignore that teacher class). */
+  'teachers.setClassMap': z
+    .object({
+      model: z.string().min(1).max(100),
+      map: z
+        .record(z.string().min(1).max(100), z.string().min(1).max(100).nullable())
+        .refine((m) => Object.keys(m).length <= 10_000, 'a class map has at most 10,000 entries'),
+    })
+    .strict(),
+  /** Images with pseudo boxes, most uncertain first (lowest box confidence) or most boxes first. */
+  'review.images': z
+    .object({
+      status: z.enum(['pending', 'accepted', 'rejected', 'corrected']).default('pending'),
+      order: z.enum(['confidence', 'count']).default('confidence'),
+      classId: id.optional(),
+      round: z.number().int().min(0).optional(),
+      cursor: z.object({ value: z.number(), imageId: id }).strict().nullable().default(null),
+      limit: z.number().int().min(1).max(500).default(100),
+    })
+    .strict(),
   'jobs.cancel': z.object({ jobId: z.string().min(1).max(100) }).strict(),
   'jobs.list': z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict(),
   'jobs.get': z.object({ jobId: z.string().min(1).max(100) }).strict(),
   'backups.list': z.object({}).strict(),
   'backups.create': z.object({}).strict(),
   'backups.restore': z.object({ name: backupName }).strict(),
+  'shapes.list': z.object({ imageId: id }).strict(),
+  'shapes.create': z.object({ imageId: id, shapes: z.array(newShapeSchema).min(1).max(5000) }).strict(),
+  'shapes.update': z
+    .object({
+      imageId: id,
+      changes: z.array(z.object({ id, classId: id.optional(), geometry: anyGeometrySchema.optional() }).strict()).min(1).max(5000),
+    })
+    .strict(),
+  'shapes.delete': z.object({ imageId: id, ids: z.array(id).min(1).max(5000) }).strict(),
+  'shapes.undo': z.object({ imageId: id }).strict(),
+  'shapes.redo': z.object({ imageId: id }).strict(),
+  'project.setTask': z.object({ task: taskSchema }).strict(),
+  'settings.shortcuts': z.object({}).strict(),
+  'settings.setShortcuts': z
+    .object({
+      overrides: z
+        .record(shortcutId, z.array(shortcutKey).max(6, 'a shortcut has at most 6 keys'))
+        .refine((o) => Object.keys(o).length <= 300, 'at most 300 shortcuts can be changed'),
+    })
+    .strict(),
 } as const;
 
 export type Method = keyof typeof schemas;

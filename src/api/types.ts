@@ -60,6 +60,33 @@ export interface Annotation {
   updatedAt: string;
 }
 
+/** A box, normalized to [0, 1] of the EXIF-upright image: top-left corner and size. */
+export type BoxGeometry = { x: number; y: number; w: number; h: number };
+/** A polygon, normalized to [0, 1] of the EXIF-upright image. */
+export type PolygonGeometry = { points: [number, number][] };
+
+/** A live box or polygon of an image, as the region editor shows it. */
+export interface Region {
+  id: number;
+  imageId: number;
+  classId: number | null;
+  kind: 'box' | 'polygon';
+  geometry: BoxGeometry | PolygonGeometry;
+  source: AnnotationSource;
+  status: AnnotationStatus;
+  confidence: number | null;
+  modelId: string | null;
+  round: number | null;
+}
+
+/** The regions of one image and whether its edit history can step back or forward. */
+export interface RegionsState {
+  imageId: number;
+  regions: Region[];
+  canUndo: boolean;
+  canRedo: boolean;
+}
+
 export interface ImageDetail extends ImageSummary {
   sha256: string;
   format: string;
@@ -75,6 +102,8 @@ export interface Stats {
   classes: { name: string; count: number }[];
   splits: Record<Split, number>;
   pseudo: Record<AnnotationStatus, number>;
+  /** The pseudo boxes (from detector teachers) among `pseudo`, by status. */
+  pseudoBoxes?: Record<AnnotationStatus, number>;
 }
 
 export interface ImportError {
@@ -205,6 +234,24 @@ export interface ModelDetail extends ModelInfo {
   input: { height: number; width: number; channels: number };
   /** A distilled student's training data. */
   studentData?: { human: number; pseudo: number };
+  /** An imported ONNX teacher: how images are fed to it, and for a detector how its boxes are decoded. */
+  onnx?: OnnxTeacherSpec;
+  /**
+   * Teachers: which project class each teacher class labels (by name; null = ignored). Imported
+   * models always have it (by name, case-insensitive, unless a person changed it); others only
+   * when a person set it.
+   */
+  classMap?: Record<string, string | null>;
+}
+
+export interface OnnxTeacherSpec {
+  layout: 'nchw' | 'nhwc';
+  scale: number;
+  mean: number[];
+  std: number[];
+  uint8: boolean;
+  /** Set for YOLO-style detector teachers (arch "onnx-detector"). */
+  detector: { yolo: 'v5' | 'v8'; scoreThreshold: number; iouThreshold: number; maxBoxes: number } | null;
 }
 
 export interface TrainResult {
@@ -246,7 +293,8 @@ export interface Disagreement {
 }
 
 export interface ReviewCounts {
-  byClassAndRound: { classId: number | null; round: number | null; status: AnnotationStatus; count: number }[];
+  /** Pseudo tags and pseudo boxes (told apart by `kind`), per class, round and status. */
+  byClassAndRound: { classId: number | null; round: number | null; status: AnnotationStatus; count: number; kind?: 'tag' | 'box' }[];
   imagesPerMinute: number;
 }
 
@@ -256,6 +304,25 @@ export interface PseudoLabelResult {
   errors: ImportError[];
   round: number;
   unmappedClasses: string[];
+  /** Detector teachers: pseudo boxes stored, and images where it found none (labeled with zero boxes). */
+  boxes?: number;
+  emptyImages?: number;
+}
+
+/** One image with pseudo boxes to review (review.images). */
+export interface ReviewImageItem {
+  imageId: number;
+  fileName: string;
+  /** Its pseudo boxes of the asked status (and class and round, when filtered). */
+  boxes: number;
+  /** The lowest confidence among them: the most uncertain box. */
+  minConfidence: number;
+  classIds: number[];
+}
+
+export interface ReviewImagesPage {
+  items: ReviewImageItem[];
+  next: { value: number; imageId: number } | null;
 }
 
 /** One round of the teacher -> pseudo-label -> review -> student loop. */

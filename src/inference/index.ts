@@ -5,4 +5,5 @@
  */
 export { pseudoLabel, type PseudoLabelInput } from './pseudo-label';
 export { soften, entropy, margin, classMapping, toProjectOrder } from './soft-labels';
-export { decodeYolo, detectYoloLayout, type YoloLayout } from './yolo-decode';
+export { decodeYolo, detectYoloLayout, DETECTOR_ARCH, type YoloLayout } from './yolo-decode';
+export { pseudoLabelBoxes, type Detections } from './pseudo-label-boxes';

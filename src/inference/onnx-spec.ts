@@ -16,7 +16,26 @@ export interface OnnxInputSpec {
   /** The model takes uint8 pixels and preprocesses inside its graph. */
   uint8: boolean;
   classes: string[] | null;
+  /** The model's batch size when its input fixes it (images are then fed that many at a time). */
+  batch?: number;
+  /** Detector teachers: how their YOLO output is decoded into boxes (absent for classifiers). */
+  detector?: DetectorSpec;
 }
+
+/** How a YOLO-style detector's output becomes boxes. */
+export interface DetectorSpec {
+  /** v5: [1, boxes, 5 + classes]; v8: [1, 4 + classes, boxes]. */
+  yolo: 'v5' | 'v8';
+  /** Boxes scoring below this are dropped (v5: objectness x class score). */
+  scoreThreshold: number;
+  /** Class-wise NMS: a box overlapping a better one of its class by more than this is dropped. */
+  iouThreshold: number;
+  maxBoxes: number;
+}
+
+export const DEFAULT_SCORE_THRESHOLD = 0.25;
+export const DEFAULT_IOU_THRESHOLD = 0.45;
+export const DEFAULT_MAX_BOXES = 300;
 
 /** The keys a sidecar `<model>.json` (or the CLI flags) may give, as in CLI.md. */
 export interface SpecOverrides {
@@ -27,6 +46,9 @@ export interface SpecOverrides {
   mean?: number[];
   std?: number[];
   classes?: string[];
+  /** Detectors: score and IoU (NMS) thresholds. */
+  scoreThreshold?: number;
+  iouThreshold?: number;
 }
 
 function sidecar(file: string): SpecOverrides {
@@ -58,7 +80,25 @@ function sidecar(file: string): SpecOverrides {
     if (!Array.isArray(raw.classes)) throw bad('classes', 'a list of names');
     out.classes = raw.classes.map(String);
   }
+  for (const [key, snake] of [['scoreThreshold', 'score_threshold'], ['iouThreshold', 'iou_threshold']] as const) {
+    const v = raw[key] ?? raw[snake];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw bad(key, 'a number from 0 to 1');
+    out[key] = v;
+  }
   return out;
+}
+
+/**
+ * Class names as Ultralytics (YOLOv5, YOLOv8) exports write them in the ONNX metadata: a Python
+ * dict literal `{0: 'person', 1: 'bicycle'}` under "names". Null when absent or not that shape.
+ */
+export function ultralyticsNames(props: Record<string, string>): string[] | null {
+  const text = props.names;
+  if (!text) return null;
+  const names: string[] = [];
+  for (const m of text.matchAll(/(\d+)\s*:\s*(['"])(.*?)\2/g)) names[Number(m[1])] = m[3]!;
+  return names.length && names.every((n) => n !== undefined) && Object.keys(names).length === names.length ? names : null;
 }
 
 function parseSize(text: string, where: string): { width: number; height: number } {
@@ -72,7 +112,7 @@ function parseSize(text: string, where: string): { width: number; height: number
  * `<model>.json`, the model's ONNX metadata, or its input shape (scale 1/255, no mean/std).
  * Shapes that cannot be an image classifier's input are refused with the reason.
  */
-export function resolveOnnxSpec(file: string, flags: SpecOverrides = {}): { spec: OnnxInputSpec; info: OnnxFileInfo } {
+export function resolveOnnxSpec(file: string, flags: SpecOverrides = {}): { spec: OnnxInputSpec; info: OnnxFileInfo; thresholds: { scoreThreshold?: number; iouThreshold?: number } } {
   let info: OnnxFileInfo;
   try {
     info = readOnnxMetadata(readFileSync(file));
@@ -111,8 +151,15 @@ export function resolveOnnxSpec(file: string, flags: SpecOverrides = {}): { spec
     spec: {
       inputName: info.inputName, height: size.height, width: size.width, channels, layout, scale,
       mean: mean.length ? mean : new Array(channels).fill(0), std: std.length ? std : new Array(channels).fill(1), uint8,
-      classes: flags.classes ?? side.classes ?? info.classes,
+      classes: flags.classes ?? side.classes ?? info.classes ?? ultralyticsNames(info.props),
+      ...(num(dims[0]) ? { batch: num(dims[0])! } : {}),
     },
     info,
+    thresholds: Object.fromEntries(
+      (['scoreThreshold', 'iouThreshold'] as const).flatMap((k) => {
+        const v = flags[k] ?? side[k];
+        return v === undefined ? [] : [[k, v]];
+      }),
+    ),
   };
 }

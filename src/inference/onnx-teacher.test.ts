@@ -53,6 +53,26 @@ describe('ONNX teachers', () => {
     });
   });
 
+  test("a person's class map sends teacher classes to other project classes, or ignores them", async () => {
+    const { t, service, run } = await setup(['rouge', 'green', 'blue']);
+    for (const [i, c] of ([[200, 40, 0], [30, 180, 10]] as const).entries()) await solid(join(t.dir, 'pool', `c${i}.png`), [...c]);
+    await run({ kind: 'import', input: { paths: [join(t.dir, 'pool')], format: 'folder', split: 'unlabeled' } } as never);
+    const file = join(t.dir, 'teacher.onnx');
+    writeFileSync(file, tinyNchwClassifier({ channels: 3, size: 8, weights: [[4, -4, 0], [-4, 4, 0], [0, 0, 0]] }));
+    writeFileSync(join(t.dir, 'teacher.json'), JSON.stringify({ classes: ['red', 'Green', 'sky'] }));
+    const teacher = await service.invoke('teachers.import', { file });
+    expect((await service.invoke('models.get', { id: teacher.id })).classMap).toEqual({ red: null, Green: 'green', sky: null });
+    await service.invoke('teachers.setClassMap', { model: teacher.id, map: { red: 'rouge', sky: null } });
+    const job = await run({ kind: 'pseudo-label', input: { teacher: teacher.id, temperature: 1 } } as never);
+    expect(job.result).toMatchObject({ labeled: 2, unmappedClasses: ['sky'] });
+    const [rouge, green] = await service.invoke('classes.list', {});
+    const queue = (await service.invoke('review.queue', { order: 'class' })).items.sort((a, b) => a.imageId - b.imageId);
+    expect(queue.map((q) => q.classId)).toEqual([rouge!.id, green!.id]);
+    // The ignored class's probability is dropped and the rest renormalized over the project's classes.
+    expect(queue[0]!.soft).toHaveLength(3);
+    expect(queue[0]!.soft![2]).toBe(0);
+  });
+
   test('a wrong model is refused with the reason', async () => {
     const { t, service } = await setup(['red', 'green']);
     const bad = join(t.dir, 'broken.onnx');

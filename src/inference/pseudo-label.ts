@@ -2,8 +2,9 @@ import type Database from 'better-sqlite3';
 import { AppError } from '../api/errors';
 import type { Split } from '../api/types';
 import type { JobContext } from '../jobs/types';
-import { listClasses, nextRound, writePseudoLabels, type NewPseudoLabel } from '../store';
+import { listClasses, nextRound, teacherClassMap, writePseudoLabels, type NewPseudoLabel } from '../store';
 import { classMapping, entropy, margin, soften, toProjectOrder } from './soft-labels';
+import { DETECTOR_ARCH } from './yolo-decode';
 
 export interface PseudoLabelInput {
   teacher: string;
@@ -39,6 +40,9 @@ export async function pseudoLabel(
 ): Promise<PseudoLabelResult> {
   const projectClasses = listClasses(db);
   if (projectClasses.length < 2) throw new AppError('INVALID_INPUT', 'Pseudo-labeling needs at least two classes in the project.');
+  const teacher = db.prepare('SELECT arch FROM models WHERE id = ?').get(teacherId) as { arch: string } | undefined;
+  if (teacher?.arch === DETECTOR_ARCH) throw new AppError('INVALID_INPUT', `Model "${teacherId}" is a detector: it pre-labels boxes, not image classes.`);
+  const chosen = teacher ? teacherClassMap(db, teacherId) : null;
   const todo = (
     db
       .prepare(
@@ -63,7 +67,7 @@ export async function pseudoLabel(
       signal: ctx.signal,
       onProgress: (u) => ctx.onProgress({ phase: 'pseudo-labeling', step: start + Math.min(u.step, chunk.length), total: todo.length }),
     });
-    const mapping = classMapping(classes, projectClasses);
+    const mapping = classMapping(classes, projectClasses, chosen);
     unmapped = mapping.unmapped;
     if (mapping.index.every((i) => i === null)) {
       throw new AppError('INVALID_INPUT', `None of the teacher's classes (${classes.join(', ')}) is a class of this project; add or rename classes to match.`);

@@ -32,12 +32,23 @@ export function margin(p: ArrayLike<number>): number {
 }
 
 /**
- * Map a teacher's classes onto the project's by name (case-insensitive). Teacher classes with no
- * project class are dropped and the rest renormalized; the result is indexed like the project.
+ * Map a teacher's classes onto the project's: as a person chose (`chosen`: teacher class name ->
+ * project class id, or null to ignore it), else by name (case-insensitive). Teacher classes with
+ * no project class are dropped and the rest renormalized; the result is indexed like the project.
  */
-export function classMapping(teacherClasses: string[], projectClasses: { id: number; name: string }[]): { index: (number | null)[]; unmapped: string[] } {
+export function classMapping(
+  teacherClasses: string[],
+  projectClasses: { id: number; name: string }[],
+  chosen: Record<string, number | null> | null = null,
+): { index: (number | null)[]; unmapped: string[] } {
   const byName = new Map(projectClasses.map((c, i) => [c.name.toLowerCase(), i]));
-  const index = teacherClasses.map((c) => byName.get(c.toLowerCase()) ?? null);
+  const byId = new Map(projectClasses.map((c, i) => [c.id, i]));
+  const index = teacherClasses.map((c) => {
+    const choice = chosen && Object.prototype.hasOwnProperty.call(chosen, c) ? chosen[c] : undefined;
+    if (choice === null) return null;
+    // A chosen class removed since falls back to the name, as the model detail shows it.
+    return (choice !== undefined ? byId.get(choice) : undefined) ?? byName.get(c.toLowerCase()) ?? null;
+  });
   return { index, unmapped: teacherClasses.filter((_, i) => index[i] === null) };
 }
 

@@ -37,3 +37,33 @@ export function tinyNchwClassifier(options: { channels: number; size: number; we
   });
   return onnx.ModelProto.encode(model).finish();
 }
+
+/**
+ * Input [batch, channels, size, size] float; output [batch, ...dims] = bias + scale * m, where m
+ * is the mean of the input image (ReduceMean over channels and pixels). With a YOLO-shaped
+ * `dims` this is a tiny detector whose boxes are a known function of the image's brightness.
+ */
+export function tinyMeanAffine(options: { channels: number; size: number; dims: number[]; bias: number[]; scale: number[]; metadata?: Record<string, string>; batch?: number }): Uint8Array {
+  const batch = options.batch ?? 'batch';
+  const g = new OnnxGraphBuilder();
+  g.reserve('pixels');
+  g.reserve('output0');
+  g.declare('input', 'pixels', 'float32', [batch, options.channels, options.size, options.size]);
+  const mean = g.op('ReduceMean', ['pixels'], 'mean', { axes: [1, 2, 3], keepdims: 1 });
+  const shape = g.int64s('shape', [-1, ...options.dims.map(() => 1)]);
+  const m = g.op('Reshape', [mean, shape], 'm');
+  const scale = g.floats('scale', [1, ...options.dims], Float32Array.from(options.scale));
+  const bias = g.floats('bias', [1, ...options.dims], Float32Array.from(options.bias));
+  const scaled = g.op('Mul', [m, scale], 'scaled');
+  const out = g.op('Add', [scaled, bias], 'out');
+  g.rename(out, 'output0');
+  g.declare('output', 'output0', 'float32', [batch, ...options.dims]);
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 13 }],
+    producerName: 'apprentice-test',
+    graph: g.toGraph('tiny-affine'),
+    metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
+  });
+  return onnx.ModelProto.encode(model).finish();
+}

@@ -10,6 +10,9 @@ import { nonMaxSuppression, type ScoredBox } from '../annotation';
  */
 export type YoloLayout = 'v5' | 'v8';
 
+/** The arch recorded for an imported YOLO-style detector teacher (it labels boxes, not images). */
+export const DETECTOR_ARCH = 'onnx-detector';
+
 /** Which layout an output shape is, given the number of classes when known. */
 export function detectYoloLayout(dims: readonly number[], classes: number | null): YoloLayout | null {
   if (dims.length !== 3) return null;

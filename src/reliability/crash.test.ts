@@ -52,14 +52,14 @@ function seedProject(root: string) {
 }
 
 describe('crash safety (SIGKILL at random moments)', () => {
-  test('after 50 kills during labeling and review writes, the project opens, is intact, and keeps every acknowledged write', async () => {
+  test('after 50 kills during labeling, review and region writes, the project opens, is intact, and keeps every acknowledged write', async () => {
     const t = tempDir();
     cleanup = t.cleanup;
     const dir = seedProject(t.dir);
     let kills = 0;
     let acknowledged = 0;
     for (let round = 0; round < 50; round++) {
-      const mode = round % 2 ? 'review' : 'label';
+      const mode = (['label', 'review', 'regions'] as const)[round % 3]!;
       const acked = await killAtRandom(dir, mode, round + 1, 30, 400);
       kills++;
       const handle = openProject(dir);
@@ -68,6 +68,7 @@ describe('crash safety (SIGKILL at random moments)', () => {
         // The last acknowledged write of each image must be what the database says now.
         const lastLabel = new Map<number, number>();
         const lastReview = new Map<number, string>();
+        const lastRegionX = new Map<number, number>();
         // The write in flight when the kill came (intent printed, no acknowledgement) may have
         // committed: its key may hold either value.
         const lastLine = acked.at(-1) ?? '';
@@ -77,17 +78,24 @@ describe('crash safety (SIGKILL at random moments)', () => {
           const [kind, a, b] = line.split(' ');
           if (kind === 'label') lastLabel.set(Number(a), Number(b));
           if (kind === 'review') lastReview.set(Number(a), b!);
+          if (kind === 'region') lastRegionX.set(Number(a), Number(b));
         }
         for (const [image, cls] of lastLabel) {
           if (inFlight === `label ${image}`) continue;
-          const row = handle.db.prepare("SELECT class_id FROM annotations WHERE image_id = ? AND source = 'human' AND deleted_at IS NULL").get(image) as { class_id: number } | undefined;
+          const row = handle.db.prepare("SELECT class_id FROM annotations WHERE image_id = ? AND kind = 'tag' AND source = 'human' AND deleted_at IS NULL").get(image) as { class_id: number } | undefined;
           expect(row?.class_id).toBe(cls);
         }
         for (const [annotation, status] of lastReview) {
           if (inFlight === `review ${annotation}`) continue;
           expect((handle.db.prepare('SELECT status FROM annotations WHERE id = ?').get(annotation) as { status: string }).status).toBe(status);
         }
-        acknowledged += lastLabel.size + lastReview.size;
+        for (const [region, x] of lastRegionX) {
+          if (inFlight === `region ${region}`) continue;
+          const row = handle.db.prepare('SELECT geometry, deleted_at FROM annotations WHERE id = ?').get(region) as { geometry: string; deleted_at: string | null };
+          expect(row.deleted_at).toBeNull();
+          expect((JSON.parse(row.geometry) as { x: number }).x).toBe(x);
+        }
+        acknowledged += lastLabel.size + lastReview.size + lastRegionX.size;
       } finally {
         handle.close();
       }

@@ -7,10 +7,10 @@ import { validateInput } from '../api/validate';
 import type { Method, MethodInput, MethodParsed } from '../api/schemas';
 import type { BackupInfo, JobInfo, ModelInfo } from '../api/types';
 import type { SpecOverrides } from '../inference/onnx-spec';
-import { augmentationPreviewPng, evaluateInWorker, exportInWorker, importTeacherInWorker, isDownloaded, parseTrainOptions, predictInWorker, projectInputSpec, zooEntries, type TrainOptions } from '../training';
+import { augmentationPreviewPng, detectInWorker, evaluateInWorker, exportInWorker, importTeacherInWorker, isDownloaded, parseTrainOptions, predictInWorker, projectInputSpec, zooEntries, type TrainOptions } from '../training';
 import { exportCsv, exportDataset, exportImageFolder } from '../annotation';
 import { contentPath, importImages } from '../media';
-import { pseudoLabel } from '../inference';
+import { DETECTOR_ARCH, pseudoLabel, pseudoLabelBoxes } from '../inference';
 import { listRounds, selfTrainJob, trainJob } from './model-jobs';
 import { trainInputSchema } from '../api/schemas';
 import * as store from '../store';
@@ -233,9 +233,22 @@ export class AppService implements AppApi {
         }
         case 'pseudo-label': {
           const teacherId = await this.teacherModelId(s, i.input.teacher, i.input.spec);
+          const detector = store.getModel(s.db, teacherId).arch === DETECTOR_ARCH;
+          // A detector's thresholds may be changed for one run (its preprocessing may not).
+          const thresholds = { ...(i.input.spec?.scoreThreshold !== undefined ? { scoreThreshold: i.input.spec.scoreThreshold } : {}), ...(i.input.spec?.iouThreshold !== undefined ? { iouThreshold: i.input.spec.iouThreshold } : {}) };
           return {
             jobId: s.jobs.start('pseudo-label', i.input, async (ctx) => {
               try {
+                if (detector) {
+                  return await pseudoLabelBoxes(
+                    s.db,
+                    teacherId,
+                    i.input,
+                    (imageIds, c) => detectInWorker({ projectDir: s.paths.dir, databaseFile: s.paths.database, model: teacherId, imageIds, thresholds }, c),
+                    ctx,
+                    this.options.author ?? null,
+                  );
+                }
                 return await pseudoLabel(
                   s.db,
                   teacherId,
@@ -310,8 +323,19 @@ export class AppService implements AppApi {
     },
     'review.disagreements': (i) => store.disagreements(requireSession(this.session).db, i.minConfidence, i.limit),
     'review.counts': () => store.reviewCounts(requireSession(this.session).db),
+    'review.images': (i) => {
+      const filter: store.ReviewImagesFilter = { status: i.status };
+      if (i.classId !== undefined) filter.classId = i.classId;
+      if (i.round !== undefined) filter.round = i.round;
+      return store.reviewImages(requireSession(this.session).db, i.order, filter, i.cursor, i.limit);
+    },
     'rounds.list': () => listRounds(requireSession(this.session).db),
     'teachers.import': (i) => this.importTeacher(requireSession(this.session), i.file, i.spec),
+    'teachers.setClassMap': (i) => {
+      const m = store.setTeacherClassMap(requireSession(this.session).db, i.model, i.map);
+      this.changed('models');
+      return m;
+    },
     'training.zoo': () => {
       const dir = requireSession(this.session).paths.dir;
       return zooEntries().map((e) => ({ name: e.name, description: e.description, license: e.license, input: e.input, downloaded: isDownloaded(dir, e.name) }));
@@ -351,6 +375,47 @@ export class AppService implements AppApi {
       this.changed('backups');
       return { ...restored, project: requireSession(this.session).info() };
     },
+    'shapes.list': (i) => {
+      const db = requireSession(this.session).db;
+      store.getImageRow(db, i.imageId);
+      return store.regionsState(db, i.imageId);
+    },
+    'shapes.create': (i) => {
+      const db = requireSession(this.session).db;
+      const created = store.createRegions(db, i.imageId, i.shapes, this.options.author ?? null);
+      this.changed('labels');
+      return { ...store.regionsState(db, i.imageId), created };
+    },
+    'shapes.update': (i) => {
+      const db = requireSession(this.session).db;
+      store.updateRegions(db, i.imageId, i.changes, this.options.author ?? null);
+      this.changed('labels');
+      return store.regionsState(db, i.imageId);
+    },
+    'shapes.delete': (i) => {
+      const db = requireSession(this.session).db;
+      store.deleteRegions(db, i.imageId, i.ids, this.options.author ?? null);
+      this.changed('labels');
+      return store.regionsState(db, i.imageId);
+    },
+    'shapes.undo': (i) => {
+      const r = store.undoRegions(requireSession(this.session).db, i.imageId, this.options.author ?? null);
+      if (r.changed) this.changed('labels');
+      return r;
+    },
+    'shapes.redo': (i) => {
+      const r = store.redoRegions(requireSession(this.session).db, i.imageId, this.options.author ?? null);
+      if (r.changed) this.changed('labels');
+      return r;
+    },
+    'project.setTask': (i) => {
+      const s = requireSession(this.session);
+      store.setProjectTask(s.db, i.task);
+      this.changed('project');
+      return s.info();
+    },
+    'settings.shortcuts': () => store.getShortcutOverrides(requireSession(this.session).db),
+    'settings.setShortcuts': (i) => store.setShortcutOverrides(requireSession(this.session).db, i.overrides),
   };
 
   /** Validate the options up front (a typo fails before the job starts); one training at a time. */

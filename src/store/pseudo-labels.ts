@@ -62,6 +62,7 @@ export function writePseudoLabels(
 
 /** The round the next pseudo-labeling run belongs to: one more than the last. */
 export function nextRound(db: Database.Database): number {
-  const r = db.prepare("SELECT MAX(round) AS r FROM annotations WHERE source = 'pseudo'").get() as { r: number | null };
+  // A detector run that found nothing anywhere still used its round (pseudo_empty).
+  const r = db.prepare("SELECT MAX(r) AS r FROM (SELECT MAX(round) AS r FROM annotations WHERE source = 'pseudo' UNION ALL SELECT MAX(round) FROM pseudo_empty)").get() as { r: number | null };
   return (r.r ?? 0) + 1;
 }

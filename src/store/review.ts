@@ -121,7 +121,9 @@ export function undoLastReview(db: Database.Database, author: string | null): { 
   const last = db
     .prepare(
       `SELECT batch FROM annotation_history h
-        WHERE h.action = 'update' AND h.batch IS NOT NULL AND h.batch NOT LIKE 'undo:%' AND (h.author IS ? )
+        WHERE h.action = 'update' AND h.batch IS NOT NULL AND h.batch NOT LIKE 'undo:%' AND h.batch NOT LIKE 'redo:%' AND (h.author IS ? )
+          -- Edits of regions on the canvas have their own undo (per image, in shape_edits).
+          AND NOT EXISTS (SELECT 1 FROM shape_edits s WHERE s.batch = h.batch)
           AND json_extract(h.before, '$.source') != 'human'
           AND NOT EXISTS (SELECT 1 FROM annotation_history u WHERE u.batch = 'undo:' || h.batch)
         ORDER BY h.id DESC LIMIT 1`,
@@ -208,8 +210,9 @@ export interface ReviewCounts {
 export function reviewCounts(db: Database.Database, windowMinutes = 10): ReviewCounts {
   const byClassAndRound = db
     .prepare(
-      `SELECT class_id AS classId, round, status, COUNT(*) AS count FROM annotations
-        WHERE source = 'pseudo' AND deleted_at IS NULL AND kind = 'tag' GROUP BY class_id, round, status ORDER BY round, class_id, status`,
+      // Tags and boxes apart (kind): a detector's boxes are counted per class and round like tags.
+      `SELECT class_id AS classId, round, status, COUNT(*) AS count, kind FROM annotations
+        WHERE source = 'pseudo' AND deleted_at IS NULL AND kind IN ('tag', 'box') GROUP BY class_id, round, status, kind ORDER BY round, class_id, status, kind`,
     )
     .all() as ReviewCounts['byClassAndRound'];
   const recent = db

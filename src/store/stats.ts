@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AnnotationStatus, Split, Stats } from '../api/types';
+import { pseudoBoxCounts } from './pseudo-boxes';
 
 /**
  * The counts behind the status bar and `apprentice stats`. Each number is read once, from an
@@ -27,5 +28,5 @@ export function projectStats(db: Database.Database): Stats {
   const pseudo = Object.fromEntries(
     (['pending', 'accepted', 'rejected', 'corrected'] as const).map((status) => [status, (countStatus.get(status) as { n: number }).n]),
   ) as Record<AnnotationStatus, number>;
-  return { images, labeled, unlabeled: images - labeled, classes, splits, pseudo };
+  return { images, labeled, unlabeled: images - labeled, classes, splits, pseudo, pseudoBoxes: pseudoBoxCounts(db) };
 }

@@ -3,7 +3,7 @@
  * TensorFlow.js is loaded only inside the engine worker (run/worker-entry.ts), never on the
  * thread that serves the UI.
  */
-export { trainInWorker, evaluateInWorker, predictInWorker, exportInWorker, importTeacherInWorker } from './run/train-job';
+export { trainInWorker, evaluateInWorker, predictInWorker, exportInWorker, importTeacherInWorker, detectInWorker } from './run/train-job';
 export type { RunOutcome } from './run/run-training';
 export { parseTrainOptions, type TrainOptions } from './run/options';
 export { projectInputSpec, type InputSpec } from './data/input-spec';

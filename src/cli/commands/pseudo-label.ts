@@ -28,15 +28,22 @@ function onnxFlags(values: Record<string, string | boolean | undefined>) {
   const std = list('std');
   if (mean) spec.mean = mean;
   if (std) spec.std = std;
+  for (const [flag, key] of [['score-threshold', 'scoreThreshold'], ['iou-threshold', 'iouThreshold']] as const) {
+    if (values[flag] === undefined) continue;
+    const v = Number(values[flag]);
+    if (!(v >= 0 && v <= 1)) throw new UsageError(`--${flag} must be a number from 0 to 1`);
+    spec[key] = v;
+  }
   return spec;
 }
 
 export const pseudoLabelCommand: Command = {
   usage:
-    'pseudo-label <dir> --teacher MODEL_ID|FILE.onnx [--temperature T] [--split unlabeled] [--input-size WxH --channels 1|3 --layout nchw|nhwc --scale S --mean a,b,c --std a,b,c]',
+    'pseudo-label <dir> --teacher MODEL_ID|FILE.onnx [--temperature T] [--split unlabeled] [--input-size WxH --channels 1|3 --layout nchw|nhwc --scale S --mean a,b,c --std a,b,c] [--score-threshold P --iou-threshold P (detectors)]',
   options: {
     teacher: { type: 'string' }, temperature: { type: 'string' }, split: { type: 'string' },
     'input-size': { type: 'string' }, channels: { type: 'string' }, layout: { type: 'string' }, scale: { type: 'string' }, mean: { type: 'string' }, std: { type: 'string' },
+    'score-threshold': { type: 'string' }, 'iou-threshold': { type: 'string' },
   },
   positionals: 1,
   openProject: true,
@@ -52,8 +59,8 @@ export const pseudoLabelCommand: Command = {
       () => service.invoke('jobs.start', { kind: 'pseudo-label', input: { teacher, temperature, split, ...(Object.keys(spec).length ? { spec } : {}) } }),
       out,
     )) as PseudoLabelResult;
-    out.result({ labeled: r.labeled, skipped: r.skipped, errors: r.errors, round: r.round }, () => [
-      `Pseudo-labeled ${r.labeled} images (round ${r.round}); ${r.skipped} skipped`,
+    out.result({ labeled: r.labeled, skipped: r.skipped, errors: r.errors, round: r.round, ...(r.boxes !== undefined ? { boxes: r.boxes } : {}) }, () => [
+      `Pseudo-labeled ${r.labeled} images${r.boxes !== undefined ? ` with ${r.boxes} boxes (${r.emptyImages ?? 0} with none)` : ''} (round ${r.round}); ${r.skipped} skipped`,
       ...(r.unmappedClasses.length ? [`teacher classes not in the project (ignored): ${r.unmappedClasses.join(', ')}`] : []),
     ]);
   },

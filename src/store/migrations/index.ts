@@ -2,10 +2,12 @@ import { initial } from './0001-initial';
 import { modelDetails } from './0002-model-details';
 import { pseudoUncertainty } from './0003-pseudo-uncertainty';
 import { pseudoStatusIndex } from './0004-pseudo-status-index';
+import { shapeEdits } from './0005-shape-edits';
+import { pseudoBoxes } from './0006-pseudo-boxes';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append only: a released migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [initial, modelDetails, pseudoUncertainty, pseudoStatusIndex];
+export const MIGRATIONS: readonly Migration[] = [initial, modelDetails, pseudoUncertainty, pseudoStatusIndex, shapeEdits, pseudoBoxes];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 export type { Migration } from './types';

@@ -52,6 +52,7 @@ async function predictWithOnnx(
   opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; imageIds?: number[] },
 ): Promise<{ classes: string[]; predictions: Prediction[] }> {
   const spec = JSON.parse(readFileSync(join(dir, ONNX_SPEC_FILE), 'utf8')) as OnnxInputSpec & { classes: string[] };
+  if (spec.detector) throw new AppError('UNSUPPORTED', 'This model is a detector: it finds boxes rather than classifying images; use it to pseudo-label.');
   const classifier = await OnnxClassifier.load(join(dir, ONNX_MODEL_FILE), spec);
   try {
     const rows = predictionRows(db, split, opts.imageIds);

@@ -9,7 +9,8 @@ export type WorkerTask =
   | { task: 'evaluate'; projectDir: string; databaseFile: string; model: string; split: Split }
   | { task: 'predict'; projectDir: string; databaseFile: string; model: string; split: Split | null; imageIds?: number[] }
   | ExportTask
-  | { task: 'import-teacher'; projectDir: string; databaseFile: string; file: string; flags: SpecOverrides };
+  | { task: 'import-teacher'; projectDir: string; databaseFile: string; file: string; flags: SpecOverrides }
+  | { task: 'detect'; projectDir: string; databaseFile: string; model: string; imageIds: number[]; thresholds: { scoreThreshold?: number; iouThreshold?: number } };
 
 export type ExportTask = {
   task: 'export-model';

@@ -7,6 +7,7 @@ import type { FromWorker, ToWorker, WorkerTask } from './protocol';
 import type { NewModel } from '../../store';
 import type { RunOutcome } from './run-training';
 import type { evaluateModel, predictImages } from './predict-model';
+import type { Detections } from '../../inference';
 
 /**
  * Start the engine worker. From TypeScript sources (tsx, vitest) the entry is worker-entry.ts
@@ -57,5 +58,7 @@ export const predictInWorker = (args: Omit<Extract<WorkerTask, { task: 'predict'
   runInWorker<Awaited<ReturnType<typeof predictImages>>>({ task: 'predict', ...args }, ctx);
 export const exportInWorker = (args: Omit<Extract<WorkerTask, { task: 'export-model' }>, 'task'>, ctx: JobContext) =>
   runInWorker<{ out: string; format: string; verified: boolean; maxAbsDiff: number | null; top1Agreement: number | null; files: string[] }>({ task: 'export-model', ...args }, ctx);
+export const detectInWorker = (args: Omit<Extract<WorkerTask, { task: 'detect' }>, 'task'>, ctx: JobContext) =>
+  runInWorker<Detections>({ task: 'detect', ...args }, ctx);
 export const importTeacherInWorker = (args: Omit<Extract<WorkerTask, { task: 'import-teacher' }>, 'task'>, ctx: JobContext) =>
   runInWorker<NewModel>({ task: 'import-teacher', ...args }, ctx);

@@ -10,6 +10,7 @@ import { openDatabase } from '../../store/open';
 import { runTraining } from './run-training';
 import { evaluateModel, predictImages } from './predict-model';
 import { exportProjectModel } from './export-task';
+import { detectImages } from './detect-model';
 import { importOnnxTeacher } from '../../inference/onnx';
 import type { FromWorker, ToWorker, WorkerTask } from './protocol';
 
@@ -37,6 +38,8 @@ async function perform(t: WorkerTask): Promise<unknown> {
         return await exportProjectModel(db, t.projectDir, t, { signal, onProgress: (phase, step, total) => send({ type: 'progress', update: { phase, step, total } }) });
       case 'import-teacher':
         return await importOnnxTeacher(t.projectDir, t.file, t.flags);
+      case 'detect':
+        return await detectImages(db, t.projectDir, t.model, t.imageIds, t.thresholds, { signal, onProgress: progress('detecting') });
       case 'predict':
         return await predictImages(db, t.projectDir, t.model, t.split, { signal, onProgress: progress('predicting'), ...(t.imageIds ? { imageIds: t.imageIds } : {}) });
     }

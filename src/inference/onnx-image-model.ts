@@ -1,0 +1,123 @@
+import { imagePixels } from '../media';
+import type * as Ort from 'onnxruntime-node';
+import { AppError } from '../api/errors';
+import type { OnnxInputSpec } from './onnx-spec';
+
+/** Images per onnxruntime call, for models whose batch size is not fixed. */
+const BATCH = 64;
+
+export type ImageRow = { media_path: string; sha256: string };
+export type BatchOptions = { signal?: AbortSignal; onProgress?: (done: number, total: number) => void };
+
+/**
+ * An ONNX model that takes images, run by onnxruntime-node: what classifiers, backbones and
+ * detectors share. Images are decoded and preprocessed as its spec says (size, gray/RGB,
+ * NCHW/NHWC, scale, mean/std) and fed in batches; the next batch decodes while the current one
+ * runs, and decoded pixels are cached per input size. Custom-op libraries are never loaded: a
+ * model is data, not code.
+ */
+export class OnnxImageModel {
+  protected constructor(
+    protected readonly ort: typeof Ort,
+    protected readonly session: Ort.InferenceSession,
+    readonly spec: OnnxInputSpec,
+    readonly outputName: string,
+  ) {}
+
+  /** The model's session, with a message a person understands when onnxruntime cannot load it. */
+  protected static async openSession(file: string): Promise<{ ort: typeof Ort; session: Ort.InferenceSession; outputName: string }> {
+    // Loaded on first use, so importing this module costs nothing on threads that never infer.
+    const ort = await import('onnxruntime-node');
+    let session: Ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(file, { graphOptimizationLevel: 'all', intraOpNumThreads: 2 });
+    } catch (err) {
+      const msg = (err as Error).message;
+      const op = /op(?:erator)?[^\w]*['"]?(\w+)['"]? .*(?:not|un)(?:supported|implemented|registered)/i.exec(msg)?.[1];
+      throw new AppError('INVALID_INPUT', op ? `${file} uses an operator onnxruntime cannot run (${op}).` : `${file} cannot be loaded by onnxruntime: ${msg.split('\n')[0]}`);
+    }
+    const outputName = session.outputNames.includes('logits') ? 'logits' : session.outputNames[0]!;
+    return { ort, session, outputName };
+  }
+
+  /** A model of unknown kind: import looks at its output (probe) to tell what it is. */
+  static async open(file: string, spec: OnnxInputSpec): Promise<OnnxImageModel> {
+    const { ort, session, outputName } = await OnnxImageModel.openSession(file);
+    return new OnnxImageModel(ort, session, spec, outputName);
+  }
+
+  /** One blank image through the model: the shape of its output. */
+  async probe(): Promise<readonly number[]> {
+    return (await this.run(new Uint8Array(this.spec.height * this.spec.width * this.spec.channels), 1)).dims;
+  }
+
+  /** Images per call: the model's own batch size when it is fixed (as exported detectors often are). */
+  protected get batchSize(): number {
+    return this.spec.batch ?? BATCH;
+  }
+
+  /**
+   * `n` images (HWC uint8 at the spec size) through the model. A model with a fixed batch size
+   * gets a batch padded with blank images; only the first `n` results mean anything.
+   */
+  protected async run(pixels: Uint8Array, n: number): Promise<{ data: Float32Array; dims: readonly number[] }> {
+    const { height: h, width: w, channels: c, layout } = this.spec;
+    const size = h * w * c;
+    const m = this.spec.batch ?? n;
+    if (m > n) {
+      const padded = new Uint8Array(m * size);
+      padded.set(pixels.subarray(0, n * size));
+      pixels = padded;
+    }
+    const shape = layout === 'nchw' ? [m, c, h, w] : [m, h, w, c];
+    const ort = this.ort;
+    let tensor: Ort.Tensor;
+    if (this.spec.uint8) {
+      tensor = new ort.Tensor('uint8', pixels, shape);
+    } else {
+      const data = new Float32Array(m * size);
+      const { scale, mean, std } = this.spec;
+      for (let i = 0; i < m; i++)
+        for (let y = 0; y < h; y++)
+          for (let x = 0; x < w; x++)
+            for (let ch = 0; ch < c; ch++) {
+              const v = (pixels[((i * h + y) * w + x) * c + ch]! * scale - mean[ch]!) / std[ch]!;
+              data[layout === 'nchw' ? ((i * c + ch) * h + y) * w + x : ((i * h + y) * w + x) * c + ch] = v;
+            }
+      tensor = new ort.Tensor('float32', data, shape);
+    }
+    const result = await this.session.run({ [this.spec.inputName]: tensor });
+    const out = result[this.outputName]!;
+    return { data: out.data as Float32Array, dims: out.dims };
+  }
+
+  /** Pixels (HWC uint8 at the spec size) of an image of a project, from the pixel cache when it is there. */
+  private pixels(projectDir: string, row: ImageRow): Promise<Uint8Array> {
+    const { width, height, channels } = this.spec;
+    return imagePixels(projectDir, row.media_path, row.sha256, { width, height, channels });
+  }
+
+  /** Decoded batches of rows: the next batch decodes (on sharp's threads) while `fn` runs the current one. */
+  protected async eachBatch(projectDir: string, rows: ImageRow[], opts: BatchOptions, fn: (pixels: Uint8Array, n: number, start: number) => Promise<void>): Promise<void> {
+    const size = this.spec.height * this.spec.width * this.spec.channels;
+    const batch = this.batchSize;
+    const decodeBatch = async (start: number): Promise<Uint8Array> => {
+      const chunk = rows.slice(start, start + batch);
+      const pixels = new Uint8Array(chunk.length * size);
+      (await Promise.all(chunk.map((r) => this.pixels(projectDir, r)))).forEach((px, i) => pixels.set(px, i * size));
+      return pixels;
+    };
+    let next = rows.length ? decodeBatch(0) : null;
+    for (let start = 0; start < rows.length; start += batch) {
+      opts.signal?.throwIfAborted();
+      const pixels = await next!;
+      next = start + batch < rows.length ? decodeBatch(start + batch) : null;
+      await fn(pixels, Math.min(batch, rows.length - start), start);
+      opts.onProgress?.(Math.min(rows.length, start + batch), rows.length);
+    }
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}

@@ -1,0 +1,86 @@
+import type Database from 'better-sqlite3';
+import { AppError } from '../api/errors';
+import type { PseudoLabelResult, Split } from '../api/types';
+import type { JobContext } from '../jobs/types';
+import type { ScoredBox } from '../annotation';
+import { getModel, listClasses, nextRound, teacherClassMap, teacherRound, writePseudoBoxes, type NewPseudoBox } from '../store';
+import { classMapping } from './soft-labels';
+
+/** What the engine worker's detector returns for some images: boxes in the teacher's class indexes. */
+export interface Detections {
+  classes: string[];
+  detections: { imageId: number; boxes: ScoredBox[] }[];
+}
+
+type Detect = (imageIds: number[], ctx: JobContext) => Promise<Detections>;
+
+/** Images per worker call: progress and a cancel keep what was stored before them. */
+const CHUNK = 2000;
+
+/**
+ * Pseudo-label a split with a detector teacher: its boxes are mapped to the project's classes
+ * (the class map a person set, else by name), boxes of ignored or unknown classes dropped, and
+ * each kept box stored as a pending pseudo box with its score as confidence, the model and the
+ * round. An image where it finds nothing is labeled with zero boxes. Images this teacher already
+ * labeled (boxes or none) and images a person decided are skipped, so a cancelled run resumes
+ * where it stopped without duplicating boxes.
+ */
+export async function pseudoLabelBoxes(
+  db: Database.Database,
+  teacherId: string,
+  input: { split: Split },
+  detect: Detect,
+  ctx: JobContext,
+  author: string | null,
+  options: { chunk?: number } = {},
+): Promise<PseudoLabelResult> {
+  const projectClasses = listClasses(db);
+  if (!projectClasses.length) throw new AppError('INVALID_INPUT', 'Pseudo-labeling boxes needs at least one class in the project.');
+  const teacherClasses = getModel(db, teacherId).classes;
+  const mapping = classMapping(teacherClasses, projectClasses, teacherClassMap(db, teacherId));
+  if (mapping.index.every((i) => i === null)) {
+    throw new AppError('INVALID_INPUT', `None of the teacher's classes (${teacherClasses.join(', ')}) labels a class of this project; map them in the model's class map, or add or rename classes to match.`);
+  }
+  const todo = (
+    db
+      .prepare(
+        // Skip images this teacher already labeled (with boxes, or none: pseudo_empty) and images
+        // where a person decided about shapes (an accepted or corrected box or polygon).
+        `SELECT id FROM images i WHERE split = ?
+           AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.image_id = i.id AND a.deleted_at IS NULL AND a.kind IN ('box', 'polygon')
+                             AND ((a.source = 'pseudo' AND a.model_id = ?) OR a.status IN ('accepted', 'corrected')))
+           AND NOT EXISTS (SELECT 1 FROM pseudo_empty e WHERE e.model_id = ? AND e.image_id = i.id)
+         ORDER BY id`,
+      )
+      .all(input.split, teacherId, teacherId) as { id: number }[]
+  ).map((r) => r.id);
+  const already = (db.prepare('SELECT COUNT(*) AS n FROM images WHERE split = ?').get(input.split) as { n: number }).n - todo.length;
+  const round = teacherRound(db, teacherId) ?? nextRound(db);
+  const chunkSize = options.chunk ?? CHUNK;
+  let labeled = 0;
+  let boxes = 0;
+  let emptyImages = 0;
+  let skipped = already;
+  for (let start = 0; start < todo.length; start += chunkSize) {
+    if (ctx.signal.aborted) break;
+    const chunk = todo.slice(start, start + chunkSize);
+    const { detections } = await detect(chunk, {
+      signal: ctx.signal,
+      onProgress: (u) => ctx.onProgress({ phase: 'pseudo-labeling', step: start + Math.min(u.step, chunk.length), total: todo.length, metrics: { labeled, boxes } }),
+    });
+    const images = detections.map((d) => ({
+      imageId: d.imageId,
+      boxes: d.boxes.flatMap((b): NewPseudoBox[] => {
+        const j = mapping.index[b.classIndex];
+        return j === null || j === undefined ? [] : [{ classId: projectClasses[j]!.id, x: b.x, y: b.y, w: b.w, h: b.h, confidence: b.score }];
+      }),
+    }));
+    const written = writePseudoBoxes(db, images, { modelId: teacherId, round, author });
+    labeled += written.images;
+    boxes += written.boxes;
+    emptyImages += written.empty;
+    skipped += written.kept;
+    ctx.onProgress({ phase: 'pseudo-labeling', step: Math.min(todo.length, start + chunkSize), total: todo.length, metrics: { labeled, boxes } });
+  }
+  return { labeled, skipped, errors: [], round, unmappedClasses: mapping.unmapped, boxes, emptyImages };
+}
