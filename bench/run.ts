@@ -10,6 +10,7 @@ import { benchOnnxInference } from './export/onnx-inference';
 import { benchPseudoLabel } from './pseudo-label';
 import { benchLoad } from './load';
 import { benchUiResponsiveness } from './ui-responsiveness';
+import { benchCanvasFps } from './canvas-fps';
 
 /** The training-speed benchmark is its own script (it drives a PyTorch process alongside). */
 function benchSmallCnn(): Promise<void> {
@@ -26,6 +27,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   gallery: benchGallery,
   load: benchLoad,
   'ui-responsiveness': benchUiResponsiveness,
+  'canvas-fps': benchCanvasFps,
   'frozen-backbone': benchFrozenBackbone,
   'onnx-inference': benchOnnxInference,
   'pseudo-label': benchPseudoLabel,

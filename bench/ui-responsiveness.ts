@@ -4,31 +4,10 @@
 // main-thread task in the page (PerformanceObserver 'longtask') and the API latency the page saw.
 // Goal (issue "Reliability"): no main-thread task over 100 ms.
 
-import type { Page } from 'playwright-core';
 import { startStudio } from '../e2e/harness';
 import { fashionMnistAvailable, fashionMnistFolder } from './fmnist-folder';
+import { pageApi as api, waitForJob as waitJob } from './page-api';
 import { percentile, report } from './stats';
-
-async function api(page: Page, method: string, input: unknown): Promise<unknown> {
-  return page.evaluate(
-    async ([m, i]) => {
-      const res = await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(i) });
-      const reply = (await res.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
-      if (!reply.ok) throw new Error(reply.error?.message);
-      return reply.value;
-    },
-    [method, input] as const,
-  );
-}
-
-async function waitJob(page: Page, jobId: string): Promise<void> {
-  for (;;) {
-    const job = (await api(page, 'jobs.get', { jobId })) as { state: string; error: { message: string } | null };
-    if (job.state === 'done') return;
-    if (job.state !== 'running') throw new Error(`job ${job.state}: ${job.error?.message}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 export async function benchUiResponsiveness(): Promise<void> {
   if (!fashionMnistAvailable()) {

@@ -22,6 +22,21 @@ const service = new AppService({
   log: (msg, err) => console.error(msg, err),
 });
 
+/** The extension filters of a file picker, from the renderer: at most 10, each a name and plain extensions ("onnx", or "*"); else null. */
+function fileFilters(value: unknown): { name: string; extensions: string[] }[] | null {
+  if (!Array.isArray(value) || value.length === 0 || value.length > 10) return null;
+  const out: { name: string; extensions: string[] }[] = [];
+  for (const f of value as unknown[]) {
+    if (typeof f !== 'object' || f === null) return null;
+    const { name, extensions } = f as { name?: unknown; extensions?: unknown };
+    if (typeof name !== 'string' || name.length === 0 || name.length > 100) return null;
+    if (!Array.isArray(extensions) || extensions.length === 0 || extensions.length > 20) return null;
+    if (!extensions.every((e): e is string => typeof e === 'string' && (e === '*' || /^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$/.test(e)))) return null;
+    out.push({ name, extensions: [...extensions] });
+  }
+  return out;
+}
+
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
     width: 1280,
@@ -51,6 +66,14 @@ app.whenReady().then(() => {
     const win = BrowserWindow.fromWebContents(event.sender);
     if (!win || !fromOurPage(event.senderFrame?.url)) return null;
     const r = await dialog.showOpenDialog(win, { properties: ['openDirectory', 'createDirectory'] });
+    return r.canceled ? null : (r.filePaths[0] ?? null);
+  });
+  ipcMain.handle('apprentice:pickFile', async (event, filters: unknown) => {
+    const win = BrowserWindow.fromWebContents(event.sender);
+    if (!win || !fromOurPage(event.senderFrame?.url)) return null;
+    const checked = fileFilters(filters);
+    if (!checked) throw new Error('pickFile: filters must be a list of { name, extensions } with plain extensions');
+    const r = await dialog.showOpenDialog(win, { properties: ['openFile'], filters: checked });
     return r.canceled ? null : (r.filePaths[0] ?? null);
   });
   for (const name of EVENT_NAMES) {

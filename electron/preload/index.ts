@@ -1,5 +1,5 @@
 // The only bridge between the sandboxed renderer and the main process: AppApi calls, AppApi
-// events, a folder picker and the path of a dropped file. Nothing else is exposed.
+// events, a folder picker, a file picker and the path of a dropped file. Nothing else is exposed.
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 
 const EVENTS = new Set(['jobProgress', 'jobDone', 'projectChanged']);
@@ -15,5 +15,7 @@ contextBridge.exposeInMainWorld('apprentice', {
     return () => ipcRenderer.off('apprentice:event', handler);
   },
   pickFolder: () => ipcRenderer.invoke('apprentice:pickFolder'),
+  // The filters are checked again in the main process; only plain data crosses.
+  pickFile: (filters: unknown) => ipcRenderer.invoke('apprentice:pickFile', filters),
   pathForFile: (file: File) => webUtils.getPathForFile(file),
 });

@@ -1,19 +1,29 @@
 /**
  * The labeling canvas: a Konva stage showing one image. It fits the image on open, zooms with the
- * wheel around the pointer and pans by dragging (the pan tool). It owns only its viewport; the
- * image and its labels belong to the core.
+ * wheel around the pointer and pans by dragging (the pan tool). With a drawing tool active, plain
+ * drags belong to the tool (pointer events are handed over in image pixels) and panning needs
+ * Space or the middle button. It owns only its viewport; the image and its labels belong to the core.
  */
-import { useCallback, useEffect, useImperativeHandle, useRef, useState, type PointerEvent, type Ref } from 'react';
+import { useCallback, useEffect, useImperativeHandle, useRef, useState, type PointerEvent, type ReactNode, type Ref } from 'react';
 // The core build of Konva plus the one shape we draw: no filters or unused shapes in the bundle.
 import 'konva/lib/shapes/Image';
 import { Image as KonvaImage, Layer, Stage } from 'react-konva/lib/ReactKonvaCore';
 import { useHtmlImage } from './useHtmlImage';
 import { fitViewport, panBy, wheelFactor, zoomAround, type Size, type Viewport } from './viewport';
 import { PAN_DEFAULTS, PAN_IDLE, panStep, type PanEvent, type PanState } from '../tools/pan';
+import type { Point, Rect, ToolEvent } from '../tools/types';
 
 export interface ImageStageHandle {
   fit(): void;
   zoom(factor: number): void;
+  /** Show this part of the image (image pixels), as large as fits. */
+  zoomTo(rect: Rect): void;
+}
+
+/** What the stage needs of the active drawing tool. */
+export interface StageTool {
+  cursor: string;
+  onEvent(ev: ToolEvent, scale: number): void;
 }
 
 interface Props {
@@ -21,9 +31,16 @@ interface Props {
   alt: string;
   ref?: Ref<ImageStageHandle>;
   onZoomChange?: (scale: number) => void;
+  /** The image's natural (upright) size, once it has loaded. */
+  onImageSize?: (size: Size) => void;
+  tool?: StageTool | null;
+  /** Drawn above the image, in image coordinates. */
+  overlay?: (vp: Viewport) => ReactNode;
 }
 
-export function ImageStage({ src, alt, ref, onZoomChange }: Props) {
+const PAN_WITH_TOOL = { ...PAN_DEFAULTS, requireSpace: true };
+
+export function ImageStage({ src, alt, ref, onZoomChange, onImageSize, tool, overlay }: Props) {
   const boxRef = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState<Size>({ width: 0, height: 0 });
   const [vp, setVp] = useState<Viewport>({ scale: 1, x: 0, y: 0 });
@@ -58,7 +75,22 @@ export function ImageStage({ src, alt, ref, onZoomChange }: Props) {
     [size],
   );
 
-  useImperativeHandle(ref, () => ({ fit, zoom: (f) => zoomBy(f) }), [fit, zoomBy]);
+  const zoomTo = useCallback(
+    (rect: Rect) => {
+      if (!size.width || !size.height) return;
+      const pad = Math.max(24, 0.1 * Math.min(size.width, size.height));
+      fitted.current = false;
+      const v = fitViewport({ width: Math.max(rect.w, 8), height: Math.max(rect.h, 8) }, size, pad);
+      setVp({ scale: v.scale, x: v.x - rect.x * v.scale, y: v.y - rect.y * v.scale });
+    },
+    [size],
+  );
+
+  useImperativeHandle(ref, () => ({ fit, zoom: (f) => zoomBy(f), zoomTo }), [fit, zoomBy, zoomTo]);
+
+  useEffect(() => {
+    if (image) onImageSize?.({ width: image.naturalWidth, height: image.naturalHeight });
+  }, [image, onImageSize]);
 
   // Size follows the box.
   useEffect(() => {
@@ -104,8 +136,10 @@ export function ImageStage({ src, alt, ref, onZoomChange }: Props) {
     };
   }, []);
 
-  const feed = (ev: PanEvent) => {
-    const out = panStep(pan.current, ev, PAN_DEFAULTS);
+  /** Feeds the pan tool; true when the event was a pan (so the drawing tool must not see it). */
+  const feed = (ev: PanEvent): boolean => {
+    const out = panStep(pan.current, ev, tool ? PAN_WITH_TOOL : PAN_DEFAULTS);
+    const panning = out.state.mode !== 'idle' || pan.current.mode !== 'idle';
     pan.current = out.state;
     setCursor(out.state.mode === 'idle' ? 'grab' : 'grabbing');
     if (out.intent) {
@@ -113,33 +147,51 @@ export function ImageStage({ src, alt, ref, onZoomChange }: Props) {
       fitted.current = false;
       setVp((v) => panBy(v, dx, dy));
     }
+    return panning;
   };
 
   const local = (e: PointerEvent<HTMLDivElement>) => {
     const r = e.currentTarget.getBoundingClientRect();
     return { x: e.clientX - r.left, y: e.clientY - r.top };
   };
+  const toImage = (p: { x: number; y: number }): Point => ({ x: (p.x - vp.x) / vp.scale, y: (p.y - vp.y) / vp.scale });
+  const toTool = (ev: ToolEvent) => tool?.onEvent(ev, vp.scale);
 
   return (
     <div
       ref={boxRef}
       className="stage-box"
-      style={{ cursor }}
+      style={{ cursor: tool && cursor === 'grab' && !space.current ? tool.cursor : cursor }}
       role="img"
       aria-label={alt}
+      data-testid="image-stage"
+      data-scale={vp.scale}
+      data-x={vp.x}
+      data-y={vp.y}
       onPointerDown={(e) => {
         e.currentTarget.setPointerCapture(e.pointerId);
-        feed({ type: 'down', ...local(e), button: e.button, space: space.current });
+        const at = local(e);
+        if (feed({ type: 'down', ...at, button: e.button, space: space.current })) return;
+        if (e.button === 0) toTool({ type: 'down', p: toImage(at), button: 0, shift: e.shiftKey, mod: e.ctrlKey || e.metaKey });
       }}
-      onPointerMove={(e) => feed({ type: 'move', ...local(e) })}
-      onPointerUp={() => feed({ type: 'up' })}
-      onPointerCancel={() => feed({ type: 'cancel' })}
-      onDoubleClick={fit}
+      onPointerMove={(e) => {
+        const at = local(e);
+        if (!feed({ type: 'move', ...at })) toTool({ type: 'move', p: toImage(at) });
+      }}
+      onPointerUp={(e) => {
+        if (!feed({ type: 'up' })) toTool({ type: 'up', p: toImage(local(e)) });
+      }}
+      onPointerCancel={() => {
+        feed({ type: 'cancel' });
+        toTool({ type: 'cancel' });
+      }}
+      onDoubleClick={tool ? undefined : fit}
     >
       {size.width > 0 && size.height > 0 && (
         <Stage width={size.width} height={size.height} listening={false}>
           <Layer x={vp.x} y={vp.y} scaleX={vp.scale} scaleY={vp.scale} imageSmoothingEnabled={vp.scale < 3}>
             {image && <KonvaImage image={image} width={image.naturalWidth} height={image.naturalHeight} />}
+            {image && overlay?.(vp)}
           </Layer>
         </Stage>
       )}

@@ -4,35 +4,39 @@
  * table does not name (copy, paste, reload…) are left alone.
  */
 import { useEffect, useRef } from 'react';
-import type { GalleryActions, GlobalActions, LabelActions, ReviewActions, Scope } from './shortcuts';
+import type { CanvasActions, GalleryActions, GlobalActions, LabelActions, ReviewActions, Scope } from './shortcuts';
 import { findShortcut, isTyping, keyName } from './shortcuts';
 
 interface Registry {
   scope: Scope;
   gallery: GalleryActions | null;
   label: LabelActions | null;
+  canvas: CanvasActions | null;
   review: ReviewActions | null;
 }
 
-const registry: Registry = { scope: 'global', gallery: null, label: null, review: null };
+const registry: Registry = { scope: 'global', gallery: null, label: null, canvas: null, review: null };
 
 type ViewScope = Exclude<Scope, 'global'>;
+type AnyActions = GalleryActions & LabelActions & CanvasActions & ReviewActions;
 
 export function useShortcutScope(scope: 'gallery', actions: GalleryActions): void;
 export function useShortcutScope(scope: 'label', actions: LabelActions): void;
+export function useShortcutScope(scope: 'canvas', actions: CanvasActions): void;
 export function useShortcutScope(scope: 'review', actions: ReviewActions): void;
-export function useShortcutScope(scope: ViewScope, actions: GalleryActions | LabelActions | ReviewActions): void {
+export function useShortcutScope(scope: ViewScope, actions: GalleryActions | LabelActions | CanvasActions | ReviewActions): void {
   const ref = useRef(actions);
   ref.current = actions;
   useEffect(() => {
-    // A stable proxy: the latest actions are always the ones that run.
-    const proxy = new Proxy({} as GalleryActions & LabelActions & ReviewActions, {
-      get: (_t, prop) => (...args: unknown[]) => (ref.current as unknown as Record<string | symbol, (...a: unknown[]) => void>)[prop]?.(...args),
+    // A stable proxy: the latest actions are always the ones that run (and answer).
+    const proxy = new Proxy({} as AnyActions, {
+      get: (_t, prop) => (...args: unknown[]) => (ref.current as unknown as Record<string | symbol, (...a: unknown[]) => unknown>)[prop]?.(...args),
     });
-    registry.scope = scope;
-    registry[scope] = proxy;
+    // The canvas rides along with the labeling view: it is searched first, never the view's scope.
+    if (scope !== 'canvas') registry.scope = scope;
+    (registry as unknown as Record<string, unknown>)[scope] = proxy;
     return () => {
-      registry[scope] = null;
+      (registry as unknown as Record<string, unknown>)[scope] = null;
       if (registry.scope === scope) registry.scope = 'global';
     };
   }, [scope]);
@@ -54,11 +58,12 @@ export function installShortcuts(global: GlobalActions & { closeModal(): boolean
       if ((key === 'Escape' || key === '?') && global.closeModal()) e.preventDefault();
       return;
     }
-    const sc = findShortcut(key, registry.scope);
+    const ctx = { key, global, gallery: registry.gallery, label: registry.label, canvas: registry.canvas, review: registry.review };
+    const sc = findShortcut(key, registry.scope, ctx);
     if (!sc) return;
     e.preventDefault();
     if (e.repeat && !sc.repeat) return;
-    sc.run({ key, global, gallery: registry.gallery, label: registry.label, review: registry.review });
+    sc.run(ctx);
   };
   window.addEventListener('keydown', onKey);
   return () => window.removeEventListener('keydown', onKey);

@@ -5,6 +5,7 @@
 import type { AppInfo, ClassInfo, ProjectInfo, Stats } from '../../src/api/types';
 import { api, ignore } from '../api';
 import { createStore } from './store';
+import { shortcutOverrides } from './shortcuts';
 
 export const appInfo = createStore<AppInfo | null>(null);
 /** undefined while loading, null when no project is open. */
@@ -32,9 +33,11 @@ export function setProject(p: ProjectInfo | null): void {
   classes.set(p ? p.classes : []);
   stats.set(null);
   bumpData();
+  shortcutOverrides.set({});
   if (p) {
     refreshStats().catch(ignore);
     refreshClasses().catch(ignore);
+    api.invoke('settings.shortcuts', {}).then((o) => shortcutOverrides.set(o), ignore);
   }
 }
 

@@ -1,8 +1,13 @@
 /**
  * Every keyboard shortcut, as one table. The help overlay lists it; one keydown listener runs it.
  * A row's `scope` says where it applies; `run` gets the actions the visible view registered.
+ * 'canvas' rows belong to the labeling view's regions and come before its other rows while their
+ * `when` holds (arrows nudge the selected regions, else they change the image). A user can give
+ * any row other keys; `keysOf` is the one place that says which keys a row has now.
  */
-export type Scope = 'global' | 'gallery' | 'label' | 'review';
+import { createStore } from './store';
+
+export type Scope = 'global' | 'gallery' | 'label' | 'canvas' | 'review';
 
 export interface GlobalActions {
   toggleHelp(): void;
@@ -25,6 +30,31 @@ export interface LabelActions {
   zoom(factor: number): void;
 }
 
+export type CanvasToolName = 'pan' | 'select' | 'box' | 'polygon';
+
+export interface CanvasActions {
+  hasSelection(): boolean;
+  /** Digits choose a region class (detect/segment projects, or a selection), not the image's tag. */
+  digitsForRegions(): boolean;
+  classNumber(n: number): void;
+  setTool(tool: CanvasToolName): void;
+  undo(): void;
+  redo(): void;
+  copy(): void;
+  paste(): void;
+  repeatPrevious(): void;
+  zoomToSelection(): void;
+  toggleHideAll(): void;
+  toggleLock(): void;
+  deleteSelected(): void;
+  selectAll(): void;
+  deselect(): void;
+  nudge(dx: number, dy: number): void;
+  /** The image has teacher regions nobody has reviewed yet. */
+  hasPending(): boolean;
+  acceptPendingAndNext(): void;
+}
+
 export interface ReviewActions {
   accept(): void;
   reject(): void;
@@ -40,6 +70,7 @@ export interface ShortcutContext {
   global: GlobalActions;
   gallery: GalleryActions | null;
   label: LabelActions | null;
+  canvas: CanvasActions | null;
   review: ReviewActions | null;
 }
 
@@ -50,6 +81,8 @@ export interface Shortcut {
   scope: Scope;
   /** Keeps firing while the key is held (navigation); others run once per press. */
   repeat?: boolean;
+  /** Only while this holds (else the key falls through to the next row that has it). */
+  when?(ctx: ShortcutContext): boolean;
   run(ctx: ShortcutContext): void;
 }
 
@@ -76,6 +109,32 @@ export const SHORTCUTS: Shortcut[] = [
   { id: 'label.pan', keys: ['Space'], label: 'Hold and drag to pan (dragging alone pans too)', scope: 'label', run: () => {} },
   { id: 'label.back', keys: ['Escape'], label: 'Back to the gallery', scope: 'label', run: (c) => c.label?.back() },
 
+  { id: 'canvas.pan', keys: ['m'], label: 'Pan tool: dragging moves the image', scope: 'canvas', run: (c) => c.canvas?.setTool('pan') },
+  { id: 'canvas.select', keys: ['v'], label: 'Select tool: click, Shift-click, drag a marquee; move, resize; drag an edge midpoint to add a vertex, Delete over a vertex removes it', scope: 'canvas', run: (c) => c.canvas?.setTool('select') },
+  { id: 'canvas.box', keys: ['b'], label: 'Box tool: drag, or click two corners', scope: 'canvas', run: (c) => c.canvas?.setTool('box') },
+  { id: 'canvas.polygon', keys: ['p'], label: 'Polygon tool: click vertices; close on the first point or Enter; ⌫ removes the last', scope: 'canvas', run: (c) => c.canvas?.setTool('polygon') },
+  { id: 'canvas.class', keys: DIGITS, label: 'Class 1–9 for the selected regions (or for the next one drawn)', scope: 'canvas', when: (c) => !!c.canvas?.digitsForRegions(), run: (c) => c.canvas?.classNumber(Number(c.key)) },
+  { id: 'canvas.acceptAll', keys: ['Enter', 'a'], label: "Accept the teacher's regions on this image and go to the next", scope: 'canvas', when: (c) => !!c.canvas?.hasPending(), run: (c) => c.canvas?.acceptPendingAndNext() },
+  { id: 'canvas.undo', keys: ['Mod+z'], label: 'Undo the last region change', scope: 'canvas', run: (c) => c.canvas?.undo() },
+  { id: 'canvas.redo', keys: ['Mod+Shift+z', 'Mod+y'], label: 'Redo', scope: 'canvas', run: (c) => c.canvas?.redo() },
+  { id: 'canvas.copy', keys: ['Mod+c'], label: 'Copy the selected regions', scope: 'canvas', run: (c) => c.canvas?.copy() },
+  { id: 'canvas.paste', keys: ['Mod+v'], label: 'Paste regions (onto this or another image)', scope: 'canvas', run: (c) => c.canvas?.paste() },
+  { id: 'canvas.selectAll', keys: ['Mod+a'], label: 'Select every region', scope: 'canvas', run: (c) => c.canvas?.selectAll() },
+  { id: 'canvas.repeat', keys: ['r'], label: "Repeat the previous image's regions here", scope: 'canvas', run: (c) => c.canvas?.repeatPrevious() },
+  { id: 'canvas.zoomSelection', keys: ['z'], label: 'Zoom to the selection', scope: 'canvas', run: (c) => c.canvas?.zoomToSelection() },
+  { id: 'canvas.hideAll', keys: ['h'], label: 'Hide or show all regions', scope: 'canvas', run: (c) => c.canvas?.toggleHideAll() },
+  { id: 'canvas.lock', keys: ['l'], label: 'Lock or unlock the selected regions', scope: 'canvas', when: (c) => !!c.canvas?.hasSelection(), run: (c) => c.canvas?.toggleLock() },
+  { id: 'canvas.delete', keys: ['Delete', 'Backspace'], label: 'Delete the selected regions', scope: 'canvas', when: (c) => !!c.canvas?.hasSelection(), run: (c) => c.canvas?.deleteSelected() },
+  { id: 'canvas.deselect', keys: ['Escape'], label: 'Abandon the drawing, else clear the selection', scope: 'canvas', when: (c) => !!c.canvas?.hasSelection(), run: (c) => c.canvas?.deselect() },
+  { id: 'canvas.nudgeLeft', repeat: true, keys: ['ArrowLeft'], label: 'Nudge the selection left (Shift: ×10)', scope: 'canvas', when: (c) => !!c.canvas?.hasSelection(), run: (c) => c.canvas?.nudge(-1, 0) },
+  { id: 'canvas.nudgeRight', repeat: true, keys: ['ArrowRight'], label: 'Nudge right (Shift: ×10)', scope: 'canvas', when: (c) => !!c.canvas?.hasSelection(), run: (c) => c.canvas?.nudge(1, 0) },
+  { id: 'canvas.nudgeUp', repeat: true, keys: ['ArrowUp'], label: 'Nudge up (Shift: ×10)', scope: 'canvas', when: (c) => !!c.canvas?.hasSelection(), run: (c) => c.canvas?.nudge(0, -1) },
+  { id: 'canvas.nudgeDown', repeat: true, keys: ['ArrowDown'], label: 'Nudge down (Shift: ×10)', scope: 'canvas', when: (c) => !!c.canvas?.hasSelection(), run: (c) => c.canvas?.nudge(0, 1) },
+  { id: 'canvas.nudgeLeft10', repeat: true, keys: ['Shift+ArrowLeft'], label: 'Nudge left by 10 pixels', scope: 'canvas', when: (c) => !!c.canvas?.hasSelection(), run: (c) => c.canvas?.nudge(-10, 0) },
+  { id: 'canvas.nudgeRight10', repeat: true, keys: ['Shift+ArrowRight'], label: 'Nudge right by 10 pixels', scope: 'canvas', when: (c) => !!c.canvas?.hasSelection(), run: (c) => c.canvas?.nudge(10, 0) },
+  { id: 'canvas.nudgeUp10', repeat: true, keys: ['Shift+ArrowUp'], label: 'Nudge up by 10 pixels', scope: 'canvas', when: (c) => !!c.canvas?.hasSelection(), run: (c) => c.canvas?.nudge(0, -10) },
+  { id: 'canvas.nudgeDown10', repeat: true, keys: ['Shift+ArrowDown'], label: 'Nudge down by 10 pixels', scope: 'canvas', when: (c) => !!c.canvas?.hasSelection(), run: (c) => c.canvas?.nudge(0, 10) },
+
   { id: 'review.accept', keys: ['Enter', 'a'], label: "Accept the teacher's label", scope: 'review', run: (c) => c.review?.accept() },
   { id: 'review.reject', keys: ['x'], label: 'Reject it (the image stays unlabeled)', scope: 'review', run: (c) => c.review?.reject() },
   { id: 'review.relabel', keys: DIGITS, label: 'Relabel to class 1–9 (corrected)', scope: 'review', run: (c) => c.review?.relabelNumber(Number(c.key)) },
@@ -84,11 +143,25 @@ export const SHORTCUTS: Shortcut[] = [
   { id: 'review.fit', keys: ['f'], label: 'Fit the image to the view', scope: 'review', run: (c) => c.review?.fit() },
 ];
 
-/** The name a KeyboardEvent is matched by: letters lowercased, " " as "Space", Ctrl or Cmd as a "Mod+" prefix. */
+/**
+ * The name a KeyboardEvent is matched by: letters lowercased, " " as "Space", Ctrl or Cmd as a
+ * "Mod+" prefix, and "Shift+" before named keys (Shift+ArrowLeft); a shifted character is already
+ * its own key ("?").
+ */
 export function keyName(e: Pick<KeyboardEvent, 'key'> & Partial<Pick<KeyboardEvent, 'ctrlKey' | 'metaKey' | 'shiftKey'>>): string {
-  const base = e.key === ' ' ? 'Space' : e.key.length === 1 ? e.key.toLowerCase() : e.key;
-  if (!e.ctrlKey && !e.metaKey) return base;
-  return `Mod+${e.shiftKey ? 'Shift+' : ''}${base}`;
+  const named = e.key.length > 1;
+  const base = e.key === ' ' ? 'Space' : named ? e.key : e.key.toLowerCase();
+  const shift = e.shiftKey && (named || e.ctrlKey || e.metaKey) && base !== 'Shift' ? 'Shift+' : '';
+  if (!e.ctrlKey && !e.metaKey) return `${shift}${base}`;
+  return `Mod+${shift}${base}`;
+}
+
+/** Keys the user chose instead of a row's defaults, by row id (stored in the project's settings). */
+export const shortcutOverrides = createStore<Readonly<Record<string, string[]>>>({});
+
+/** The keys a row answers to now. */
+export function keysOf(s: Shortcut): string[] {
+  return shortcutOverrides.get()[s.id] ?? s.keys;
 }
 
 /** True when the key is meant for a text field, not for a shortcut. */
@@ -103,8 +176,23 @@ export function isTyping(target: EventTarget | null): boolean {
   return !['button', 'checkbox', 'radio', 'range', 'color', 'submit', 'reset'].includes(type);
 }
 
-export function findShortcut(key: string, scope: Scope): Shortcut | undefined {
-  return SHORTCUTS.find((s) => (s.scope === scope || s.scope === 'global') && s.keys.includes(key));
+/** Scopes searched for a key, in order: the canvas of the labeling view first, then the view, then everywhere. */
+function scopesOf(scope: Scope, ctx: Pick<ShortcutContext, 'canvas'> | null): Scope[] {
+  return scope === 'label' && ctx?.canvas ? ['canvas', 'label', 'global'] : [scope, 'global'];
+}
+
+export function findShortcut(key: string, scope: Scope, ctx: ShortcutContext | null = null): Shortcut | undefined {
+  for (const sc of scopesOf(scope, ctx)) {
+    const hit = SHORTCUTS.find((s) => s.scope === sc && keysOf(s).includes(key) && (!s.when || (ctx !== null && s.when({ ...ctx, key }))));
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/** Rows of the same view that already answer to `key` (shown before a user reassigns it). */
+export function conflictsOf(key: string, row: Shortcut): Shortcut[] {
+  const near = (a: Scope, b: Scope) => a === b || a === 'global' || b === 'global' || (a === 'canvas' && b === 'label') || (a === 'label' && b === 'canvas');
+  return SHORTCUTS.filter((s) => s.id !== row.id && near(s.scope, row.scope) && keysOf(s).includes(key) && !s.when && !row.when);
 }
 
 const PRETTY: Record<string, string> = {
@@ -121,6 +209,7 @@ const MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator
 
 export function prettyKey(key: string): string {
   if (key.startsWith('Mod+')) return `${MAC ? '⌘' : 'Ctrl+'}${prettyKey(key.slice(4))}`;
+  if (key.startsWith('Shift+')) return `${MAC ? '⇧' : 'Shift+'}${prettyKey(key.slice(6))}`;
   return PRETTY[key] ?? (key.length === 1 ? key.toUpperCase() : key);
 }
 

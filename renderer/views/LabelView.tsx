@@ -1,22 +1,34 @@
 /**
  * Labeling one image at a time, in the gallery's filtered order (or a fixed list of images, such
- * as a model's mistakes). Number keys assign a class and
- * move on; the canvas only shows the image. Actions run one after another, so fast typing labels
- * consecutive images and never the same one twice.
+ * as a model's mistakes). In a classification project number keys assign the image's class and
+ * move on; boxes and polygons are drawn on the canvas with the select, box and polygon tools (see
+ * useRegionTools and the 'canvas' rows of the shortcut table), for any project: a project can hold
+ * tags and shapes together. Actions run one after another, so fast typing labels consecutive
+ * images and never the same one twice.
  */
 import { useCallback, useEffect, useRef, useState, type CSSProperties } from 'react';
 import type { ClassInfo } from '../../src/api/types';
 import { api, mediaUrl } from '../api';
 import { ImageStage, type ImageStageHandle } from '../canvas/ImageStage';
+import { RegionShapes } from '../canvas/RegionShapes';
+import { useCanvasActions } from '../canvas/useCanvasActions';
+import { useRegionTools } from '../canvas/useRegionTools';
+import type { ImageSize } from '../canvas/region-shapes';
 import { preloadImage } from '../canvas/useHtmlImage';
 import { idAt, locate, step, type ImageOrder, type Position } from '../state/cursor';
 import { filter, filterParams } from '../state/filter';
 import { useShortcutScope } from '../state/keyboard';
 import { backToGallery, galleryFocus, route, type Route } from '../state/nav';
-import { bumpData, classes, dataVersion, refreshStats } from '../state/project';
+import { bumpData, classes, dataVersion, project, refreshStats } from '../state/project';
+import { openRegions, regions, reloadRegions, selectedRegions } from '../state/regions';
+import { isTyping, type CanvasToolName } from '../state/shortcuts';
 import { showToast } from '../state/toasts';
 import { useStore } from '../state/store';
+import { CanvasToolbar } from './CanvasToolbar';
 import { Icon } from './Icon';
+import { RegionPanel } from './RegionPanel';
+
+const TOOL_FOR_TASK: Record<string, CanvasToolName> = { classify: 'pan', detect: 'box', segment: 'polygon' };
 
 export function LabelView() {
   const start = useRef(route.get());
@@ -29,6 +41,15 @@ export function LabelView() {
   const queue = useRef<Promise<void>>(Promise.resolve());
   const stage = useRef<ImageStageHandle>(null);
   const [zoom, setZoom] = useState(1);
+  const task = useStore(project)?.task ?? 'classify';
+  const [tool, setTool] = useState<CanvasToolName>(TOOL_FOR_TASK[task] ?? 'pan');
+  const [drawClassId, setDrawClassId] = useState<number | null>(null);
+  const [imageSize, setImageSize] = useState<ImageSize | null>(null);
+  const drawClass = cls.find((c) => c.id === drawClassId) ?? cls[0] ?? null;
+  const imageId = pos?.item.id ?? null;
+  const regionTools = useRegionTools({ imageId, size: imageSize, tool, classes: cls, drawClassId: drawClass?.id ?? null });
+  const selected = useStore(selectedRegions);
+  const regionView = useStore(regions);
 
   const setPos = useCallback((p: Position) => {
     posRef.current = p;
@@ -59,12 +80,21 @@ export function LabelView() {
       .catch(() => leave());
   }, [setPos, leave]);
 
-  // Someone changed data: refresh the current image's class.
+  // A new image: its own regions, and no gesture carried over.
+  useEffect(() => {
+    if (imageId === null) return;
+    regionTools.cancel();
+    setImageSize(null);
+    void openRegions(imageId);
+  }, [imageId]); // only when the image changes
+
+  // Someone changed data: refresh the current image's class and regions.
   const dv = useStore(dataVersion);
   const seen = useRef(dv);
   useEffect(() => {
     if (seen.current === dv) return;
     seen.current = dv;
+    reloadRegions();
     enqueue(async (p) => {
       const d = await api.invoke('images.get', { id: p.item.id });
       if (posRef.current?.item.id === d.id) setPos({ ...posRef.current, item: { ...posRef.current.item, classId: d.classId, split: d.split } });
@@ -119,6 +149,38 @@ export function LabelView() {
     enqueue(async (p) => leave(p.index));
     if (!posRef.current) leave();
   };
+
+  const canvasActions = useCanvasActions({
+    imageId,
+    imageSize,
+    task,
+    toolRegions: regionTools.toolRegions,
+    stage,
+    setTool: (t) => {
+      regionTools.cancel();
+      setTool(t);
+    },
+    setDrawClass: (c) => setDrawClassId(c.id),
+    previousImageId: async () => {
+      const p = posRef.current;
+      if (!p) return null;
+      return (await step(order.current, p.index, p.item.id, -1))?.item.id ?? null;
+    },
+    next: () => move(1),
+  });
+  useShortcutScope('canvas', canvasActions);
+
+  // The drawing tool sees keys first (Escape abandons a gesture, Enter closes a polygon, Backspace
+  // drops its last vertex); what it does not use goes on to the shortcut table.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || isTyping(e.target)) return;
+      if (document.querySelector('[aria-modal="true"]')) return;
+      if (regionTools.onKey(e.key)) e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey, { capture: true });
+    return () => window.removeEventListener('keydown', onKey, { capture: true });
+  }, [regionTools]);
 
   useShortcutScope('label', {
     assignNumber,
@@ -179,8 +241,31 @@ export function LabelView() {
           </button>
         </div>
       </div>
-      <div className="label-body">
-        <div className="stage-wrap">{pos && <ImageStage ref={stage} src={mediaUrl(pos.item.id, 'full')} alt={pos.item.fileName} onZoomChange={setZoom} />}</div>
+      <CanvasToolbar
+        tool={tool}
+        actions={canvasActions}
+        classes={cls}
+        drawClass={drawClass}
+        onDrawClass={(c) => setDrawClassId(c.id)}
+        canUndo={regionView.canUndo}
+        canRedo={regionView.canRedo}
+        saving={regionView.saving}
+        selectedCount={selected.size}
+      />
+      <div className="label-body with-regions">
+        <div className="stage-wrap">
+          {pos && (
+            <ImageStage
+              ref={stage}
+              src={mediaUrl(pos.item.id, 'full')}
+              alt={pos.item.fileName}
+              onZoomChange={setZoom}
+              onImageSize={setImageSize}
+              tool={regionTools.stageTool}
+              overlay={(vp) => <RegionShapes items={regionTools.items} options={{ scale: vp.scale, selected, preview: regionTools.preview, draftColor: drawClass?.color ?? '#6ea8fe' }} />}
+            />
+          )}
+        </div>
         <aside className="chips" aria-label="Classes">
           <div className="chips-title">Assign</div>
           {cls.map((c, i) => (
@@ -203,6 +288,7 @@ export function LabelView() {
             <kbd>0</kbd>
             <span>Clear label</span>
           </button>
+          <RegionPanel classes={cls} />
           <p className="muted small hint">
             Press <kbd>?</kbd> for all shortcuts
           </p>

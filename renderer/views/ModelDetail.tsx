@@ -3,11 +3,13 @@
  * the training curves, the options it was trained with, k-fold and search results when there
  * are some, and the test images it got wrong (a click opens them for relabeling).
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ModelDetail as Detail } from '../../src/api/types';
-import { mediaUrl } from '../api';
+import { api, ignore, mediaUrl } from '../api';
 import { useModelDetail } from '../state/models';
 import { openReview } from '../state/nav';
+import { classes as projectClasses } from '../state/project';
+import { useStore } from '../state/store';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { ExportPanel } from './ExportPanel';
 import { count, duration, fixed, optionValue, pct, rate, when } from './format';
@@ -90,6 +92,13 @@ function DetailBody({ m }: { m: Detail }) {
           <h3>Export</h3>
           <ExportPanel m={m} />
         </div>
+        {m.kind === 'imported' && (
+          <div className="card span-2" data-testid="teacher-card">
+            <h3>{m.onnx?.detector ? 'Detector teacher' : 'Teacher'}</h3>
+            <TeacherSpec m={m} />
+            <ClassMapTable m={m} />
+          </div>
+        )}
         <div className="card">
           <h3>Per class</h3>
           {metrics ? <PerClassTable m={m} /> : <p className="muted">No evaluation was recorded.</p>}
@@ -194,6 +203,113 @@ function OptionsTable({ options }: { options: Record<string, unknown> }) {
         </div>
       ))}
     </dl>
+  );
+}
+
+/** How images are fed to an imported ONNX teacher, and for a detector how its boxes are kept. */
+function TeacherSpec({ m }: { m: Detail }) {
+  const o = m.onnx;
+  const d = o?.detector;
+  const entries: [string, string][] = [
+    ['Input', `${m.input.width}×${m.input.height}, ${m.input.channels === 1 ? 'gray' : 'RGB'}`],
+    ...(o
+      ? ([
+          ['Layout', o.layout.toUpperCase()],
+          ['Pixels', o.uint8 ? 'uint8 (scaled in the model)' : `× ${fixed(o.scale, 5)}`],
+          ...(o.mean.some((v) => v !== 0) ? [['Mean', o.mean.map((v) => fixed(v, 3)).join(', ')] as [string, string]] : []),
+          ...(o.std.some((v) => v !== 1) ? [['Std', o.std.map((v) => fixed(v, 3)).join(', ')] as [string, string]] : []),
+        ] as [string, string][])
+      : []),
+    ...(d
+      ? ([
+          ['Output', `YOLO${d.yolo} boxes`],
+          ['Score threshold', fixed(d.scoreThreshold, 2)],
+          ['IoU threshold (NMS)', fixed(d.iouThreshold, 2)],
+          ['Max boxes per image', String(d.maxBoxes)],
+        ] as [string, string][])
+      : []),
+  ];
+  return (
+    <dl className="options-list teacher-spec" data-testid="teacher-spec">
+      {entries.map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>
+            <code>{v}</code>
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/**
+ * Which project class each teacher class labels, changed with a select and saved at once. The
+ * map is read fresh (the cached details may predate a change) and replaced by the saved one.
+ */
+function ClassMapTable({ m }: { m: Detail }) {
+  const targets = useStore(projectClasses);
+  const [map, setMap] = useState<Record<string, string | null> | undefined>(m.classMap);
+  const [saving, setSaving] = useState(false);
+  useEffect(() => {
+    let live = true;
+    api.invoke('models.get', { id: m.id }).then((d) => live && setMap(d.classMap), ignore);
+    return () => {
+      live = false;
+    };
+  }, [m.id]);
+  if (!map) return null;
+  const change = (teacherClass: string, target: string | null) => {
+    const before = map;
+    const next = { ...map, [teacherClass]: target };
+    setMap(next);
+    setSaving(true);
+    api
+      .invoke('teachers.setClassMap', { model: m.id, map: next })
+      .then((d) => setMap(d.classMap), () => setMap(before))
+      .finally(() => setSaving(false));
+  };
+  const ignored = m.classes.filter((c) => map[c] === null).length;
+  return (
+    <>
+      <h4 className="class-map-title">
+        Class map <span className="muted small">{ignored ? `${ignored} of ${m.classes.length} teacher classes ignored` : 'every teacher class is used'}</span>
+      </h4>
+      <div className="table-scroll class-map-scroll">
+        <table className="data-table class-map" data-testid="class-map">
+          <thead>
+            <tr>
+              <th>Teacher class</th>
+              <th>Labels project class</th>
+            </tr>
+          </thead>
+          <tbody>
+            {m.classes.map((c) => (
+              <tr key={c} className={map[c] === null ? 'ignored' : undefined}>
+                <td>{c}</td>
+                <td>
+                  <select
+                    value={map[c] ?? ''}
+                    disabled={saving}
+                    onChange={(e) => change(c, e.target.value === '' ? null : e.target.value)}
+                    data-testid="class-map-select"
+                    data-teacher-class={c}
+                    aria-label={`Project class for teacher class ${c}`}
+                  >
+                    <option value="">ignore</option>
+                    {targets.map((t) => (
+                      <option key={t.id} value={t.name}>
+                        {t.name}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
   );
 }
 

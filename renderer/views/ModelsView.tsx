@@ -10,6 +10,7 @@ import { goTab } from '../state/nav';
 import { useStore } from '../state/store';
 import { count, duration, fixed, optionValue, pct, rate, when } from './format';
 import { ModelDetailPanel, OPTION_LABELS, optionEntries } from './ModelDetail';
+import { TeacherImportButton } from './TeacherImportDialog';
 
 export function ModelsView() {
   const list = useStore(models);
@@ -38,13 +39,14 @@ export function ModelsView() {
                 Clear
               </button>
             )}
+            <TeacherImportButton />
           </div>
           {list === null ? (
             <p className="muted">Loading…</p>
           ) : list.length === 0 ? (
             <div className="models-empty">
               <h3>No models yet</h3>
-              <p className="muted">Train one on the labeled images: its accuracy, mistakes and curves show up here.</p>
+              <p className="muted">Train one on the labeled images: its accuracy, mistakes and curves show up here. Or import an ONNX model as a teacher.</p>
               <button className="primary" onClick={() => goTab('train')}>
                 Go to Train
               </button>

@@ -1,6 +1,6 @@
 /** An open project: header with the view tabs, then Gallery (class panel, gallery or labeling view), Train, Review or Models; job progress and status bar. */
 import { useEffect, useState } from 'react';
-import type { ProjectInfo } from '../../src/api/types';
+import type { ProjectInfo, Task } from '../../src/api/types';
 import { api, ignore } from '../api';
 import { goTab, route, tabOf, type Tab } from '../state/nav';
 import { filter } from '../state/filter';
@@ -12,6 +12,7 @@ import { clearSelection } from '../state/selection';
 import { useStore } from '../state/store';
 import { BackupsDialog } from './BackupsPanel';
 import { ClassPanel } from './ClassPanel';
+import { DatasetExportDialog } from './DatasetExportDialog';
 import { DropZone } from './DropZone';
 import { Gallery } from './Gallery';
 import { ImportControls } from './ImportControls';
@@ -27,6 +28,7 @@ export function ProjectShell({ project, onHelp }: { project: ProjectInfo; onHelp
   const r = useStore(route);
   const tab = tabOf(r);
   const [backupsOpen, setBackupsOpen] = useState(false);
+  const [exportOpen, setExportOpen] = useState(false);
 
   // A different project starts from a clean gallery, with its own models and training run.
   useEffect(() => {
@@ -57,7 +59,7 @@ export function ProjectShell({ project, onHelp }: { project: ProjectInfo; onHelp
             A
           </span>
           <span className="project-name">{project.name}</span>
-          <span className="badge">{project.task}</span>
+          <TaskSelect project={project} />
         </div>
         <NavTabs tab={tab} />
         <div className="topbar-center">
@@ -65,6 +67,9 @@ export function ProjectShell({ project, onHelp }: { project: ProjectInfo; onHelp
         </div>
         <div className="topbar-actions">
           <ImportControls />
+          <button onClick={() => setExportOpen(true)} title="Write the images and labels as COCO, YOLO, Pascal VOC, ImageFolder or CSV" data-testid="export-dataset">
+            Export dataset…
+          </button>
           <button onClick={() => setBackupsOpen(true)} title="Back up the project or go back to an earlier backup" data-testid="open-backups">
             Backups
           </button>
@@ -97,7 +102,46 @@ export function ProjectShell({ project, onHelp }: { project: ProjectInfo; onHelp
       <StatusBar />
       <DropZone />
       {backupsOpen && <BackupsDialog onClose={() => setBackupsOpen(false)} />}
+      {exportOpen && <DatasetExportDialog onClose={() => setExportOpen(false)} />}
     </div>
+  );
+}
+
+const TASKS: { value: Task; label: string; hint: string }[] = [
+  { value: 'classify', label: 'Classify', hint: 'one class per image' },
+  { value: 'detect', label: 'Detect', hint: 'boxes around objects' },
+  { value: 'segment', label: 'Segment', hint: 'polygons around objects' },
+];
+
+/** The project's task, changeable: what the labeling tools and training aim at. Labels already made stay. */
+function TaskSelect({ project }: { project: ProjectInfo }) {
+  const [busy, setBusy] = useState(false);
+  const change = async (task: Task) => {
+    setBusy(true);
+    try {
+      setProject(await api.invoke('project.setTask', { task }));
+    } catch {
+      // shown in a toast
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <select
+      className="task-select"
+      value={project.task}
+      disabled={busy}
+      onChange={(e) => void change(e.target.value as Task)}
+      title={`Task: ${TASKS.find((t) => t.value === project.task)?.hint ?? project.task}. Change it to classify, detect boxes or segment polygons.`}
+      aria-label="Task"
+      data-testid="project-task"
+    >
+      {TASKS.map((t) => (
+        <option key={t.value} value={t.value} title={t.hint}>
+          {t.label}
+        </option>
+      ))}
+    </select>
   );
 }
 

@@ -32,7 +32,13 @@ export function CountsPanel() {
   const c = useStore(counts);
   const cls = useStore(classes);
   const [by, setBy] = useState<'class' | 'round'>('class');
-  const rows = c?.byClassAndRound ?? [];
+  const [kindPick, setKind] = useState<'tag' | 'box'>('tag');
+  const all = c?.byClassAndRound ?? [];
+  // Image tags and a detector's boxes are counted apart: one image can hold dozens of boxes.
+  const hasBoxes = all.some((r) => r.kind === 'box');
+  const hasTags = all.some((r) => (r.kind ?? 'tag') === 'tag');
+  const kind = hasBoxes && !hasTags ? 'box' : hasTags && !hasBoxes ? 'tag' : kindPick;
+  const rows = all.filter((r) => (r.kind ?? 'tag') === kind);
   const total = zero();
   for (const r of rows) total[r.status] += r.count;
   const groups =
@@ -54,6 +60,16 @@ export function CountsPanel() {
           {c ? `${c.imagesPerMinute.toFixed(1)} images/min` : ''}
         </span>
       </div>
+      {hasBoxes && hasTags && (
+        <div className="segmented small-seg" role="group" aria-label="Count what">
+          {(['tag', 'box'] as const).map((k) => (
+            <label key={k} className={kind === k ? 'active' : undefined}>
+              <input type="radio" name="counts-kind" checked={kind === k} onChange={() => setKind(k)} />
+              {k === 'tag' ? 'image labels' : 'boxes'}
+            </label>
+          ))}
+        </div>
+      )}
       <div className="totals">
         {STATUSES.map((s) => (
           <div key={s} className={`total ${s}`}>

@@ -39,6 +39,7 @@ import { pct } from './format';
 import { Icon } from './Icon';
 import { BulkPanel, CountsPanel, DisagreementsPanel, RoundSelect } from './ReviewPanels';
 import { RoundsView } from './RoundsView';
+import { TeacherImportButton, TeacherImportDialog } from './TeacherImportDialog';
 
 type Sub = 'queue' | 'rounds';
 /** Kept across visits (e.g. after fixing a label error in the labeling view). */
@@ -91,13 +92,23 @@ function PseudoLabelControls() {
   const s = useStore(stats);
   const [split, setSplit] = useState<PseudoSplit>('unlabeled');
   const [busy, setBusy] = useState(false);
+  // Held here, not in the button: the dialog stays open (with its result) when the first model arrives and the controls change.
+  const [importing, setImporting] = useState(false);
   const n = s ? s.splits[split] : null;
+  const importDialog = importing && <TeacherImportDialog onClose={() => setImporting(false)} />;
 
   if (list.length === 0) {
     return (
-      <span className="muted small">
-        Pseudo-labeling needs a teacher: <button className="link" onClick={() => goTab('train')}>train a model</button> first.
-      </span>
+      <>
+        <span className="muted small pseudo-none">
+          Pseudo-labeling needs a teacher: <button className="link" onClick={() => goTab('train')}>train a model</button> first, or{' '}
+          <TeacherImportButton className="link" onOpen={() => setImporting(true)}>
+            import an ONNX teacher
+          </TeacherImportButton>
+          .
+        </span>
+        {importDialog}
+      </>
     );
   }
 
@@ -114,35 +125,39 @@ function PseudoLabelControls() {
   };
 
   return (
-    <div className="pseudo-controls">
-      <label className="inline-field" title="The model whose predictions become pseudo-labels">
-        <span>Teacher</span>
-        <select value={teacher ?? ''} data-testid="review-teacher" onChange={(e) => (reviewTeacher.set(e.target.value), blurSoon(e.target))}>
-          {list.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.name} · {pct(m.metrics?.accuracy)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="inline-field" title="Softens the teacher's probabilities (T > 1 spreads them out); use the same T when training the student">
-        <span>T</span>
-        <input className="narrow" type="number" min={0.1} max={100} step={0.5} value={temperature} onChange={(e) => pseudoTemperature.set(e.target.value)} data-testid="review-temperature" />
-      </label>
-      <label className="inline-field" title="Which images the teacher labels. Labeled splits let it point out likely label errors.">
-        <span>Images</span>
-        <select value={split} onChange={(e) => (setSplit(e.target.value as PseudoSplit), blurSoon(e.target))} data-testid="pseudo-label-split">
-          <option value="unlabeled">unlabeled</option>
-          <option value="train">train</option>
-          <option value="val">val</option>
-          <option value="test">test</option>
-        </select>
-      </label>
-      <button className="primary" data-testid="pseudo-label-start" disabled={busy || !teacher || n === 0} onClick={(e) => void start(e.currentTarget)} title={n === 0 ? `There are no ${split} images` : undefined}>
-        Pseudo-label {n === null ? '' : `${n.toLocaleString()} `}
-        {split === 'unlabeled' ? 'unlabeled' : split} images
-      </button>
-    </div>
+    <>
+      <div className="pseudo-controls">
+        <label className="inline-field" title="The model whose predictions become pseudo-labels">
+          <span>Teacher</span>
+          <select value={teacher ?? ''} data-testid="review-teacher" onChange={(e) => (reviewTeacher.set(e.target.value), blurSoon(e.target))}>
+            {list.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name} · {pct(m.metrics?.accuracy)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline-field" title="Softens the teacher's probabilities (T > 1 spreads them out); use the same T when training the student">
+          <span>T</span>
+          <input className="narrow" type="number" min={0.1} max={100} step={0.5} value={temperature} onChange={(e) => pseudoTemperature.set(e.target.value)} data-testid="review-temperature" />
+        </label>
+        <label className="inline-field" title="Which images the teacher labels. Labeled splits let it point out likely label errors.">
+          <span>Images</span>
+          <select value={split} onChange={(e) => (setSplit(e.target.value as PseudoSplit), blurSoon(e.target))} data-testid="pseudo-label-split">
+            <option value="unlabeled">unlabeled</option>
+            <option value="train">train</option>
+            <option value="val">val</option>
+            <option value="test">test</option>
+          </select>
+        </label>
+        <button className="primary" data-testid="pseudo-label-start" disabled={busy || !teacher || n === 0} onClick={(e) => void start(e.currentTarget)} title={n === 0 ? `There are no ${split} images` : undefined}>
+          Pseudo-label {n === null ? '' : `${n.toLocaleString()} `}
+          {split === 'unlabeled' ? 'unlabeled' : split} images
+        </button>
+        <TeacherImportButton onOpen={() => setImporting(true)} />
+      </div>
+      {importDialog}
+    </>
   );
 }
 

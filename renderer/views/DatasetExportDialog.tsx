@@ -1,0 +1,145 @@
+/**
+ * "Export dataset…": the project's images and labels written as COCO, YOLO, Pascal VOC,
+ * ImageFolder or CSV, with the images copied beside them. Which labels go out is chosen by
+ * source: human labels and accepted or corrected pseudo-labels by default; pending and rejected
+ * pseudo-labels only when asked for. The result says where it went and how much was written.
+ */
+import { useState, type FormEvent } from 'react';
+import type { ExportResult } from '../../src/api/types';
+import { api } from '../api';
+import { trackJob } from '../state/jobs';
+import { appInfo, project } from '../state/project';
+import { useStore } from '../state/store';
+import { JobBar, RejectedList, useJob, type JobEnd } from './ImportDialog';
+import { Modal } from './Modal';
+
+type Format = 'coco' | 'yolo' | 'voc' | 'imagefolder' | 'csv';
+type Source = 'human' | 'accepted' | 'corrected' | 'pending' | 'rejected';
+
+const FORMATS: { value: Format; label: string; hint: string }[] = [
+  { value: 'coco', label: 'COCO JSON', hint: 'annotations.json and images/: boxes and polygons (image classes are left out).' },
+  { value: 'yolo', label: 'YOLO', hint: 'data.yaml, images/<split>/ and labels/<split>/: boxes and polygons.' },
+  { value: 'voc', label: 'Pascal VOC', hint: 'Annotations/*.xml, JPEGImages/ and ImageSets/: boxes only.' },
+  { value: 'imagefolder', label: 'ImageFolder', hint: '<split>/<class>/ folders of images: image classes only.' },
+  { value: 'csv', label: 'CSV', hint: 'A path,label,split CSV with the images in images/ beside it: image classes only.' },
+];
+
+const SOURCES: { value: Source; label: string }[] = [
+  { value: 'human', label: 'Human labels' },
+  { value: 'accepted', label: 'Accepted pseudo-labels' },
+  { value: 'corrected', label: 'Corrected pseudo-labels' },
+  { value: 'pending', label: 'Pending pseudo-labels' },
+  { value: 'rejected', label: 'Rejected pseudo-labels' },
+];
+
+function slug(s: string): string {
+  return s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'dataset';
+}
+
+/** exports/<project>-<format> of the workspace (web) or of the project; CSV names a file in that folder. */
+function defaultOut(name: string, format: Format, workspace: string | null, projectDir: string | null): string {
+  const rel = `exports/${slug(name)}-${format}${format === 'csv' ? '/labels.csv' : ''}`;
+  if (workspace || !projectDir) return rel;
+  return `${projectDir.replace(/[\\/]+$/, '')}/${rel}`;
+}
+
+function ExportOutcome({ end }: { end: JobEnd }) {
+  if (end.state !== 'done' || !end.result) {
+    return (
+      <div className="export-result error small" data-testid="dataset-export-result" data-state={end.state}>
+        {end.state === 'cancelled' ? 'Export cancelled.' : `Export failed: ${end.error ?? 'unknown error'}`}
+      </div>
+    );
+  }
+  const r = end.result as ExportResult & { skipped?: { file: string; where: string; reason: string }[] };
+  const skipped = (r.skipped ?? []).map((s) => ({ file: s.file, where: s.where || null, reason: s.reason }));
+  return (
+    <>
+      <div className="export-result ok small" data-testid="dataset-export-result" data-state="done">
+        <span className="verdict">✓ Exported</span>
+        <span>{r.images.toLocaleString()} images</span>
+        <span>{r.annotations.toLocaleString()} annotations</span>
+        <span className="muted">
+          → <code>{r.out}</code>
+        </span>
+      </div>
+      <RejectedList items={skipped} testid="dataset-export-skipped" />
+    </>
+  );
+}
+
+export function DatasetExportDialog({ onClose }: { onClose(): void }) {
+  const info = useStore(appInfo);
+  const p = useStore(project);
+  const [format, setFormat] = useState<Format>('coco');
+  const [out, setOut] = useState<string | null>(null);
+  const [include, setInclude] = useState<Source[]>(['human', 'accepted', 'corrected']);
+  const [busy, setBusy] = useState(false);
+  const [jobId, setJobId] = useState<string | null>(null);
+  const { progress, end } = useJob(jobId);
+  const running = jobId !== null && end === null;
+  const path = out ?? defaultOut(p?.name ?? 'dataset', format, info?.workspace ?? null, p?.dir ?? null);
+
+  const toggle = (s: Source, on: boolean) => setInclude((list) => (on ? SOURCES.map((x) => x.value).filter((v) => v === s || list.includes(v)) : list.filter((v) => v !== s)));
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (busy || running || !path.trim() || !include.length) return;
+    setBusy(true);
+    try {
+      const r = await api.invoke('jobs.start', { kind: 'export', input: { format, out: path.trim(), include } });
+      trackJob(r.jobId, 'export');
+      setJobId(r.jobId);
+    } catch {
+      // shown in a toast
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal title="Export dataset" onClose={onClose} wide>
+      <form className="form dataset-form" onSubmit={submit} noValidate>
+        <div className="form-grid">
+          <label className="field">
+            <span>Format</span>
+            <select data-autofocus value={format} onChange={(e) => setFormat(e.target.value as Format)} data-testid="dataset-format">
+              {FORMATS.map((f) => (
+                <option key={f.value} value={f.value}>
+                  {f.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field" title={info?.workspace ? `Relative paths are inside ${info.workspace}` : 'A folder (a .csv file for CSV)'}>
+            <span>To</span>
+            <input type="text" value={path} spellCheck={false} onChange={(e) => setOut(e.target.value)} data-testid="dataset-out" />
+          </label>
+          <p className="muted small span-2 dataset-hint">{FORMATS.find((f) => f.value === format)!.hint}</p>
+        </div>
+        <fieldset className="field">
+          <legend>Labels to export</legend>
+          <div className="dataset-sources">
+            {SOURCES.map((s) => (
+              <label key={s.value} className="check-line">
+                <input type="checkbox" checked={include.includes(s.value)} onChange={(e) => toggle(s.value, e.target.checked)} data-testid={`dataset-include-${s.value}`} />
+                <span>{s.label}</span>
+              </label>
+            ))}
+          </div>
+          <p className="muted small dataset-hint">Pending pseudo-labels are never exported unless you ask.</p>
+        </fieldset>
+        <div className="form-actions">
+          <button type="submit" className="primary" disabled={!path.trim() || !include.length} aria-disabled={busy || running} data-testid="dataset-export-start">
+            {running ? 'Exporting…' : 'Export'}
+          </button>
+          <button type="button" onClick={onClose}>
+            Close
+          </button>
+        </div>
+      </form>
+      {running && <JobBar progress={progress} label="Exporting" />}
+      {end && <ExportOutcome end={end} />}
+    </Modal>
+  );
+}
