@@ -12,6 +12,8 @@ export interface ReviewList {
   /** What the list is, shown in the labeling view's toolbar. */
   title: string;
   back: Route;
+  /** The canvas tool to open with (reviewing boxes starts with the select tool). */
+  tool?: 'pan' | 'select' | 'box' | 'polygon';
 }
 
 export type Route =

@@ -42,7 +42,7 @@ export function LabelView() {
   const stage = useRef<ImageStageHandle>(null);
   const [zoom, setZoom] = useState(1);
   const task = useStore(project)?.task ?? 'classify';
-  const [tool, setTool] = useState<CanvasToolName>(TOOL_FOR_TASK[task] ?? 'pan');
+  const [tool, setTool] = useState<CanvasToolName>(list?.tool ?? TOOL_FOR_TASK[task] ?? 'pan');
   const [drawClassId, setDrawClassId] = useState<number | null>(null);
   const [imageSize, setImageSize] = useState<ImageSize | null>(null);
   const drawClass = cls.find((c) => c.id === drawClassId) ?? cls[0] ?? null;

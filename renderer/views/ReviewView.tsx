@@ -39,9 +39,11 @@ import { pct } from './format';
 import { Icon } from './Icon';
 import { BulkPanel, CountsPanel, DisagreementsPanel, RoundSelect } from './ReviewPanels';
 import { RoundsView } from './RoundsView';
+import { BoxReviewPane } from './BoxReviewPane';
 import { TeacherImportButton, TeacherImportDialog } from './TeacherImportDialog';
 
-type Sub = 'queue' | 'rounds';
+type Sub = 'queue' | 'boxes' | 'rounds';
+const SUB_TITLES: Record<Sub, string> = { queue: 'Review queue', boxes: 'Boxes', rounds: 'Rounds' };
 /** Kept across visits (e.g. after fixing a label error in the labeling view). */
 const subView = createStore<Sub>('queue');
 
@@ -63,17 +65,17 @@ export function ReviewView() {
     <div className="review-view" data-testid="review-view">
       <div className="toolbar review-toolbar">
         <div className="segmented" role="tablist" aria-label="Review views">
-          {(['queue', 'rounds'] as const).map((s) => (
+          {(['queue', 'boxes', 'rounds'] as const).map((s) => (
             <label key={s} className={sub === s ? 'active' : undefined} data-testid={`review-sub-${s}`}>
               <input type="radio" name="review-sub" checked={sub === s} onChange={() => subView.set(s)} />
-              {s === 'queue' ? 'Review queue' : 'Rounds'}
+              {SUB_TITLES[s]}
             </label>
           ))}
         </div>
         <span className="sep-v" />
         <PseudoLabelControls />
       </div>
-      {sub === 'queue' ? <QueuePane /> : <RoundsView />}
+      {sub === 'queue' ? <QueuePane /> : sub === 'boxes' ? <BoxReviewPane /> : <RoundsView />}
     </div>
   );
 }
