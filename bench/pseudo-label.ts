@@ -1,7 +1,9 @@
 // Pseudo-labeling speed: Apprentice's teacher pipeline (read PNG, decode, resize, preprocess,
 // onnxruntime, softmax) against onnxruntime alone on the same images already decoded to tensors,
 // in one run. Goal: >= 0.7x. The teacher is the small CNN (random weights: speed does not depend
-// on them) exported to ONNX.
+// on them) exported to ONNX. With Debian's python3-torch, also against the same small CNN in
+// PyTorch decoding the same files with Pillow (bench/pseudo_label_torch.py).
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +20,17 @@ import { report, timed } from './stats';
 
 const COUNT = Number(process.env.BENCH_PSEUDO_IMAGES ?? 2000);
 
-async function measure(label: string, folder: string, files: string[], model: tf.LayersModel, spec: { height: number; width: number; channels: 1 | 3 }): Promise<void> {
+const PYTHON = '/usr/bin/python3';
+
+/** The PyTorch reference (first pass with Pillow decode, and on decoded tensors), or null without torch. */
+function torchRates(folder: string, files: string[]): { first_pass: number; decoded: number } | null {
+  if (spawnSync(PYTHON, ['-c', 'import torch, PIL']).status !== 0) return null;
+  const r = spawnSync(PYTHON, [join(import.meta.dirname, 'pseudo_label_torch.py'), '2'], { input: files.map((f) => join(folder, f)).join('\n'), encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`pseudo_label_torch.py failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { first_pass: number; decoded: number };
+}
+
+async function measure(label: string, folder: string, files: string[], model: tf.LayersModel, spec: { height: number; width: number; channels: 1 | 3 }, torch = false): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'apprentice-bench-'));
   const file = join(dir, 'teacher.onnx');
   const k = model.outputs[0]!.shape[1]!;
@@ -53,6 +65,14 @@ async function measure(label: string, folder: string, files: string[], model: tf
     const reference = await timed(runAll);
     await session.release();
     const refRate = files.length / reference.seconds;
+    const pt = torch ? torchRates(folder, files) : null;
+    const torchFigures: Record<string, number> = pt
+      ? {
+          'pytorch first pass (Pillow decode) img/s': pt.first_pass,
+          'pytorch on decoded tensors img/s': pt.decoded,
+          'ratio first pass vs pytorch first pass': files.length / cold.seconds / pt.first_pass,
+        }
+      : {};
     report(`pseudo-label ${label}`, {
       images: files.length,
       'first pass (decode+preprocess+infer) img/s': files.length / cold.seconds,
@@ -60,6 +80,7 @@ async function measure(label: string, folder: string, files: string[], model: tf
       'onnxruntime on decoded tensors img/s': refRate,
       'ratio first pass': files.length / cold.seconds / refRate,
       'ratio cached': files.length / cached.seconds / refRate,
+      ...torchFigures,
       goal: '>= 0.7',
     });
   } finally {
@@ -78,7 +99,7 @@ export async function benchPseudoLabel(): Promise<void> {
   await selectTrainingBackend({ order: ['wasm'] });
   // A tiny teacher (decoding dominates) and a mid-size one (inference dominates).
   const small = buildSmallCnn({ height: 28, width: 28, channels: 1, numClasses: 10, seed: 1 });
-  await measure('small-cnn 28x28x1', folder, files, small, { height: 28, width: 28, channels: 1 });
+  await measure('small-cnn 28x28x1', folder, files, small, { height: 28, width: 28, channels: 1 }, true);
   small.dispose();
   const mobile = buildMobileNetV2({ height: 96, width: 96, channels: 3, numClasses: 10, seed: 1 });
   await measure('mobilenetv2 96x96x3', folder, files.slice(0, Math.min(files.length, 1000)), mobile, { height: 96, width: 96, channels: 3 });

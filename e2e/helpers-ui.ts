@@ -1,5 +1,6 @@
 /** UI steps shared by e2e specs: what a user does on the start screen, import field and gallery. */
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export interface CellInfo {
   id: number;
@@ -26,6 +27,21 @@ export async function createProjectFromStartScreen(page: Page, dir: string, clas
 export async function importFromField(page: Page, path: string): Promise<void> {
   await page.getByTestId('import-path').fill(path);
   await page.getByTestId('import-start').click();
+}
+
+/**
+ * A new project holding a labeled folder (classes from its subfolders) and an unlabeled pool:
+ * the start of every teacher/review scenario. Waits until the status bar counts both.
+ */
+export async function createProjectWithPool(page: Page, dir: string, labeled: string, labeledCount: number, pool: string, poolCount: number): Promise<void> {
+  const poll = { timeout: 30_000, interval: 100 };
+  await createProjectFromStartScreen(page, dir, []);
+  await importFromField(page, labeled);
+  const status = page.getByTestId('status-bar');
+  await expect.poll(() => status.innerText(), poll).toMatch(new RegExp(`${labeledCount}\\s+labeled`));
+  await page.getByTestId('import-unlabeled').check();
+  await importFromField(page, pool);
+  await expect.poll(() => status.innerText(), poll).toMatch(new RegExp(`${poolCount}\\s+unlabeled`));
 }
 
 /** Presses a key in the labeling view and waits until it shows a different image. */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { writeTopBottomDataset } from '../src/test-support/fixtures';
 import { startStudio, type Studio } from './harness';
-import { createProjectFromStartScreen, gotoView, importFromField, reviewKey, reviewTotals, snap } from './helpers-ui';
+import { createProjectWithPool, gotoView, reviewKey, reviewTotals, snap } from './helpers-ui';
 
 const LABELED_PER_CLASS = 15;
 const POOL_PER_CLASS = 10;
@@ -32,13 +32,7 @@ describe('review', () => {
 
   test('pseudo-label with a teacher, review with keys, undo, bulk, students, label errors, export to ONNX', async () => {
     const { page } = studio;
-    await createProjectFromStartScreen(page, 'review', []);
-    await importFromField(page, join(studio.scratch, 'labeled'));
-    const status = page.getByTestId('status-bar');
-    await expect.poll(() => status.innerText(), POLL).toMatch(new RegExp(`${2 * LABELED_PER_CLASS}\\s+labeled`));
-    await page.getByTestId('import-unlabeled').check();
-    await importFromField(page, join(studio.scratch, 'pool'));
-    await expect.poll(() => status.innerText(), POLL).toMatch(new RegExp(`${POOL}\\s+unlabeled`));
+    await createProjectWithPool(page, 'review', join(studio.scratch, 'labeled'), 2 * LABELED_PER_CLASS, join(studio.scratch, 'pool'), POOL);
 
     // A teacher: the Quick preset, 3 epochs.
     await gotoView(page, 'train');

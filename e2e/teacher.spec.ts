@@ -13,7 +13,7 @@ import { onnx } from '../src/export/onnx-proto';
 import { tinyNchwClassifier } from '../src/inference/test-models';
 import { writeTopBottomDataset } from '../src/test-support/fixtures';
 import { startStudio, type Studio } from './harness';
-import { createProjectFromStartScreen, gotoView, importFromField, reviewKey, reviewTotals, snap } from './helpers-ui';
+import { createProjectWithPool, gotoView, reviewKey, reviewTotals, snap } from './helpers-ui';
 
 const LABELED_PER_CLASS = 6;
 const POOL_PER_CLASS = 5;
@@ -80,13 +80,7 @@ describe('teacher', () => {
 
   test('import an ONNX teacher, pseudo-label, review with keys, train a student: round 1 names the teacher', async () => {
     const { page } = studio;
-    await createProjectFromStartScreen(page, 'teacher', []);
-    await importFromField(page, join(studio.scratch, 'labeled'));
-    const status = page.getByTestId('status-bar');
-    await expect.poll(() => status.innerText(), POLL).toMatch(new RegExp(`${2 * LABELED_PER_CLASS}\\s+labeled`));
-    await page.getByTestId('import-unlabeled').check();
-    await importFromField(page, join(studio.scratch, 'pool'));
-    await expect.poll(() => status.innerText(), POLL).toMatch(new RegExp(`${POOL}\\s+unlabeled`));
+    await createProjectWithPool(page, 'teacher', join(studio.scratch, 'labeled'), 2 * LABELED_PER_CLASS, join(studio.scratch, 'pool'), POOL);
 
     // No model yet: the Review view offers to train one or to import one.
     await gotoView(page, 'review');

@@ -70,7 +70,8 @@ function finish(done: JobDone): void {
     summarizeImport(done.result as ImportResult | undefined);
   } else if (done.kind === 'pseudo-label' && done.result) {
     const r = done.result as PseudoLabelResult;
-    const extra = r.unmappedClasses.length ? ` The teacher's classes ${r.unmappedClasses.join(', ')} are not in this project.` : '';
+    const n = r.unmappedClasses.length;
+    const extra = n ? ` The teacher's ${n === 1 ? 'class' : 'classes'} ${r.unmappedClasses.map((c) => `"${c}"`).join(', ')} ${n === 1 ? 'is' : 'are'} not mapped to a class of this project (ignored).` : '';
     showToast('success', `Pseudo-labeled ${plural(r.labeled, 'image')} in round ${r.round}${r.skipped ? ` (${r.skipped.toLocaleString()} already done)` : ''}.${extra}`);
   } else if (done.kind === 'self-train' && done.result) {
     const rounds = (done.result as { rounds?: { metrics?: { accuracy?: number } }[] }).rounds ?? [];

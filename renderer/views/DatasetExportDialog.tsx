@@ -11,6 +11,7 @@ import { trackJob } from '../state/jobs';
 import { appInfo, project } from '../state/project';
 import { useStore } from '../state/store';
 import { JobBar, RejectedList, useJob, type JobEnd } from './ImportDialog';
+import { slug } from './format';
 import { Modal } from './Modal';
 
 type Format = 'coco' | 'yolo' | 'voc' | 'imagefolder' | 'csv';
@@ -32,13 +33,9 @@ const SOURCES: { value: Source; label: string }[] = [
   { value: 'rejected', label: 'Rejected pseudo-labels' },
 ];
 
-function slug(s: string): string {
-  return s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'dataset';
-}
-
 /** exports/<project>-<format> of the workspace (web) or of the project; CSV names a file in that folder. */
 function defaultOut(name: string, format: Format, workspace: string | null, projectDir: string | null): string {
-  const rel = `exports/${slug(name)}-${format}${format === 'csv' ? '/labels.csv' : ''}`;
+  const rel = `exports/${slug(name, 'dataset')}-${format}${format === 'csv' ? '/labels.csv' : ''}`;
   if (workspace || !projectDir) return rel;
   return `${projectDir.replace(/[\\/]+$/, '')}/${rel}`;
 }

@@ -8,15 +8,11 @@ import type { ModelDetail } from '../../src/api/types';
 import { exportsByModel, startExport } from '../state/exports';
 import { appInfo, project } from '../state/project';
 import { useStore } from '../state/store';
-import { fixed, pct } from './format';
-
-function slug(s: string): string {
-  return s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
-}
+import { fixed, pct, slug } from './format';
 
 /** Where an export goes unless the user says otherwise: exports/ of the workspace (web) or of the project. */
 function defaultOut(m: ModelDetail, format: 'onnx' | 'tfjs', workspace: string | null, projectDir: string | null): string {
-  const name = `${slug(m.name)}${format === 'onnx' ? '.onnx' : '-tfjs'}`;
+  const name = `${slug(m.name, 'model')}${format === 'onnx' ? '.onnx' : '-tfjs'}`;
   if (workspace) return `exports/${name}`;
   return projectDir ? `${projectDir.replace(/[\\/]+$/, '')}/exports/${name}` : `exports/${name}`;
 }

@@ -51,3 +51,8 @@ export function optionValue(v: unknown): string {
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return JSON.stringify(v);
 }
+
+/** A name safe as a file name: runs of other characters become "-" (or `fallback` when nothing is left). */
+export function slug(s: string, fallback: string): string {
+  return s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || fallback;
+}

@@ -77,13 +77,20 @@ export class OnnxImageModel {
     } else {
       const data = new Float32Array(m * size);
       const { scale, mean, std } = this.spec;
-      for (let i = 0; i < m; i++)
-        for (let y = 0; y < h; y++)
-          for (let x = 0; x < w; x++)
-            for (let ch = 0; ch < c; ch++) {
-              const v = (pixels[((i * h + y) * w + x) * c + ch]! * scale - mean[ch]!) / std[ch]!;
-              data[layout === 'nchw' ? ((i * c + ch) * h + y) * w + x : ((i * h + y) * w + x) * c + ch] = v;
-            }
+      // v = (p * scale - mean) / std, as one multiply-add per value with per-channel constants.
+      const a = Array.from({ length: c }, (_, ch) => scale / std[ch]!);
+      const b = Array.from({ length: c }, (_, ch) => -mean[ch]! / std[ch]!);
+      if (layout === 'nhwc') {
+        for (let j = 0; j < m * size; j++) data[j] = pixels[j]! * a[j % c]! + b[j % c]!;
+      } else {
+        const plane = h * w;
+        for (let i = 0; i < m; i++)
+          for (let ch = 0; ch < c; ch++) {
+            const out = (i * c + ch) * plane;
+            const at = i * size + ch;
+            for (let p = 0; p < plane; p++) data[out + p] = pixels[at + p * c]! * a[ch]! + b[ch]!;
+          }
+      }
       tensor = new ort.Tensor('float32', data, shape);
     }
     const result = await this.session.run({ [this.spec.inputName]: tensor });
@@ -111,8 +118,12 @@ export class OnnxImageModel {
     for (let start = 0; start < rows.length; start += batch) {
       opts.signal?.throwIfAborted();
       const pixels = await next!;
+      // Start this batch in onnxruntime (its own threads) first, then decode the next one meanwhile:
+      // decoding may run synchronously (small PNGs, cached pixels), and would otherwise go first.
+      const running = fn(pixels, Math.min(batch, rows.length - start), start);
       next = start + batch < rows.length ? decodeBatch(start + batch) : null;
-      await fn(pixels, Math.min(batch, rows.length - start), start);
+      next?.catch(() => {}); // awaited next turn; a failure there must not count as unhandled meanwhile
+      await running;
       opts.onProgress?.(Math.min(rows.length, start + batch), rows.length);
     }
   }

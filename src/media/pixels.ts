@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { writeFileAtomic } from './files';
+import { pngPixels } from './png-pixels';
 /** The size and channels a model's input has. */
 export interface PixelSpec {
   height: number;
@@ -21,7 +22,14 @@ export async function imagePixels(projectDir: string, mediaPath: string, sha256:
     const cached = readFileSync(cacheFile);
     if (cached.length === expected) return cached;
   }
-  let pipeline = sharp(join(projectDir, mediaPath), { failOn: 'none' }).rotate().resize(spec.width, spec.height, { fit: 'fill' }).removeAlpha();
+  // A PNG already at the input size decodes faster than the cache file can be written: no cache.
+  // Read synchronously: for a file of a few hundred bytes the thread-pool round trips of an async
+  // read cost more than the read (this runs in the engine worker, never on the UI's thread).
+  const file = join(projectDir, mediaPath);
+  const bytes = /\.png$/i.test(mediaPath) ? readFileSync(file) : null;
+  const fast = bytes ? pngPixels(bytes, spec) : null;
+  if (fast) return fast;
+  let pipeline = sharp(bytes ?? file, { failOn: 'none' }).rotate().resize(spec.width, spec.height, { fit: 'fill' }).removeAlpha();
   pipeline = spec.channels === 1 ? pipeline.greyscale() : pipeline.toColorspace('srgb');
   const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
   // A grayscale source asked for 3 channels comes back with 1: spread it.
