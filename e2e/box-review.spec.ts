@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { tinyMeanAffine } from '../src/inference/test-models';
 import { startStudio, type Studio } from './harness';
-import { gotoView, importFromField } from './helpers-ui';
+import { gotoView, importFromField, snap } from './helpers-ui';
 
 const POLL = { timeout: 30_000, interval: 100 };
 const SIZE = 64;
@@ -99,6 +99,7 @@ describe('box review', () => {
     const first = await page.getByTestId('label-view').getAttribute('data-image-id');
     expect((await regionRows(page)).every((r) => /pseudo \d+% · pending/.test(r.text))).toBe(true);
 
+    await snap(page, 'box-review');
     // Enter: both boxes of this image accepted, and the next image shows.
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('label-view').getAttribute('data-image-id'), POLL).not.toBe(first);

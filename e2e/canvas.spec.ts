@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startStudio, type Studio } from './harness';
 import { writeTestImage } from './images';
-import { importFromField } from './helpers-ui';
+import { importFromField, snap } from './helpers-ui';
 
 const POLL = { timeout: 20_000, interval: 100 };
 const W = 400;
@@ -122,6 +122,7 @@ describe('annotation canvas', () => {
       [300, 200],
     ]);
 
+    await snap(page, 'canvas');
     // Undo removes the polygon, redo brings it back.
     await page.keyboard.press('Control+z');
     await expect.poll(async () => (await rows(page)).map((r) => r.kind), POLL).toEqual(['box']);
@@ -146,6 +147,8 @@ describe('annotation canvas', () => {
     const after = await rows(page);
     expect(after.find((r) => r.kind === 'box')!.geometry).toEqual(moved.geometry);
     expect(after.find((r) => r.kind === 'polygon')!.geometry).toEqual(polygon.geometry);
+    // The class panel counts the regions of each class.
+    await expect.poll(() => page.getByTestId('class-regions').allInnerTexts(), POLL).toEqual(['1', '1']);
     // The undo history survived too: undo takes back the move.
     await stageReady(page);
     await page.keyboard.press('Control+z');

@@ -72,7 +72,8 @@ function finish(done: JobDone): void {
     const r = done.result as PseudoLabelResult;
     const n = r.unmappedClasses.length;
     const extra = n ? ` The teacher's ${n === 1 ? 'class' : 'classes'} ${r.unmappedClasses.map((c) => `"${c}"`).join(', ')} ${n === 1 ? 'is' : 'are'} not mapped to a class of this project (ignored).` : '';
-    showToast('success', `Pseudo-labeled ${plural(r.labeled, 'image')} in round ${r.round}${r.skipped ? ` (${r.skipped.toLocaleString()} already done)` : ''}.${extra}`);
+    const boxes = r.boxes !== undefined ? `, ${plural(r.boxes, 'box', 'boxes')}` : '';
+    showToast('success', `Pseudo-labeled ${plural(r.labeled, 'image')}${boxes} in round ${r.round}${r.skipped ? ` (${r.skipped.toLocaleString()} already done)` : ''}.${extra}`);
   } else if (done.kind === 'self-train' && done.result) {
     const rounds = (done.result as { rounds?: { metrics?: { accuracy?: number } }[] }).rounds ?? [];
     const acc = rounds.at(-1)?.metrics?.accuracy;
@@ -87,8 +88,8 @@ function finish(done: JobDone): void {
   }
 }
 
-function plural(n: number, word: string): string {
-  return `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
+function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n.toLocaleString()} ${n === 1 ? word : many}`;
 }
 
 export function summarizeImport(r: ImportResult | undefined): void {

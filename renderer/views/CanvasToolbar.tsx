@@ -5,12 +5,13 @@
 import type { CSSProperties } from 'react';
 import type { ClassInfo } from '../../src/api/types';
 import { describeKeys, keysOf, SHORTCUTS, type CanvasActions, type CanvasToolName } from '../state/shortcuts';
+import { Icon, type IconName } from './Icon';
 
-const TOOLS: { tool: CanvasToolName; label: string; glyph: string; id: string }[] = [
-  { tool: 'pan', label: 'Pan', glyph: '✋', id: 'canvas.pan' },
-  { tool: 'select', label: 'Select', glyph: '↖', id: 'canvas.select' },
-  { tool: 'box', label: 'Box', glyph: '▭', id: 'canvas.box' },
-  { tool: 'polygon', label: 'Polygon', glyph: '⬠', id: 'canvas.polygon' },
+const TOOLS: { tool: CanvasToolName; label: string; icon: IconName; id: string }[] = [
+  { tool: 'pan', label: 'Pan', icon: 'hand', id: 'canvas.pan' },
+  { tool: 'select', label: 'Select', icon: 'cursor', id: 'canvas.select' },
+  { tool: 'box', label: 'Box', icon: 'box', id: 'canvas.box' },
+  { tool: 'polygon', label: 'Polygon', icon: 'polygon', id: 'canvas.polygon' },
 ];
 
 /** " (B)": the key a row has now, for a tooltip. */
@@ -45,7 +46,7 @@ export function CanvasToolbar({ tool, actions, classes, drawClass, onDrawClass, 
             aria-pressed={tool === t.tool}
             data-testid={`tool-${t.tool}`}
           >
-            <span aria-hidden>{t.glyph}</span> {t.label}
+            <Icon name={t.icon} /> {t.label}
           </button>
         ))}
       </div>
@@ -63,10 +64,10 @@ export function CanvasToolbar({ tool, actions, classes, drawClass, onDrawClass, 
       </label>
       <div className="tool-group">
         <button onClick={actions.undo} disabled={!canUndo} title={`Undo${keyHint('canvas.undo')}`} data-testid="regions-undo">
-          ↶ Undo
+          <Icon name="undo" /> Undo
         </button>
         <button onClick={actions.redo} disabled={!canRedo} title={`Redo${keyHint('canvas.redo')}`} data-testid="regions-redo">
-          ↷ Redo
+          <Icon name="redo" /> Redo
         </button>
       </div>
       <div className="tool-group">

@@ -16,6 +16,7 @@ export function ClassPanel() {
   const [name, setName] = useState('');
   const [removing, setRemoving] = useState<ClassInfo | null>(null);
   const count = (c: ClassInfo) => s?.classes.find((x) => x.name === c.name)?.count ?? 0;
+  const regions = (c: ClassInfo) => s?.classes.find((x) => x.name === c.name)?.regions ?? 0;
 
   const add = async (e: FormEvent) => {
     e.preventDefault();
@@ -52,6 +53,7 @@ export function ClassPanel() {
             cls={c}
             number={i < 9 ? i + 1 : null}
             count={count(c)}
+            regions={regions(c)}
             active={f.classId === c.id}
             onFilter={() => filter.set((x) => ({ ...x, classId: x.classId === c.id ? undefined : c.id }))}
             onDelete={() => setRemoving(c)}
@@ -90,12 +92,14 @@ interface RowProps {
   cls: ClassInfo;
   number: number | null;
   count: number;
+  /** Boxes and polygons of this class (drawn, or accepted from a teacher). */
+  regions: number;
   active: boolean;
   onFilter(): void;
   onDelete(): void;
 }
 
-function ClassRow({ cls, number, count, active, onFilter, onDelete }: RowProps) {
+function ClassRow({ cls, number, count, regions, active, onFilter, onDelete }: RowProps) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(cls.name);
   const [color, setColor] = useState(cls.color);
@@ -161,8 +165,14 @@ function ClassRow({ cls, number, count, active, onFilter, onDelete }: RowProps) 
           {cls.name}
         </button>
       )}
-      <span className="class-count" title={`${count} labeled`}>
+      <span className="class-count" title={`${count} labeled images${regions ? `, ${regions} regions` : ''}`} data-testid="class-count">
         {count.toLocaleString()}
+        {regions > 0 && (
+          <span className="class-regions" data-testid="class-regions">
+            <Icon name="box" size={10} />
+            {regions.toLocaleString()}
+          </span>
+        )}
       </span>
       {number !== null && <kbd title={`Press ${number} to assign`}>{number}</kbd>}
       <span className="row-actions">

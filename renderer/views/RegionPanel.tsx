@@ -8,6 +8,7 @@ import type { ClassInfo } from '../../src/api/types';
 import { api, ignore } from '../api';
 import { allHidden, hiddenRegions, lockedRegions, regions, reloadRegions, selectedRegions, toggleInSet, updateRegions, deleteRegions } from '../state/regions';
 import { useStore } from '../state/store';
+import { Icon } from './Icon';
 import { useVirtualRows } from './useVirtualRows';
 
 /** Fixed row height (px), so the list can be windowed; matches .region-row in styles.css. */
@@ -104,22 +105,22 @@ export const RegionPanel = memo(function RegionPanel({ classes }: { classes: Cla
                 ))}
               </select>
               <span className="region-source muted small" title={r.modelId ?? undefined}>
-                {r.kind === 'box' ? '▭' : '⬠'} {sourceText(r.source, r.status, r.confidence)}
+                {r.kind === 'box' ? 'box' : 'polygon'} · {sourceText(r.source, r.status, r.confidence)}
               </span>
               <span className="region-actions" onClick={(e) => e.stopPropagation()}>
                 {r.source === 'pseudo' && r.status === 'pending' && (
                   <button className="icon-button small" onClick={() => review([r.id], 'accept')} title="Accept this region" aria-label="Accept region">
-                    ✓
+                    <Icon name="check" size={14} />
                   </button>
                 )}
                 <button className={`icon-button small${locked.has(r.id) ? ' on' : ''}`} onClick={() => toggleInSet(lockedRegions, [r.id])} title={locked.has(r.id) ? 'Unlock' : 'Lock: cannot be moved or deleted'} aria-label="Lock region" data-testid="region-lock">
-                  {locked.has(r.id) ? '🔒' : '🔓'}
+                  <Icon name={locked.has(r.id) ? 'lock' : 'unlock'} size={14} />
                 </button>
                 <button className="icon-button small" onClick={() => toggleInSet(hiddenRegions, [r.id])} title={isHidden ? 'Show' : 'Hide'} aria-label="Hide region" disabled={hideAll}>
-                  {isHidden ? '◌' : '◉'}
+                  <Icon name={isHidden ? 'eyeOff' : 'eye'} size={14} />
                 </button>
                 <button className="icon-button small" onClick={() => imageId !== null && deleteRegions(imageId, [r.id])} title="Delete (a teacher's region is rejected)" aria-label="Delete region" disabled={locked.has(r.id)}>
-                  ✕
+                  <Icon name="x" size={14} />
                 </button>
               </span>
             </li>

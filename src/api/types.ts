@@ -99,7 +99,8 @@ export interface Stats {
   images: number;
   labeled: number;
   unlabeled: number;
-  classes: { name: string; count: number }[];
+  /** Per class: images labeled with it, and its regions (boxes and polygons drawn, or accepted or corrected). */
+  classes: { name: string; count: number; regions: number }[];
   splits: Record<Split, number>;
   pseudo: Record<AnnotationStatus, number>;
   /** The pseudo boxes (from detector teachers) among `pseudo`, by status. */

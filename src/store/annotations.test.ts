@@ -61,7 +61,7 @@ describe('annotation writes', () => {
     expect(splits.every((s) => ['train', 'val', 'test'].includes(s.split))).toBe(true);
     const batches = new Set(ids.flatMap((id) => annotationHistory(db, id).map((h) => h.batch)));
     expect(batches.size).toBe(1);
-    expect(projectStats(db).classes).toEqual([{ name: 'cat', count: 3 }, { name: 'dog', count: 0 }]);
+    expect(projectStats(db).classes).toEqual([{ name: 'cat', count: 3, regions: 0 }, { name: 'dog', count: 0, regions: 0 }]);
   });
 
   test('removing a class deletes its labels with history and keeps the others', () => {

@@ -78,13 +78,13 @@ describe('backups', () => {
     expect(r.safety.reason).toBe('before-restore');
     expect(r.project.classes.map((c) => c.name)).toEqual(['cat', 'dog']);
     const stats = await service.invoke('stats.get', {});
-    expect(stats.classes).toEqual([{ name: 'cat', count: 3 }, { name: 'dog', count: 0 }]);
+    expect(stats.classes).toEqual([{ name: 'cat', count: 3, regions: 0 }, { name: 'dog', count: 0, regions: 0 }]);
     expect(service['session']!.db.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(existsSync(`${dir}/project.sqlite.restore.tmp`)).toBe(false);
 
     // Undo the restore with the before-restore snapshot: the relabeled state is back.
     await service.invoke('backups.restore', { name: r.safety.name });
-    expect((await service.invoke('stats.get', {})).classes).toEqual([{ name: 'cat', count: 0 }, { name: 'dog', count: 3 }, { name: 'bird', count: 0 }]);
+    expect((await service.invoke('stats.get', {})).classes).toEqual([{ name: 'cat', count: 0, regions: 0 }, { name: 'dog', count: 3, regions: 0 }, { name: 'bird', count: 0, regions: 0 }]);
     const reasons = (await service.invoke('backups.list', {})).map((b) => b.reason).sort();
     expect(reasons).toEqual(['before-restore', 'before-restore', 'manual']);
 

@@ -8,12 +8,26 @@ import { pseudoBoxCounts } from './pseudo-boxes';
  * of 100,000 images and a million annotations answers in milliseconds.
  */
 export function projectStats(db: Database.Database): Stats {
-  const classes = db
-    .prepare(
-      `SELECT c.name AS name, (SELECT COUNT(*) FROM images i WHERE i.class_id = c.id) AS count
-         FROM classes c ORDER BY c.position, c.id`,
-    )
-    .all() as { name: string; count: number }[];
+  // Regions per class (boxes and polygons a person drew or decided), from a partial index of live regions.
+  const regions = new Map(
+    (
+      db
+        .prepare(
+          `SELECT class_id AS classId, COUNT(*) AS n FROM annotations
+            WHERE kind IN ('box', 'polygon') AND deleted_at IS NULL AND (source = 'human' OR status IN ('accepted', 'corrected'))
+            GROUP BY class_id`,
+        )
+        .all() as { classId: number | null; n: number }[]
+    ).map((r) => [r.classId, r.n]),
+  );
+  const classes = (
+    db
+      .prepare(
+        `SELECT c.id AS id, c.name AS name, (SELECT COUNT(*) FROM images i WHERE i.class_id = c.id) AS count
+           FROM classes c ORDER BY c.position, c.id`,
+      )
+      .all() as { id: number; name: string; count: number }[]
+  ).map(({ id, name, count }) => ({ name, count, regions: regions.get(id) ?? 0 }));
   const splits: Record<Split, number> = { train: 0, val: 0, test: 0, unlabeled: 0 };
   for (const r of db.prepare('SELECT split, COUNT(*) AS n FROM images GROUP BY split').all() as { split: Split; n: number }[]) {
     splits[r.split] = r.n;

@@ -4,10 +4,11 @@ import { pseudoUncertainty } from './0003-pseudo-uncertainty';
 import { pseudoStatusIndex } from './0004-pseudo-status-index';
 import { shapeEdits } from './0005-shape-edits';
 import { pseudoBoxes } from './0006-pseudo-boxes';
+import { shapeClassIndex } from './0007-shape-class-index';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append only: a released migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [initial, modelDetails, pseudoUncertainty, pseudoStatusIndex, shapeEdits, pseudoBoxes];
+export const MIGRATIONS: readonly Migration[] = [initial, modelDetails, pseudoUncertainty, pseudoStatusIndex, shapeEdits, pseudoBoxes, shapeClassIndex];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 export type { Migration } from './types';
