@@ -156,6 +156,25 @@ describe('annotation canvas', () => {
     await page.keyboard.press('Control+Shift+z');
     await expect.poll(async () => Math.round((await rows(page)).find((r) => r.kind === 'box')!.geometry.x * W), POLL).toBe(80);
 
+    // A shortcut given another key in the help overlay works at once and is kept in the project.
+    await page.keyboard.press('?');
+    await page.locator('[data-testid="shortcut-row"][data-shortcut-id="canvas.box"] [data-testid="shortcut-change"]').click();
+    await page.keyboard.press('w');
+    await expect.poll(() => page.locator('[data-testid="shortcut-row"][data-shortcut-id="canvas.box"] kbd').allInnerTexts(), POLL).toEqual(['W']);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('w');
+    await expect.poll(() => page.getByTestId('tool-box').getAttribute('aria-pressed'), POLL).toBe('true');
+    await page.reload();
+    await page.getByTestId('gallery').waitFor();
+    await page.getByTestId('gallery-cell').first().dblclick();
+    await page.getByTestId('label-view').waitFor();
+    await page.keyboard.press('v');
+    await expect.poll(() => page.getByTestId('tool-select').getAttribute('aria-pressed'), POLL).toBe('true');
+    await page.keyboard.press('b'); // the old key does nothing now
+    expect(await page.getByTestId('tool-select').getAttribute('aria-pressed')).toBe('true');
+    await page.keyboard.press('w');
+    await expect.poll(() => page.getByTestId('tool-box').getAttribute('aria-pressed'), POLL).toBe('true');
+
     // Export COCO from the dialog and read the file.
     await page.keyboard.press('Escape');
     await page.getByTestId('gallery').waitFor();
