@@ -30,7 +30,12 @@ export class OnnxImageModel {
     const ort = await import('onnxruntime-node');
     let session: Ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(file, { graphOptimizationLevel: 'all', intraOpNumThreads: 2 });
+      session = await ort.InferenceSession.create(file, {
+        graphOptimizationLevel: 'all',
+        intraOpNumThreads: 2,
+        // Threads that spin while waiting for work would take the core the next batch decodes on.
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
+      });
     } catch (err) {
       const msg = (err as Error).message;
       const op = /op(?:erator)?[^\w]*['"]?(\w+)['"]? .*(?:not|un)(?:supported|implemented|registered)/i.exec(msg)?.[1];
