@@ -2,7 +2,8 @@
  * Reviewing a detector's boxes in the studio: an ONNX detector (YOLOv5 output layout) is imported
  * as a teacher and pseudo-labels an unlabeled pool; the Boxes tab lists the images, the labeling
  * view shows the boxes dashed with their confidence; Enter accepts every box of an image and moves
- * on, Delete rejects the selected box, dragging a box corrects it.
+ * on, Delete rejects the selected box, dragging a box corrects it; then a box student (a detector
+ * trained in the project) learns from the reviewed boxes.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -69,7 +70,7 @@ describe('box review', () => {
     await studio?.close();
   });
 
-  test('a detector pre-labels boxes; accept all with Enter, reject one with Delete, correct one by dragging', async () => {
+  test('a detector pre-labels boxes; accept all with Enter, reject one with Delete, correct one by dragging; a box student trains on them', async () => {
     const { page } = studio;
     await page.getByTestId('new-project-dir').fill('boxes');
     await page.getByTestId('new-project-classes').fill('car, person');
@@ -127,5 +128,15 @@ describe('box review', () => {
     await expect.poll(async () => (await regionRows(page))[0]!.text, POLL).toMatch(/corrected/);
     expect((await regionRows(page))[0]!.geometry.x * SIZE).toBeCloseTo(car.geometry.x * SIZE + 8, 1);
     await expect.poll(() => boxCounts(page), POLL).toEqual({ pending: 2, accepted: 2, rejected: 1, corrected: 1 });
+
+    // A box student from the Train view, on the reviewed boxes: it shows in the Models view with its mAP.
+    await page.keyboard.press('Escape');
+    await gotoView(page, 'train');
+    await page.getByTestId('detector-epochs').fill('2');
+    await page.getByTestId('detector-start').click();
+    await gotoView(page, 'models');
+    const detector = page.locator('[data-testid="model-accuracy"][title="mAP@0.5 (a detector)"]');
+    await expect.poll(() => detector.count(), { timeout: 90_000, interval: 250 }).toBe(1);
+    expect(await detector.innerText()).toMatch(/\d+(\.\d)?%/);
   });
 });

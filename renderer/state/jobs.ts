@@ -23,6 +23,7 @@ export const JOB_TITLES: Record<string, string> = {
   import: 'Importing',
   export: 'Exporting',
   train: 'Training',
+  'train-detector': 'Training the detector',
   'pseudo-label': 'Pseudo-labeling',
   'self-train': 'Self-training',
   'export-model': 'Exporting the model',
@@ -32,6 +33,7 @@ export const JOB_TITLES: Record<string, string> = {
 
 const DONE_NAMES: Record<string, string> = {
   train: 'Training',
+  'train-detector': 'Training the detector',
   'pseudo-label': 'Pseudo-labeling',
   'self-train': 'Self-training',
   'export-model': 'Model export',
@@ -80,6 +82,9 @@ function finish(done: JobDone): void {
     showToast('success', `Self-training finished: ${plural(rounds.length, 'round')}${acc !== undefined ? `, last student ${(acc * 100).toFixed(1)}% accuracy` : ''}.`);
   } else if (done.kind === 'export-model') {
     // The Models view shows the verification next to its Export button.
+  } else if (done.kind === 'train-detector' && done.result) {
+    const r = done.result as TrainResult;
+    showToast('success', `Detector trained: ${(r.metrics.accuracy * 100).toFixed(1)}% ${r.metrics.split} mAP@0.5.`);
   } else if (done.kind === 'train' && done.result) {
     const r = done.result as TrainResult;
     showToast('success', `Training finished: ${(r.metrics.accuracy * 100).toFixed(1)}% ${r.metrics.split} accuracy.`);

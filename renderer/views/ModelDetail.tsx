@@ -75,7 +75,8 @@ function DetailBody({ m }: { m: Detail }) {
           </div>
         </div>
         <div className="detail-stats">
-          <Stat label={`${metrics?.split ?? 'test'} accuracy`} value={pct(metrics?.accuracy)} big testId="model-detail-accuracy" />
+          {/* A detector's headline number is its mAP@0.5 (kept in `accuracy` so lists sort and compare it). */}
+          <Stat label={`${metrics?.split ?? 'test'} ${metrics?.detection ? 'mAP@0.5' : 'accuracy'}`} value={pct(metrics?.accuracy)} big testId="model-detail-accuracy" />
           {metrics?.topK && metrics.topK.k > 1 && <Stat label={`top-${metrics.topK.k}`} value={pct(metrics.topK.accuracy)} />}
           <Stat label="macro F1" value={macroF1 === null ? '—' : fixed(macroF1, 3)} />
           <Stat label="loss" value={fixed(metrics?.loss, 4)} />

@@ -116,7 +116,7 @@ function ModelsTable({ list, selected, ticked }: { list: ModelInfo[]; selected: 
                   {m.kind === 'imported' && <span className="badge">imported</span>}
                 </td>
                 <td>{m.arch}</td>
-                <td className="num" data-testid="model-accuracy">
+                <td className="num" data-testid="model-accuracy" title={m.metrics?.detection ? 'mAP@0.5 (a detector)' : undefined}>
                   <span className="acc-cell">
                     {acc !== undefined && <span className="acc-bar" style={{ width: `${Math.round(acc * 60)}px` }} />}
                     <span className={acc !== undefined && acc === best && list.length > 1 ? 'best' : undefined}>{pct(acc)}</span>

@@ -7,7 +7,7 @@ import { AppError } from '../../src/api/errors';
 import { ignore } from '../api';
 import { goTab } from '../state/nav';
 import { models, refreshModels, showModel } from '../state/models';
-import { stats } from '../state/project';
+import { project, stats } from '../state/project';
 import { useStore } from '../state/store';
 import {
   applyPreset,
@@ -31,10 +31,12 @@ import { cancelTraining, startTraining, trainRun, type TrainRun } from '../state
 import { eta, pct, rate } from './format';
 import { TrainingCurves } from './TrainingCurves';
 import { AugmentPreview } from './AugmentPreview';
+import { DetectorTrainPanel } from './DetectorTrainPanel';
 
 export function TrainView() {
   const form = useStore(trainForm);
   const run = useStore(trainRun);
+  const task = useStore(project)?.task;
   const [invalid, setInvalid] = useState<ReadonlySet<FormKey>>(new Set());
   const [busy, setBusy] = useState(false);
   const active = run?.state === 'running' || run?.state === 'starting';
@@ -100,6 +102,7 @@ export function TrainView() {
             </button>
           </div>
         </form>
+        {task === 'detect' && <DetectorTrainPanel />}
       </aside>
       <section className="train-run">
         <RunPanel run={run} onResume={(id) => void start(id)} busy={busy} />

@@ -29,6 +29,23 @@ export const importFormats = ['auto', 'folder', 'imagefolder', 'csv', 'coco', 'y
 export const exportFormats = ['imagefolder', 'csv', 'coco', 'yolo', 'voc'] as const;
 export const includeSources = ['human', 'accepted', 'corrected', 'pending', 'rejected'] as const;
 
+/** Training the box student (a small anchor-free detector) on the project's boxes. */
+export const detectorTrainInputSchema = z
+  .object({
+    epochs: z.number().int().min(1).max(1000).default(30),
+    batchSize: z.number().int().min(1).max(1024).default(16),
+    learningRate: z.number().positive().max(1).default(0.002),
+    /** Square input side, a multiple of 8; default: the project's images up to 64 px keep their size, larger ones 128. */
+    inputSize: z.number().int().min(16).max(512).refine((v) => v % 8 === 0, 'the input size is a multiple of 8').nullable().default(null),
+    /** Also learn from a teacher's pending boxes scoring at least this (their score is the objectness target). */
+    pendingAbove: z.number().min(0).max(1).nullable().default(null),
+    seed: z.number().int().min(0).max(2 ** 31).default(42),
+    dropout: z.number().min(0).max(0.9).default(0.1),
+    /** Horizontal flips (the boxes flip too). */
+    flip: z.boolean().default(true),
+  })
+  .strict();
+
 export const architectures = ['small-cnn', 'vgg', 'resnet', 'inception', 'mobilenetv2'] as const;
 export const optimizers = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'] as const;
 
@@ -181,6 +198,7 @@ export const schemas = {
       })
       .strict(),
     z.object({ kind: z.literal('train'), input: trainInputSchema }).strict(),
+    z.object({ kind: z.literal('train-detector'), input: detectorTrainInputSchema }).strict(),
     z
       .object({
         kind: z.literal('evaluate'),

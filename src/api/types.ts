@@ -197,6 +197,23 @@ export interface ModelMetrics {
   split: 'test' | 'val';
   /** K-fold cross-validation, when asked for: mean and spread of the fold accuracies. */
   kfold?: { k: number; accuracies: number[]; mean: number; std: number };
+  /**
+   * A box detector (arch "detector"): mAP@0.5, also given as `accuracy` (and its per-class
+   * precision and recall at the score threshold as `perClass`) so lists of models show it.
+   */
+  detection?: DetectionMetrics;
+}
+
+export interface DetectionMetrics {
+  /** Mean over classes with boxes of the average precision at IoU 0.5. */
+  map: number;
+  iouThreshold: number;
+  scoreThreshold: number;
+  /** Over all boxes, at the score threshold. */
+  precision: number;
+  recall: number;
+  perClass: { name: string; ap: number | null; precision: number; recall: number; support: number }[];
+  images: number;
 }
 
 export interface ModelInfo {

@@ -7,6 +7,7 @@ import { validateInput } from '../api/validate';
 import type { Method, MethodInput, MethodParsed } from '../api/schemas';
 import type { BackupInfo, JobInfo, ModelInfo } from '../api/types';
 import type { SpecOverrides } from '../inference/onnx-spec';
+import { PROJECT_DETECTOR_ARCH, trainDetectorJob } from '../training';
 import { augmentationPreviewPng, detectInWorker, evaluateInWorker, exportInWorker, importTeacherInWorker, isDownloaded, parseTrainOptions, predictInWorker, projectInputSpec, zooEntries, type TrainOptions } from '../training';
 import { exportCsv, exportDataset, exportImageFolder } from '../annotation';
 import { contentPath, importImages } from '../media';
@@ -214,16 +215,26 @@ export class AppService implements AppApi {
               return r;
             }),
           };
+        case 'train-detector':
+          return {
+            jobId: s.jobs.start('train-detector', i.input, async (ctx) => {
+              const r = await trainDetectorJob(s.db, s.paths, i.input, ctx);
+              this.changed('models');
+              return r;
+            }),
+          };
         case 'self-train': {
           const options = trainInputSchema.parse({ ...i.input.train });
           this.checkCanTrain(s, options);
           store.getModel(s.db, i.input.teacher);
+          this.classifierOnly(s, i.input.teacher, 'self-training rounds train image classifiers; review its boxes and train the next detector from the Train view');
           return {
             jobId: s.jobs.start('self-train', i.input, (ctx) => selfTrainJob(s, i.input, options, ctx, this.options.author ?? null, (w) => this.changed(w))),
           };
         }
         case 'export-model': {
           store.getModel(s.db, i.input.model);
+          this.classifierOnly(s, i.input.model, 'exporting a detector to ONNX is not built yet (its boxes can be exported as a COCO or YOLO dataset)');
           const out = this.options.workspace ? resolveInside(this.options.workspace, i.input.out, 'export path') : i.input.out;
           return {
             jobId: s.jobs.start('export-model', i.input, (ctx) =>
@@ -233,7 +244,8 @@ export class AppService implements AppApi {
         }
         case 'pseudo-label': {
           const teacherId = await this.teacherModelId(s, i.input.teacher, i.input.spec);
-          const detector = store.getModel(s.db, teacherId).arch === DETECTOR_ARCH;
+          const teacherArch = store.getModel(s.db, teacherId).arch;
+          const detector = teacherArch === DETECTOR_ARCH || teacherArch === PROJECT_DETECTOR_ARCH;
           // A detector's thresholds may be changed for one run (its preprocessing may not).
           const thresholds = { ...(i.input.spec?.scoreThreshold !== undefined ? { scoreThreshold: i.input.spec.scoreThreshold } : {}), ...(i.input.spec?.iouThreshold !== undefined ? { iouThreshold: i.input.spec.iouThreshold } : {}) };
           return {
@@ -268,6 +280,7 @@ export class AppService implements AppApi {
           // A model file from a web client must be inside the workspace; a model id is looked up in the project.
           const model = this.options.workspace && /[\\/]/.test(i.input.model) ? resolveInside(this.options.workspace, i.input.model, 'model file') : i.input.model;
           const task = { projectDir: s.paths.dir, databaseFile: s.paths.database, model };
+          this.classifierOnly(s, model, i.kind === 'evaluate' ? 'its test mAP is measured when it trains and shown with the model' : 'use it as a teacher to pseudo-label boxes');
           return {
             jobId: s.jobs.start<unknown>(i.kind, i.input, (ctx) =>
               i.kind === 'evaluate' ? evaluateInWorker({ ...task, split: i.input.split }, ctx) : predictInWorker({ ...task, split: i.input.split }, ctx),
@@ -418,13 +431,24 @@ export class AppService implements AppApi {
     'settings.setShortcuts': (i) => store.setShortcutOverrides(requireSession(this.session).db, i.overrides),
   };
 
+  /** Refuse a project detector where only an image classifier makes sense, saying what to do instead. */
+  private classifierOnly(s: ProjectSession, modelId: string, instead: string): void {
+    const arch = store.listModels(s.db).find((m) => m.id === modelId)?.arch;
+    if (arch === DETECTOR_ARCH || arch === PROJECT_DETECTOR_ARCH) {
+      throw new AppError('UNSUPPORTED', `Model ${modelId} is a detector (it finds boxes, it does not classify images): ${instead}.`);
+    }
+  }
+
   /** Validate the options up front (a typo fails before the job starts); one training at a time. */
   private checkCanTrain(s: ProjectSession, options: TrainOptions): void {
     parseTrainOptions(options);
     if (s.jobs.runningKinds().some((k) => k === 'train' || k === 'self-train')) {
       throw new AppError('CONFLICT', 'A training run is already going; wait for it or cancel it.');
     }
-    if (options.teacher) store.getModel(s.db, options.teacher);
+    if (options.teacher) {
+      store.getModel(s.db, options.teacher);
+      this.classifierOnly(s, options.teacher, 'a student classifier learns from image labels; train the next detector on its reviewed boxes instead');
+    }
     // A backbone file from a web client must be inside the served workspace.
     if (options.backbone && this.options.workspace && /[\\/]/.test(options.backbone)) resolveInside(this.options.workspace, options.backbone, 'backbone file');
   }

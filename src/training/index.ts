@@ -9,3 +9,5 @@ export { parseTrainOptions, type TrainOptions } from './run/options';
 export { projectInputSpec, type InputSpec } from './data/input-spec';
 export { augmentationPreviewPng } from './augment-preview';
 export { zooEntries, isDownloaded, type ZooEntry } from './transfer/zoo';
+export { trainDetectorJob, type DetectorTrainResult } from './detect/job';
+export { PROJECT_DETECTOR_ARCH } from './detect/arch';

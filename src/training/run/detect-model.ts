@@ -5,6 +5,8 @@ import { AppError } from '../../api/errors';
 import type { Detections } from '../../inference';
 import { isOnnxModelDir, OnnxDetector, ONNX_MODEL_FILE, ONNX_SPEC_FILE, type DetectorSpec, type OnnxInputSpec } from '../../inference/onnx';
 import { resolveModelDir } from './predict-model';
+import { isProjectDetectorDir } from '../detect/files';
+import { detectWithProjectDetector } from '../detect/predict';
 
 /**
  * Run an imported detector teacher over some of a project's images: per image, its boxes
@@ -20,6 +22,8 @@ export async function detectImages(
   opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<Detections> {
   const dir = resolveModelDir(db, projectDir, modelRef);
+  // A box student trained in the project (arch "detector") runs on the tfjs engine.
+  if (isProjectDetectorDir(dir)) return detectWithProjectDetector(db, projectDir, dir, imageIds, thresholds, opts);
   const spec = isOnnxModelDir(dir) ? (JSON.parse(readFileSync(join(dir, ONNX_SPEC_FILE), 'utf8')) as OnnxInputSpec & { classes: string[] }) : null;
   if (!spec?.detector) throw new AppError('UNSUPPORTED', `Model "${modelRef}" is not a detector; import a YOLO-style ONNX model to pre-label boxes.`);
   const detector = await OnnxDetector.load(join(dir, ONNX_MODEL_FILE), spec);

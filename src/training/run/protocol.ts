@@ -2,6 +2,7 @@ import type { Split } from '../../api/types';
 import type { InputSpec } from '../data/input-spec';
 import type { SpecOverrides } from '../../inference/onnx-spec';
 import type { TrainOptions } from './options';
+import type { DetectorTrainOptions } from '../detect/train';
 
 /** What the engine worker can be asked to do; each runs to one result. */
 export type WorkerTask =
@@ -10,7 +11,8 @@ export type WorkerTask =
   | { task: 'predict'; projectDir: string; databaseFile: string; model: string; split: Split | null; imageIds?: number[] }
   | ExportTask
   | { task: 'import-teacher'; projectDir: string; databaseFile: string; file: string; flags: SpecOverrides }
-  | { task: 'detect'; projectDir: string; databaseFile: string; model: string; imageIds: number[]; thresholds: { scoreThreshold?: number; iouThreshold?: number } };
+  | { task: 'detect'; projectDir: string; databaseFile: string; model: string; imageIds: number[]; thresholds: { scoreThreshold?: number; iouThreshold?: number } }
+  | { task: 'train-detector'; projectDir: string; databaseFile: string; input: InputSpec; options: DetectorTrainOptions };
 
 export type ExportTask = {
   task: 'export-model';

@@ -12,6 +12,7 @@ import { evaluateModel, predictImages } from './predict-model';
 import { exportProjectModel } from './export-task';
 import { detectImages } from './detect-model';
 import { importOnnxTeacher } from '../../inference/onnx';
+import { trainDetector } from '../detect/train';
 import type { FromWorker, ToWorker, WorkerTask } from './protocol';
 
 if (!parentPort) throw new Error('the engine worker must run in a worker thread');
@@ -40,6 +41,8 @@ async function perform(t: WorkerTask): Promise<unknown> {
         return await importOnnxTeacher(t.projectDir, t.file, t.flags);
       case 'detect':
         return await detectImages(db, t.projectDir, t.model, t.imageIds, t.thresholds, { signal, onProgress: progress('detecting') });
+      case 'train-detector':
+        return await trainDetector(db, t.projectDir, t.input, t.options, { signal, onProgress: (update) => send({ type: 'progress', update }) });
       case 'predict':
         return await predictImages(db, t.projectDir, t.model, t.split, { signal, onProgress: progress('predicting'), ...(t.imageIds ? { imageIds: t.imageIds } : {}) });
     }
