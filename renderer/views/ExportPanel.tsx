@@ -69,12 +69,12 @@ export function ExportPanel({ m }: { m: ModelDetail }) {
           {running ? 'Exporting…' : 'Export'}
         </button>
       </form>
-      {state && <ExportResult state={state} />}
+      {state && <ExportResult state={state} detector={!!m.metrics?.detection} />}
     </div>
   );
 }
 
-function ExportResult({ state }: { state: NonNullable<ReturnType<typeof exportsByModel.get>[string]> }) {
+function ExportResult({ state, detector }: { state: NonNullable<ReturnType<typeof exportsByModel.get>[string]>; detector: boolean }) {
   if (state.state === 'running') {
     return (
       <div className="export-result muted small" data-testid="export-result" data-state="running">
@@ -97,7 +97,10 @@ function ExportResult({ state }: { state: NonNullable<ReturnType<typeof exportsB
       {checked && (
         <>
           <span>max abs diff {fixed(r.maxAbsDiff, 6)}</span>
-          <span>top-1 agreement {pct(r.top1Agreement)}</span>
+          {/* For a detector the agreement is the share of images with the same boxes after NMS. */}
+          <span>
+            {detector ? 'same boxes on' : 'top-1 agreement'} {pct(r.top1Agreement)}
+          </span>
         </>
       )}
       <span className="muted">

@@ -13,3 +13,4 @@ export { exportModel, type ExportFormat, type ExportModelInput, type ExportModel
 export { UnsupportedLayerError, SUPPORTED_LAYERS } from './converters';
 export { exportReadme, labelsText } from './readme';
 export { composeOnnxBackboneWithHead, type HeadWeights } from './onnx-compose';
+export { exportDetectorOnnx, detectorParity, detectorReadme, yoloRowsFromGrid, ultralyticsNamesText, DETECTOR_OUTPUT, type DetectorExportMetadata, type DetectorParity } from './detector-onnx';

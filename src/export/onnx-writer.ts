@@ -102,14 +102,14 @@ export function exportOnnx(model: tf.LayersModel, meta: ExportMetadata, options:
   return onnx.ModelProto.encode(proto).finish();
 }
 
-function floatInput(graph: OnnxGraphBuilder, pre: PreprocessingSpec): string {
+export function floatInput(graph: OnnxGraphBuilder, pre: PreprocessingSpec): string {
   graph.declare('input', ONNX_NAMES.image, 'float32', [ONNX_NAMES.batch, pre.height, pre.width, pre.channels],
     `NHWC float32 pixels, already preprocessed: (pixel * ${pre.scale}${pre.mean ? ' - mean' : ''})${pre.std ? ' / std' : ''}`);
   return ONNX_NAMES.image;
 }
 
 /** uint8 pixels -> float -> * scale (-> - mean -> / std), all in NHWC so mean/std broadcast over C. */
-function bakedInput(graph: OnnxGraphBuilder, pre: PreprocessingSpec): string {
+export function bakedInput(graph: OnnxGraphBuilder, pre: PreprocessingSpec): string {
   graph.declare('input', ONNX_NAMES.imageUint8, 'uint8', [ONNX_NAMES.batch, pre.height, pre.width, pre.channels], 'NHWC uint8 pixels 0..255');
   let x = graph.op('Cast', [ONNX_NAMES.imageUint8], 'image_float', { to: onnx.TensorProto.DataType.FLOAT });
   x = graph.op('Mul', [x, graph.scalar(pre.scale)], 'image_scaled');

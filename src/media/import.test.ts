@@ -94,7 +94,7 @@ describe('image import', () => {
     const { result } = await runImport(s, [src]);
     expect(result).toMatchObject({ imported: 3, errors: [] });
     const stats = await s.invoke('stats.get', {});
-    expect(stats.classes).toEqual([{ name: 'cat', count: 1 }, { name: 'dog', count: 2 }]);
+    expect(stats.classes).toEqual([{ name: 'cat', count: 1, regions: 0 }, { name: 'dog', count: 2, regions: 0 }]);
     expect(stats.splits).toEqual({ train: 2, val: 0, test: 1, unlabeled: 0 });
     const img = (await s.invoke('images.list', {})).items.find((i) => i.fileName === 'a.jpg')!;
     const detail = await s.invoke('images.get', { id: img.id });

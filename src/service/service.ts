@@ -233,8 +233,10 @@ export class AppService implements AppApi {
           };
         }
         case 'export-model': {
-          store.getModel(s.db, i.input.model);
-          this.classifierOnly(s, i.input.model, 'exporting a detector to ONNX is not built yet (its boxes can be exported as a COCO or YOLO dataset)');
+          // A box student trained here exports to ONNX (YOLOv5 layout); an imported ONNX detector already is one.
+          if (store.getModel(s.db, i.input.model).arch === DETECTOR_ARCH) {
+            this.classifierOnly(s, i.input.model, 'an imported ONNX detector is already an ONNX file (its boxes can be exported as a COCO or YOLO dataset)');
+          }
           const out = this.options.workspace ? resolveInside(this.options.workspace, i.input.out, 'export path') : i.input.out;
           return {
             jobId: s.jobs.start('export-model', i.input, (ctx) =>

@@ -12,6 +12,8 @@ import { decodeImages } from '../../media';
 import type { InputSpec } from '../data/input-spec';
 import { loadModelFiles } from '../model-files';
 import { resolveModelDir } from './predict-model';
+import { isProjectDetectorDir } from '../detect/files';
+import { exportProjectDetector } from './export-detector';
 
 /** Verification runs on this many of the project's own images (and random ones when it has fewer). */
 const SAMPLE_IMAGES = 64;
@@ -29,6 +31,8 @@ export async function exportProjectModel(
   await selectTrainingBackend();
   const dir = resolveModelDir(db, projectDir, args.model);
   if (hasOnnxBackbone(dir)) return exportOnnxBackboneModel(db, projectDir, dir, args);
+  // A box student: ONNX in the YOLOv5 output layout, verified on the project's images (./export-detector).
+  if (isProjectDetectorDir(dir)) return exportProjectDetector(db, projectDir, dir, args, opts);
   const { model, metadata } = await loadModelFiles(dir);
   try {
     const shape = model.inputs[0]!.shape;
