@@ -78,5 +78,11 @@ describe('the apprentice command', () => {
     expect(again.code).toBe(1);
     expect(JSON.parse(again.stderr).error.code).toBe('PROJECT_EXISTS');
     expect((await cli(['export', join(t.dir, 'p'), '--format', 'tiff', '--out', 'x'])).code).toBe(2);
+    // `train --arch detector` is the box student: in a project without classes it says what it needs.
+    await writeImage(join(t.dir, 'img', 'a.png'), 1, { format: 'png' });
+    await cli(['import', join(t.dir, 'p'), join(t.dir, 'img')]);
+    const detector = await cli(['train', join(t.dir, 'p'), '--arch', 'detector', '--epochs', '1']);
+    expect(detector.code).toBe(1);
+    expect(detector.stderr).toMatch(/Training a detector needs at least one class/);
   });
 });

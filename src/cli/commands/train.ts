@@ -35,9 +35,28 @@ export function trainOptionsFromFlags(values: Record<string, string | boolean | 
   };
 }
 
+/** `train --arch detector`: a box student on the project's boxes (human, accepted, corrected). */
+async function trainDetector({ service, values, out }: Parameters<Command['run']>[0]): Promise<void> {
+  const input = {
+    ...(values.epochs !== undefined ? { epochs: num('epochs', values.epochs, true)! } : {}),
+    ...(values.batch !== undefined ? { batchSize: num('batch', values.batch, true)! } : {}),
+    ...(values.lr !== undefined ? { learningRate: num('lr', values.lr)! } : {}),
+    ...(values.dropout !== undefined ? { dropout: num('dropout', values.dropout)! } : {}),
+    ...(values.seed !== undefined ? { seed: num('seed', values.seed, true)! } : {}),
+    ...(values['pending-above'] !== undefined ? { pendingAbove: num('pending-above', values['pending-above'])! } : {}),
+  };
+  const result = (await runJob(service, () => service.invoke('jobs.start', { kind: 'train-detector', input }), out)) as TrainResult;
+  const d = result.metrics.detection;
+  out.result(result, () => [
+    `Trained detector ${result.modelId} on ${result.backend}: ${result.epochs} epochs, ${Math.round(result.imagesPerSecond)} images/s`,
+    `${result.metrics.split} mAP@0.5 ${(result.metrics.accuracy * 100).toFixed(1)}%${d ? `, precision ${d.precision.toFixed(3)} recall ${d.recall.toFixed(3)} at score ${d.scoreThreshold}` : ''}`,
+    ...(d?.perClass ?? []).map((c) => `  ${c.name}: AP ${c.ap === null ? '—' : c.ap.toFixed(3)} (${c.support} boxes)`),
+  ]);
+}
+
 export const train: Command = {
   usage:
-    'train <dir> [--arch small-cnn|vgg|resnet|inception|mobilenetv2] [--backbone MODEL_ID|model.json] [--mode scratch|frozen|finetune] [--epochs N] [--batch N] [--lr X] [--optimizer sgd|momentum|nesterov|adagrad|rmsprop|adam] [--schedule constant|step:E:G|cosine] [--augment LIST] [--early-stop N] [--dropout P] [--width W] [--kfold K] [--search grid|random|bayes --trials N] [--seed N] [--resume RUN_ID] [--teacher MODEL_ID --alpha A --temperature T --pending-above P]',
+    'train <dir> [--arch small-cnn|vgg|resnet|inception|mobilenetv2|detector] [--backbone MODEL_ID|model.json] [--mode scratch|frozen|finetune] [--epochs N] [--batch N] [--lr X] [--optimizer sgd|momentum|nesterov|adagrad|rmsprop|adam] [--schedule constant|step:E:G|cosine] [--augment LIST] [--early-stop N] [--dropout P] [--width W] [--kfold K] [--search grid|random|bayes --trials N] [--seed N] [--resume RUN_ID] [--teacher MODEL_ID --alpha A --temperature T --pending-above P]',
   options: {
     arch: { type: 'string' }, mode: { type: 'string' }, backbone: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
     lr: { type: 'string' }, optimizer: { type: 'string' }, schedule: { type: 'string' }, augment: { type: 'string' },
@@ -47,7 +66,10 @@ export const train: Command = {
   },
   positionals: 1,
   openProject: true,
-  async run({ service, values, out }) {
+  async run(ctx) {
+    const { service, values, out } = ctx;
+    // A detect project's box student shares the verb; its options are the ones that apply to it.
+    if (values.arch === 'detector') return trainDetector(ctx);
     const input = {
       ...trainOptionsFromFlags(values),
       ...(typeof values.teacher === 'string' ? { teacher: values.teacher } : {}),
