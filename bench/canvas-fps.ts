@@ -73,7 +73,12 @@ async function panAndZoom(page: Page, seconds: number): Promise<number[]> {
 async function openImage(page: Page, index: number): Promise<void> {
   await page.getByTestId('gallery-cell').nth(index).dblclick();
   await page.getByTestId('label-view').waitFor();
-  await page.waitForFunction(`Number(document.querySelector('[data-testid="image-stage"]')?.getAttribute('data-scale') ?? 1) !== 1`, null, { timeout: 60_000 });
+  // Polled from here: the page's CSP rightly refuses the string evaluation waitForFunction would need.
+  const stage = page.getByTestId('image-stage');
+  for (const until = Date.now() + 60_000; Number(await stage.getAttribute('data-scale')) === 1; ) {
+    if (Date.now() > until) throw new Error('the image never fitted the stage');
+    await page.waitForTimeout(100);
+  }
   await page.waitForTimeout(500);
 }
 
