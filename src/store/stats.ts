@@ -8,17 +8,9 @@ import { pseudoBoxCounts } from './pseudo-boxes';
  * of 100,000 images and a million annotations answers in milliseconds.
  */
 export function projectStats(db: Database.Database): Stats {
-  // Regions per class (boxes and polygons a person drew or decided), from a partial index of live regions.
+  // Regions per class (boxes and polygons a person drew or decided): running counts kept by triggers.
   const regions = new Map(
-    (
-      db
-        .prepare(
-          `SELECT class_id AS classId, COUNT(*) AS n FROM annotations
-            WHERE kind IN ('box', 'polygon') AND deleted_at IS NULL AND (source = 'human' OR status IN ('accepted', 'corrected'))
-            GROUP BY class_id`,
-        )
-        .all() as { classId: number | null; n: number }[]
-    ).map((r) => [r.classId, r.n]),
+    (db.prepare('SELECT class_key AS classId, n FROM class_region_counts').all() as { classId: number; n: number }[]).map((r) => [r.classId, r.n]),
   );
   const classes = (
     db
@@ -35,12 +27,17 @@ export function projectStats(db: Database.Database): Stats {
   const images = splits.train + splits.val + splits.test + splits.unlabeled;
   // images.class_id only ever points at an existing class (ON DELETE SET NULL): the class counts add up to the labeled images.
   const labeled = classes.reduce((a, c) => a + c.count, 0);
+  const pseudo = pseudoStatusCounts(db);
+  return { images, labeled, unlabeled: images - labeled, classes, splits, pseudo, pseudoBoxes: pseudoBoxCounts(db) };
+}
+
+/** Live pseudo-labels (tags and boxes) by status: one index range count per status (annotations_pseudo_status, migration 0004). */
+export function pseudoStatusCounts(db: Database.Database): Record<AnnotationStatus, number> {
   // One index range count per status (annotations_pseudo_status holds exactly the live pseudo-labels).
   const countStatus = db.prepare(
     "SELECT COUNT(*) AS n FROM annotations INDEXED BY annotations_pseudo_status WHERE source = 'pseudo' AND deleted_at IS NULL AND status = ?",
   );
-  const pseudo = Object.fromEntries(
+  return Object.fromEntries(
     (['pending', 'accepted', 'rejected', 'corrected'] as const).map((status) => [status, (countStatus.get(status) as { n: number }).n]),
   ) as Record<AnnotationStatus, number>;
-  return { images, labeled, unlabeled: images - labeled, classes, splits, pseudo, pseudoBoxes: pseudoBoxCounts(db) };
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { openDatabase } from '../open';
 import { migrate } from '../migrate';
 import { MIGRATIONS } from './index';
-import { projectStats } from '../stats';
+import { pseudoStatusCounts } from '../stats';
 import { tempDir } from '../../test-support/fixtures';
 
 let cleanup = () => {};
@@ -23,7 +23,7 @@ describe('migration 0004-pseudo-status-index', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(4);
     const plan = (db.prepare("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM annotations INDEXED BY annotations_pseudo_status WHERE source = 'pseudo' AND deleted_at IS NULL AND status = 'pending'").all() as { detail: string }[]).map((r) => r.detail).join(' ');
     expect(plan).toMatch(/annotations_pseudo_status \(status=\?\)/);
-    expect(projectStats(db).pseudo).toEqual({ pending: 1, accepted: 1, rejected: 0, corrected: 0 });
+    expect(pseudoStatusCounts(db)).toEqual({ pending: 1, accepted: 1, rejected: 0, corrected: 0 });
     db.close();
   });
 });

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { openDatabase } from '../open';
 import { migrate } from '../migrate';
 import { MIGRATIONS } from './index';
-import { projectStats } from '../stats';
+import { pseudoStatusCounts } from '../stats';
+import { pseudoBoxCounts } from '../pseudo-boxes';
 import { tempDir } from '../../test-support/fixtures';
 
 let cleanup = () => {};
@@ -32,8 +33,8 @@ describe('migration 0006-pseudo-boxes', () => {
     expect(db.prepare('SELECT COUNT(*) AS n FROM pseudo_empty').get()).toEqual({ n: 0 });
     const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' ');
     expect(plan("SELECT COUNT(*) FROM annotations WHERE kind = 'box' AND source = 'pseudo' AND deleted_at IS NULL AND status = 'pending'")).toMatch(/annotations_pseudo_boxes/);
-    expect(projectStats(db).pseudoBoxes).toEqual({ pending: 1, accepted: 1, rejected: 0, corrected: 0 });
-    expect(projectStats(db).pseudo).toEqual({ pending: 2, accepted: 1, rejected: 0, corrected: 0 });
+    expect(pseudoBoxCounts(db)).toEqual({ pending: 1, accepted: 1, rejected: 0, corrected: 0 });
+    expect(pseudoStatusCounts(db)).toEqual({ pending: 2, accepted: 1, rejected: 0, corrected: 0 });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();
   });
