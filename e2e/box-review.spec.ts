@@ -133,10 +133,13 @@ describe('box review', () => {
     await page.keyboard.press('Escape');
     await gotoView(page, 'train');
     await page.getByTestId('detector-epochs').fill('2');
+    await snap(page, 'detector-train');
     await page.getByTestId('detector-start').click();
     await gotoView(page, 'models');
     const detector = page.locator('[data-testid="model-accuracy"][title="mAP@0.5 (a detector)"]');
     await expect.poll(() => detector.count(), { timeout: 90_000, interval: 250 }).toBe(1);
     expect(await detector.innerText()).toMatch(/\d+(\.\d)?%/);
+    await detector.click();
+    await snap(page, 'detector-model');
   });
 });

@@ -63,7 +63,9 @@ export function TrainView() {
   return (
     <div className="train-view" data-testid="train-view">
       <aside className="train-settings">
-        <h2>Train a model</h2>
+        {/* A detection project's main model finds boxes: its form comes first, the image classifier after. */}
+        {task === 'detect' && <DetectorTrainPanel />}
+        <h2>{task === 'detect' ? 'Image classifier' : 'Train a model'}</h2>
         <DataSummary />
         <div className="presets" role="group" aria-label="Preset">
           {(Object.keys(PRESETS) as PresetName[]).map((name) => (
@@ -102,7 +104,6 @@ export function TrainView() {
             </button>
           </div>
         </form>
-        {task === 'detect' && <DetectorTrainPanel />}
       </aside>
       <section className="train-run">
         <RunPanel run={run} onResume={(id) => void start(id)} busy={busy} />
