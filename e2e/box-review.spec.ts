@@ -135,6 +135,11 @@ describe('box review', () => {
     await page.getByTestId('detector-epochs').fill('2');
     await snap(page, 'detector-train');
     await page.getByTestId('detector-start').click();
+    // The Train view follows the run: per-epoch curves, then its test mAP.
+    await page.locator('[data-testid="detector-run"][data-state="done"]').waitFor({ timeout: 90_000 });
+    expect(await page.getByTestId('detector-run-map').innerText()).toMatch(/mAP@0\.5 \d+(\.\d)?%/);
+    await expect.poll(() => page.getByTestId('detector-map-curve').locator('[data-epoch]').count(), POLL).toBe(2);
+    await snap(page, 'detector-run');
     await gotoView(page, 'models');
     const detector = page.locator('[data-testid="model-accuracy"][title="mAP@0.5 (a detector)"]');
     await expect.poll(() => detector.count(), { timeout: 90_000, interval: 250 }).toBe(1);

@@ -6,6 +6,7 @@ import type { AppInfo, ClassInfo, ProjectInfo, Stats } from '../../src/api/types
 import { api, ignore } from '../api';
 import { createStore } from './store';
 import { shortcutOverrides } from './shortcuts';
+import { detectorRun } from './detectorRun';
 
 export const appInfo = createStore<AppInfo | null>(null);
 /** undefined while loading, null when no project is open. */
@@ -34,6 +35,7 @@ export function setProject(p: ProjectInfo | null): void {
   stats.set(null);
   bumpData();
   shortcutOverrides.set({});
+  detectorRun.set(null); // a run belongs to the project it ran in
   if (p) {
     refreshStats().catch(ignore);
     refreshClasses().catch(ignore);

@@ -4,6 +4,7 @@ import { ignore } from '../api';
 import { installShortcuts } from '../state/keyboard';
 import { loadAppInfo, project, refreshProject, startProjectSync } from '../state/project';
 import { startJobSync } from '../state/jobs';
+import { startDetectorRunSync } from '../state/detectorRun';
 import { startModelSync } from '../state/models';
 import { startReviewSync } from '../state/review';
 import { startTrainingSync } from '../state/training';
@@ -22,6 +23,7 @@ export function App() {
   useEffect(() => {
     startProjectSync();
     startJobSync();
+    startDetectorRunSync();
     startModelSync();
     startTrainingSync();
     startReviewSync();

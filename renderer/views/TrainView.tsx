@@ -32,11 +32,14 @@ import { eta, pct, rate } from './format';
 import { TrainingCurves } from './TrainingCurves';
 import { AugmentPreview } from './AugmentPreview';
 import { DetectorTrainPanel } from './DetectorTrainPanel';
+import { DetectorRunPanel } from './DetectorRunPanel';
+import { detectorRun } from '../state/detectorRun';
 
 export function TrainView() {
   const form = useStore(trainForm);
   const run = useStore(trainRun);
   const task = useStore(project)?.task;
+  const detector = useStore(detectorRun);
   const [invalid, setInvalid] = useState<ReadonlySet<FormKey>>(new Set());
   const [busy, setBusy] = useState(false);
   const active = run?.state === 'running' || run?.state === 'starting';
@@ -106,7 +109,9 @@ export function TrainView() {
         </form>
       </aside>
       <section className="train-run">
-        <RunPanel run={run} onResume={(id) => void start(id)} busy={busy} />
+        {task === 'detect' && <DetectorRunPanel />}
+        {/* The classifier's "no training yet" would only crowd a detector's run. */}
+        {(run || !(task === 'detect' && detector)) && <RunPanel run={run} onResume={(id) => void start(id)} busy={busy} />}
       </section>
     </div>
   );
