@@ -1,13 +1,12 @@
 /**
  * Detector (boxes): in a detect project, train the box student on the project's boxes (a person's
  * boxes and accepted or corrected pseudo boxes, optionally a teacher's pending ones above a score).
- * The job shows in the progress list; the finished detector appears in Models and can pre-label
- * boxes as a teacher.
+ * The job shows in the progress list and the Train view; the finished detector appears in Models
+ * (the models-changed event refreshes them) and can pre-label boxes as a teacher.
  */
-import { useEffect, useState } from 'react';
-import { api, ignore } from '../api';
+import { useState } from 'react';
+import { api } from '../api';
 import { trackJob } from '../state/jobs';
-import { refreshModels } from '../state/models';
 
 export function DetectorTrainPanel() {
   const [epochs, setEpochs] = useState('30');
@@ -15,15 +14,6 @@ export function DetectorTrainPanel() {
   const [learningRate, setLearningRate] = useState('0.002');
   const [pendingAbove, setPendingAbove] = useState('');
   const [busy, setBusy] = useState(false);
-
-  // A finished detector is a new model of the project.
-  useEffect(
-    () =>
-      api.on('jobDone', (d) => {
-        if (d.kind === 'train-detector' && d.state === 'done') refreshModels().catch(ignore);
-      }),
-    [],
-  );
 
   const start = async () => {
     setBusy(true);

@@ -10,6 +10,7 @@ import { api, bridge, ignore } from '../api';
 import { jobs, trackJob } from '../state/jobs';
 import { useStore } from '../state/store';
 import { Modal } from './Modal';
+import { PathField } from './PathField';
 
 type ImportFormat = 'auto' | 'folder' | 'imagefolder' | 'csv' | 'coco' | 'yolo' | 'voc' | 'labelstudio' | 'cvat';
 type ImportSplit = 'auto' | 'train' | 'val' | 'test' | 'unlabeled';
@@ -174,32 +175,19 @@ export function ImportDialog({ onClose }: { onClose(): void }) {
     }
   };
 
-  const browse = async () => {
-    const dir = await bridge!.pickFolder();
-    if (dir) setPath(dir);
-  };
-
   return (
     <Modal title="Import dataset" onClose={onClose} wide>
       <form className="form dataset-form" onSubmit={submit} noValidate>
-        <label className="field">
-          <span>{bridge ? 'Folder or file' : 'Folder or file on the server'}</span>
-          <div className="row">
-            <input
-              data-autofocus
-              data-testid="dataset-import-path"
-              value={path}
-              onChange={(e) => setPath(e.target.value)}
-              placeholder={bridge ? '/path/to/dataset' : 'A path on the machine running apprentice serve'}
-              spellCheck={false}
-            />
-            {bridge && (
-              <button type="button" onClick={() => browse().catch(ignore)} data-testid="dataset-import-browse">
-                Choose folder…
-              </button>
-            )}
-          </div>
-        </label>
+        <PathField
+          label="Folder or file"
+          value={path}
+          onChange={setPath}
+          placeholder={bridge ? '/path/to/dataset' : 'A path on the machine running apprentice serve'}
+          testId="dataset-import-path"
+          browseLabel="Choose folder…"
+          browseTestId="dataset-import-browse"
+          pick={() => bridge!.pickFolder()}
+        />
         <div className="form-grid">
           <label className="field">
             <span>Format</span>

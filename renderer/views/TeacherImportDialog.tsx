@@ -15,6 +15,7 @@ import { appInfo, classes } from '../state/project';
 import { reviewTeacher } from '../state/review';
 import { useStore } from '../state/store';
 import { Modal } from './Modal';
+import { PathField } from './PathField';
 
 type Spec = NonNullable<MethodInput<'teachers.import'>['spec']>;
 
@@ -142,35 +143,26 @@ export function TeacherImportDialog({ onClose }: { onClose(): void }) {
     }
   };
 
-  const browse = async () => {
+  /** A picked file starts afresh: the last refusal was about another one. */
+  const pickFile = async () => {
     const file = await bridge!.pickFile([{ name: 'ONNX models', extensions: ['onnx'] }]);
-    if (file) {
-      setPath(file);
-      setError(null);
-    }
+    if (file) setError(null);
+    return file;
   };
 
   return (
     <Modal title="Import ONNX teacher" onClose={onClose} wide>
       <form className="form dataset-form teacher-form" onSubmit={submit} noValidate>
-        <label className="field">
-          <span>{bridge ? 'ONNX model file' : 'ONNX model file on the server'}</span>
-          <div className="row">
-            <input
-              data-autofocus
-              data-testid="teacher-import-path"
-              value={path}
-              onChange={(e) => setPath(e.target.value)}
-              placeholder={bridge ? '/path/to/model.onnx' : workspace ? `A .onnx file inside ${workspace}` : 'A path on the machine running apprentice serve'}
-              spellCheck={false}
-            />
-            {bridge && (
-              <button type="button" onClick={() => browse().catch(ignore)} data-testid="teacher-import-browse">
-                Choose file…
-              </button>
-            )}
-          </div>
-        </label>
+        <PathField
+          label="ONNX model file"
+          value={path}
+          onChange={setPath}
+          placeholder={bridge ? '/path/to/model.onnx' : workspace ? `A .onnx file inside ${workspace}` : 'A path on the machine running apprentice serve'}
+          testId="teacher-import-path"
+          browseLabel="Choose file…"
+          browseTestId="teacher-import-browse"
+          pick={pickFile}
+        />
         <p className="muted small dataset-hint">
           {!bridge && workspace && (
             <>

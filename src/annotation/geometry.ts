@@ -15,6 +15,15 @@ export function iou(a: Box, b: Box): number {
   return union > 0 ? inter / union : 0;
 }
 
+/** A box given by its center and size (normalized), clipped to the image; null when nothing is left. */
+export function boxFromCenter(cx: number, cy: number, w: number, h: number): Box | null {
+  const x0 = Math.max(0, cx - w / 2);
+  const y0 = Math.max(0, cy - h / 2);
+  const x1 = Math.min(1, cx + w / 2);
+  const y1 = Math.min(1, cy + h / 2);
+  return x1 > x0 && y1 > y0 ? { x: x0, y: y0, w: x1 - x0, h: y1 - y0 } : null;
+}
+
 export interface ScoredBox extends Box {
   classIndex: number;
   score: number;

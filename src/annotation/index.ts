@@ -2,4 +2,4 @@ export { labeledImages, type IncludeSource, type LabeledImage } from './labeled-
 export { exportImageFolder } from './formats/imagefolder';
 export { exportCsv } from './formats/csv';
 export { exportDataset } from './dataset-export';
-export { iou, nonMaxSuppression, type Box, type ScoredBox } from './geometry';
+export { boxFromCenter, iou, nonMaxSuppression, type Box, type ScoredBox } from './geometry';

@@ -313,6 +313,7 @@ export interface Disagreement {
 export interface ReviewCounts {
   /** Pseudo tags and pseudo boxes (told apart by `kind`), per class, round and status. */
   byClassAndRound: { classId: number | null; round: number | null; status: AnnotationStatus; count: number; kind?: 'tag' | 'box' }[];
+  /** Review actions per minute over the last 10 minutes with activity. */
   imagesPerMinute: number;
 }
 

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '../api/errors';
-import type { Split } from '../api/types';
+import type { PseudoLabelResult, Split } from '../api/types';
 import type { JobContext } from '../jobs/types';
 import { listClasses, nextRound, teacherClassMap, writePseudoLabels, type NewPseudoLabel } from '../store';
 import { classMapping, entropy, margin, soften, toProjectOrder } from './soft-labels';
@@ -10,14 +10,6 @@ export interface PseudoLabelInput {
   teacher: string;
   temperature: number;
   split: Split;
-}
-
-export interface PseudoLabelResult {
-  labeled: number;
-  skipped: number;
-  errors: { path: string; reason: string }[];
-  round: number;
-  unmappedClasses: string[];
 }
 
 type Predict = (imageIds: number[], ctx: JobContext) => Promise<{ classes: string[]; predictions: { imageId: number; probs: number[] }[] }>;

@@ -1,4 +1,4 @@
-import { nonMaxSuppression, type ScoredBox } from '../annotation';
+import { boxFromCenter, nonMaxSuppression, type ScoredBox } from '../annotation';
 
 /**
  * The two output layouts of YOLO detectors exported to ONNX:
@@ -61,16 +61,9 @@ export function decodeYolo(data: Float32Array, dims: readonly number[], image: n
     }
     const score = objectness * bestScore;
     if (score < options.scoreThreshold) continue;
-    const cx = at(i, 0) / options.inputWidth;
-    const cy = at(i, 1) / options.inputHeight;
-    const w = at(i, 2) / options.inputWidth;
-    const h = at(i, 3) / options.inputHeight;
-    const x0 = Math.max(0, cx - w / 2);
-    const y0 = Math.max(0, cy - h / 2);
-    const x1 = Math.min(1, cx + w / 2);
-    const y1 = Math.min(1, cy + h / 2);
-    if (x1 <= x0 || y1 <= y0) continue;
-    out.push({ x: x0, y: y0, w: x1 - x0, h: y1 - y0, classIndex: best, score });
+    const { inputWidth: iw, inputHeight: ih } = options;
+    const box = boxFromCenter(at(i, 0) / iw, at(i, 1) / ih, at(i, 2) / iw, at(i, 3) / ih);
+    if (box) out.push({ ...box, classIndex: best, score });
   }
   return nonMaxSuppression(out, options.iouThreshold, options.maxBoxes);
 }

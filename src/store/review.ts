@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { AppError } from '../api/errors';
-import type { AnnotationStatus, ReviewItem } from '../api/types';
+import type { AnnotationStatus, Disagreement, ReviewCounts, ReviewItem } from '../api/types';
 
-export type { ReviewItem };
+export type { Disagreement, ReviewCounts, ReviewItem };
 import { recordHistory, refreshImageClass, rowById, type AnnotationRow } from './annotations';
 
 export type ReviewOrder = 'confidence' | 'entropy' | 'margin' | 'class';
@@ -177,15 +177,6 @@ export function applyBulk(db: Database.Database, rule: BulkRule, author: string 
   return applyReview(db, bulkTargets(db, rule), { kind: rule.mode === 'accept-above' ? 'accept' : 'reject' }, author);
 }
 
-export interface Disagreement {
-  imageId: number;
-  fileName: string;
-  humanClassId: number;
-  teacherClassId: number;
-  confidence: number;
-  modelId: string | null;
-}
-
 /** Images whose human label a teacher confidently contradicts: likely label errors, most confident first. */
 export function disagreements(db: Database.Database, minConfidence: number, limit: number): Disagreement[] {
   return db
@@ -199,12 +190,6 @@ export function disagreements(db: Database.Database, minConfidence: number, limi
         ORDER BY p.confidence DESC LIMIT ?`,
     )
     .all(minConfidence, limit) as Disagreement[];
-}
-
-export interface ReviewCounts {
-  byClassAndRound: { classId: number | null; round: number | null; status: AnnotationStatus; count: number }[];
-  /** Review actions per minute over the last `windowMinutes` with activity. */
-  imagesPerMinute: number;
 }
 
 export function reviewCounts(db: Database.Database, windowMinutes = 10): ReviewCounts {

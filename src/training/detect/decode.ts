@@ -3,7 +3,7 @@
  * sigmoid(objectness) x softmax(class), kept above a score threshold, clipped to the image, and
  * class-wise non-maximum suppression.
  */
-import { nonMaxSuppression, type ScoredBox } from '../../annotation';
+import { boxFromCenter, nonMaxSuppression, type ScoredBox } from '../../annotation';
 import { BOX_CHANNELS } from './model';
 
 export interface DecodeOptions {
@@ -32,16 +32,8 @@ export function decodeGrid(raw: ArrayLike<number>, grid: number, numClasses: num
       for (let c = 0; c < numClasses; c++) denominator += Math.exp(raw[at + BOX_CHANNELS + c]! - max);
       const score = objectness / denominator;
       if (score < options.scoreThreshold) continue;
-      const cx = (col + sigmoid(raw[at + 1]!)) / grid;
-      const cy = (row + sigmoid(raw[at + 2]!)) / grid;
-      const w = sigmoid(raw[at + 3]!);
-      const h = sigmoid(raw[at + 4]!);
-      const x0 = Math.max(0, cx - w / 2);
-      const y0 = Math.max(0, cy - h / 2);
-      const x1 = Math.min(1, cx + w / 2);
-      const y1 = Math.min(1, cy + h / 2);
-      if (x1 <= x0 || y1 <= y0) continue;
-      boxes.push({ x: x0, y: y0, w: x1 - x0, h: y1 - y0, classIndex: best, score });
+      const box = boxFromCenter((col + sigmoid(raw[at + 1]!)) / grid, (row + sigmoid(raw[at + 2]!)) / grid, sigmoid(raw[at + 3]!), sigmoid(raw[at + 4]!));
+      if (box) boxes.push({ ...box, classIndex: best, score });
     }
   }
   return nonMaxSuppression(boxes, options.iouThreshold, options.maxBoxes ?? 100);
