@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '../api/errors';
-import type { PseudoLabelResult, Split } from '../api/types';
+import type { ImportError, PseudoLabelResult, Split } from '../api/types';
 import type { JobContext } from '../jobs/types';
-import { listClasses, nextRound, teacherClassMap, writePseudoLabels, type NewPseudoLabel } from '../store';
+import { getImageRow, getModel, listClasses, nextRound, teacherClassMap, writePseudoLabels, type NewPseudoLabel } from '../store';
 import { classMapping, entropy, margin, soften, toProjectOrder } from './soft-labels';
 import { DETECTOR_ARCH } from './yolo-decode';
 
@@ -52,6 +52,8 @@ export async function pseudoLabel(
   let labeled = 0;
   let skipped = already;
   let unmapped: string[] = [];
+  let predicted = 0;
+  const notANumber: number[] = [];
   for (let start = 0; start < todo.length; start += CHUNK) {
     if (ctx.signal.aborted) break;
     const chunk = todo.slice(start, start + CHUNK);
@@ -66,6 +68,12 @@ export async function pseudoLabel(
     }
     const rows: NewPseudoLabel[] = [];
     for (const p of predictions) {
+      predicted++;
+      if (!Array.from(p.probs).every(Number.isFinite)) {
+        skipped++; // reported in errors below
+        notANumber.push(p.imageId);
+        continue;
+      }
       const probs = toProjectOrder(p.probs, mapping.index, projectClasses.length);
       if (!probs) {
         skipped++; // the teacher only saw classes the project does not have
@@ -80,5 +88,23 @@ export async function pseudoLabel(
     skipped += written.kept;
     ctx.onProgress({ phase: 'pseudo-labeling', step: Math.min(todo.length, start + CHUNK), total: todo.length, metrics: { labeled } });
   }
-  return { labeled, skipped, errors: [], round, unmappedClasses: unmapped };
+  return { labeled, skipped, errors: notANumberErrors(db, teacherId, notANumber, predicted), round, unmappedClasses: unmapped };
+}
+
+/**
+ * Images the teacher gave NaN (or infinite) outputs for, which are skipped: one entry per image,
+ * or, when it did so for every image of the run, one entry that names the model and the count.
+ */
+function notANumberErrors(db: Database.Database, teacherId: string, imageIds: number[], predicted: number): ImportError[] {
+  if (imageIds.length === 0) return [];
+  const model = getModel(db, teacherId);
+  const source = (model.options as { source?: unknown }).source;
+  const name = `"${model.name || teacherId}"`;
+  if (imageIds.length > 1 && imageIds.length === predicted) {
+    return [{
+      path: typeof source === 'string' ? source : teacherId,
+      reason: `The teacher ${name} output NaN (not a number) for all ${predicted} images, so none was labeled: its weights or the preprocessing it was given (input size, scale, mean, std, layout) are likely wrong.`,
+    }];
+  }
+  return imageIds.map((id) => ({ path: getImageRow(db, id).original_path, reason: `The teacher ${name} output NaN (not a number) for this image, so it was not labeled.` }));
 }

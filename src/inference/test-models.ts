@@ -67,3 +67,25 @@ export function tinyMeanAffine(options: { channels: number; size: number; dims: 
   });
   return onnx.ModelProto.encode(model).finish();
 }
+
+/**
+ * Input [batch, channels, size, size] float; logits = Gemm(Log(GlobalAveragePool(pixels) - 0.5)):
+ * an image whose channel means are all above 0.5 gets finite logits, any darker one gets NaN
+ * (the log of a negative number), as a teacher with a broken preprocessing or weights would.
+ */
+export function tinyLogClassifier(options: { channels: number; size: number; classes: number }): Uint8Array {
+  const g = new OnnxGraphBuilder();
+  g.reserve('pixels');
+  g.reserve('scores');
+  g.declare('input', 'pixels', 'float32', ['batch', options.channels, options.size, options.size]);
+  const pooled = g.op('GlobalAveragePool', ['pixels'], 'pooled');
+  const flat = g.op('Flatten', [pooled], 'flat', { axis: 1 });
+  const shifted = g.op('Sub', [flat, g.floats('half', [1], Float32Array.of(0.5))], 'shifted');
+  const logged = g.op('Log', [shifted], 'logged');
+  const w = g.floats('w', [options.channels, options.classes], Float32Array.from({ length: options.channels * options.classes }, (_, i) => (i % (options.classes + 1) === 0 ? 1 : -1)));
+  const b = g.floats('b', [options.classes], new Float32Array(options.classes));
+  g.rename(g.op('Gemm', [logged, w, b], 'logits'), 'scores');
+  g.declare('output', 'scores', 'float32', ['batch', options.classes]);
+  const model = onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 13 }], producerName: 'apprentice-test', graph: g.toGraph('tiny-log') });
+  return onnx.ModelProto.encode(model).finish();
+}

@@ -62,6 +62,7 @@ export const pseudoLabelCommand: Command = {
     out.result({ labeled: r.labeled, skipped: r.skipped, errors: r.errors, round: r.round, ...(r.boxes !== undefined ? { boxes: r.boxes } : {}) }, () => [
       `Pseudo-labeled ${r.labeled} images${r.boxes !== undefined ? ` with ${r.boxes} boxes (${r.emptyImages ?? 0} with none)` : ''} (round ${r.round}); ${r.skipped} skipped`,
       ...(r.unmappedClasses.length ? [`teacher classes not in the project (ignored): ${r.unmappedClasses.join(', ')}`] : []),
+      ...r.errors.map((e) => `  skipped ${e.path}: ${e.reason}`),
     ]);
   },
 };
