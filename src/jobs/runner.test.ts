@@ -78,4 +78,62 @@ describe('job runner', () => {
     await new Promise((r) => setTimeout(r, 300)); // a throttled send would fire (and throw) here
     expect(progress.length).toBe(seen);
   });
+  test('a job whose work blocks the event loop past the interval leaves no timer behind to write after its end', async () => {
+    const { runner, progress, done } = setup();
+    const order: string[] = [];
+    const id = runner.start('blocking', {}, async (ctx) => {
+      ctx.onProgress({ phase: 'work', step: 1, total: 3 }); // goes out at once
+      ctx.onProgress({ phase: 'work', step: 2, total: 3 }); // coalesced: a send is scheduled
+      const until = Date.now() + 400;
+      while (Date.now() < until); // synchronous work overruns the interval
+      ctx.onProgress({ phase: 'work', step: 3, total: 3 }); // goes out at once: the scheduled send must go too
+      return null;
+    });
+    const onDone = runner.wait(id).then(() => order.push('done'));
+    await onDone;
+    const seen = progress.length;
+    // The CLI closes the project as soon as the job is done: an orphaned timer would now write to a closed database.
+    handle!.close();
+    handle = null;
+    await new Promise((r) => setTimeout(r, 500)); // well past the throttle interval
+    expect(progress.length).toBe(seen);
+    expect(done.map((d) => d.state)).toEqual(['done']);
+    expect(progress.at(-1)).toMatchObject({ step: 3 });
+  });
+
+  test('when the end of a job cannot be written, the job still ends, is announced as failed, and stopAll resolves', async () => {
+    const { runner, done, db } = setup();
+    const id = runner.start('doomed', {}, async (ctx) => {
+      ctx.onProgress({ phase: 'work', step: 1, total: 2 });
+      db.pragma('query_only = ON'); // from here every write fails, as on a read-only or full disk
+      ctx.onProgress({ phase: 'work', step: 2, total: 2 });
+      return { ok: true };
+    });
+    const ended = await runner.wait(id);
+    expect(ended).toMatchObject({ state: 'failed', error: { code: 'IO_ERROR', message: expect.stringContaining('could not be saved') } });
+    expect(done).toEqual([ended]);
+    expect(runner.isRunning(id)).toBe(false);
+    await expect(runner.stopAll()).resolves.toBeUndefined();
+    db.pragma('query_only = OFF');
+  });
+
+  test('the job scope tears down side tasks, adopted resources and timers before the end is recorded', async () => {
+    const { runner, db } = setup();
+    const events: string[] = [];
+    let timerFired = false;
+    const id = runner.start('sides', {}, async (ctx) => {
+      // A side task that outlives the body, a resource to release, a timer the body forgot.
+      ctx.scope!.track(new Promise<void>((r) => setTimeout(() => (events.push('side task ended'), r()), 100)));
+      ctx.scope!.adopt(() => events.push('resource released'));
+      ctx.scope!.setTimeout(() => (timerFired = true), 50);
+      return null;
+    });
+    const state = () => (getJob(db, id)?.state === 'running' ? 'still running' : 'recorded');
+    expect(state()).toBe('still running');
+    await runner.wait(id);
+    events.push(`job ${state()}`);
+    expect(events).toEqual(['resource released', 'side task ended', 'job recorded']);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(timerFired).toBe(false);
+  });
 });

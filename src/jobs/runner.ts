@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { AppError, toErrorPayload } from '../api/errors';
 import type { JobDone, JobProgress } from '../api/types';
 import { finishJob, insertJob, saveJobProgress } from '../store';
+import { JobScope } from './scope';
 import type { JobContext, ProgressUpdate } from './types';
 
 export interface JobEvents {
@@ -15,6 +16,8 @@ export interface JobEvents {
  * last update before the end always go out.
  */
 const PROGRESS_INTERVAL_MS = 200;
+/** How many ended jobs' outcomes are kept in memory for `wait`. */
+const KEEP_FINISHED = 100;
 
 interface Running {
   controller: AbortController;
@@ -29,6 +32,7 @@ interface Running {
  */
 export class JobRunner {
   private running = new Map<string, Running & { kind: string }>();
+  private finished = new Map<string, JobDone>();
 
   constructor(
     private readonly db: Database.Database,
@@ -40,61 +44,95 @@ export class JobRunner {
     const jobId = randomUUID();
     insertJob(this.db, jobId, kind, input);
     const controller = new AbortController();
+    const scope = new JobScope();
     const started = Date.now();
     let lastSent = 0;
     let latest: JobProgress | null = null;
+    // The one pending throttled send, if any: every path that sends clears it first, so a
+    // second timer is never started beside an orphaned first one.
     let timer: NodeJS.Timeout | null = null;
     // Once the job has ended, late progress (a worker's last message) is dropped: the project may be closed by then.
     let ended = false;
 
     const send = () => {
+      scope.clearTimeout(timer);
       timer = null;
-      if (!latest) return;
+      if (ended || !latest) return;
       lastSent = Date.now();
-      saveJobProgress(this.db, jobId, latest);
-      this.events.progress(latest);
+      try {
+        saveJobProgress(this.db, jobId, latest);
+      } catch (err) {
+        // Progress is advisory: a full disk must not turn into an uncaught exception in a timer.
+        this.log(`job ${kind} ${jobId}: progress could not be saved`, err);
+      }
+      this.emitSafely(() => this.events.progress(latest!));
     };
     const onProgress = (u: ProgressUpdate) => {
-      if (ended) return;
+      if (ended || !scope.alive) return;
       const elapsed = (Date.now() - started) / 1000;
       const etaS = u.total > 0 && u.step > 0 ? Math.max(0, (elapsed / u.step) * (u.total - u.step)) : undefined;
       const phaseChanged = latest !== null && latest.phase !== u.phase;
       // A new phase (e.g. the end of an epoch) goes out at once: coalescing would drop it.
-      if (phaseChanged && timer) {
-        clearTimeout(timer);
-        send();
-      }
+      if (phaseChanged && timer) send();
       latest = { jobId, kind, ...u, ...(etaS !== undefined ? { etaS: Math.round(etaS) } : {}) };
       const wait = PROGRESS_INTERVAL_MS - (Date.now() - lastSent);
       if (wait <= 0 || phaseChanged) send();
-      else timer ??= setTimeout(send, wait);
+      else timer ??= scope.setTimeout(send, wait);
     };
 
     const promise = (async () => {
-      let done: JobDone;
+      let outcome: { state: 'done' | 'cancelled'; result: T } | { state: 'failed' | 'cancelled'; error: { code: string; message: string } };
       try {
-        const result = await body({ signal: controller.signal, onProgress });
-        const state = controller.signal.aborted ? 'cancelled' : 'done';
-        finishJob(this.db, jobId, state, result, null);
-        done = { jobId, kind, state, result };
+        const result = await body({ signal: controller.signal, onProgress, scope });
+        outcome = { state: controller.signal.aborted ? 'cancelled' : 'done', result };
       } catch (err) {
         const cancelled = controller.signal.aborted;
         // A job may explain its own cancel (e.g. how to resume); otherwise a plain "Cancelled."
         const ownCancel = err instanceof AppError && err.code === 'CANCELLED';
         const error = cancelled && !ownCancel ? { code: 'CANCELLED', message: 'Cancelled.' } : toErrorPayload(err);
         if (!cancelled && !(err instanceof AppError)) this.log(`job ${kind} ${jobId} failed`, err);
-        finishJob(this.db, jobId, cancelled ? 'cancelled' : 'failed', undefined, error);
-        done = { jobId, kind, state: cancelled ? 'cancelled' : 'failed', error };
-      } finally {
-        if (timer) clearTimeout(timer);
-        if (latest) send();
-        ended = true;
-        this.running.delete(jobId);
+        outcome = { state: cancelled ? 'cancelled' : 'failed', error };
       }
-      this.events.done(done);
+      // Tear down everything the job started (side tasks, workers, timers) before its end is
+      // recorded: after this point nothing of the job runs.
+      controller.abort();
+      await scope.close();
+      if (latest) send();
+      ended = true;
+      const done: JobDone = 'error' in outcome ? { jobId, kind, state: outcome.state, error: outcome.error } : { jobId, kind, state: outcome.state, result: outcome.result };
+      const recorded = this.record(done);
+      this.finished.set(jobId, recorded);
+      if (this.finished.size > KEEP_FINISHED) this.finished.delete(this.finished.keys().next().value!);
+      this.running.delete(jobId);
+      this.emitSafely(() => this.events.done(recorded));
     })();
     this.running.set(jobId, { controller, promise, kind });
     return jobId;
+  }
+
+  /**
+   * Write a job's end state. When that write fails (a full disk, a read-only file) the job is
+   * still ended and announced, as failed with the reason, so nobody waits for it forever; the
+   * jobs table keeps "running" and the next open marks it interrupted.
+   */
+  private record(done: JobDone): JobDone {
+    try {
+      finishJob(this.db, done.jobId, done.state, done.result, done.error ?? null);
+      return done;
+    } catch (err) {
+      this.log(`job ${done.kind} ${done.jobId}: its end could not be recorded`, err);
+      const reason = (err as Error)?.message ?? String(err);
+      return { jobId: done.jobId, kind: done.kind, state: 'failed', error: { code: 'IO_ERROR', message: `The job ended (${done.state}) but its end could not be saved in the project: ${reason}.` } };
+    }
+  }
+
+  /** A listener that throws must not break the runner's bookkeeping. */
+  private emitSafely(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.log('a job event listener failed', err);
+    }
   }
 
   cancel(jobId: string): boolean {
@@ -112,14 +150,15 @@ export class JobRunner {
     return this.running.has(jobId);
   }
 
-  /** Resolves when the job has ended (any state); at once if it is not running. */
-  async wait(jobId: string): Promise<void> {
+  /** Resolves when the job has ended (any state) with how it ended; null for a job this runner does not know. */
+  async wait(jobId: string): Promise<JobDone | null> {
     await this.running.get(jobId)?.promise;
+    return this.finished.get(jobId) ?? null;
   }
 
-  /** Cancel everything and wait: used when a project closes. */
+  /** Cancel everything and wait until every job has ended and torn down: used when a project closes. Never rejects. */
   async stopAll(): Promise<void> {
     for (const job of this.running.values()) job.controller.abort();
-    await Promise.all([...this.running.values()].map((j) => j.promise));
+    await Promise.allSettled([...this.running.values()].map((j) => j.promise));
   }
 }

@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { existsSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, symlinkSync, writeFileSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppService } from '../service';
 import { tempDir, writeBadFiles, writeImage } from '../test-support/fixtures';
 import type { ImportResult } from '../api/types';
+import { contentPath } from './files';
+import { sha256Hex } from './ingest';
 
 let cleanup = () => {};
 let service: AppService | null = null;
@@ -155,5 +157,27 @@ describe('image import', () => {
       expect(existsSync(s.mediaFile(item.id, 'thumb').path)).toBe(true);
       expect(existsSync(s.mediaFile(item.id, 'full').path)).toBe(true);
     }
+  });
+  test('a disk error in one decoder ends the import with nothing written after it has ended', async () => {
+    const { root, service: s } = await setup();
+    const files: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const f = join(root, 'many', `i${String(i).padStart(2, '0')}.png`);
+      await writeImage(f, i, { format: 'png', width: 200, height: 200 });
+      files.push(f);
+    }
+    // The media copy of the 4th image cannot be written: a folder (not empty) sits at its path.
+    const proj = join(root, 'proj');
+    const blocked = contentPath(join(proj, 'media'), sha256Hex(readFileSync(files[3]!)), '.png');
+    mkdirSync(join(blocked, 'occupied'), { recursive: true });
+    const { job } = await runImport(s, [join(root, 'many')]);
+    expect(job.state).toBe('failed');
+    const countMedia = () => readdirSync(join(proj, 'media'), { recursive: true }).filter((n) => String(n).endsWith('.png')).length;
+    const afterEnd = { images: (await s.invoke('stats.get', {})).images, media: countMedia() };
+    // The pool's other decoders were stopped and waited for: a while later nothing more has been
+    // stored (before the fix they went on importing the rest of the folder after the failure).
+    await new Promise((r) => setTimeout(r, 1500));
+    expect({ images: (await s.invoke('stats.get', {})).images, media: countMedia() }).toEqual(afterEnd);
+    expect(afterEnd.images).toBeLessThan(60);
   });
 });

@@ -165,23 +165,34 @@ export async function importImages(
     }
     if (pending.length >= BATCH) flush();
   };
+  // The decoders form one pool: when one of them fails (a full disk), the others stop taking
+  // files and the pool waits for the ones in flight, so nothing is written after the import has
+  // ended. The first failure is the import's.
   let next = 0;
+  let failure: { error: unknown } | null = null;
+  const stopped = () => failure !== null || ctx.signal.aborted;
   const worker = async () => {
-    while (next < candidates.length) {
-      if (ctx.signal.aborted) return;
+    while (next < candidates.length && !stopped()) {
       const index = next++;
-      results[index] = await processOne(candidates[index]!);
-      storeInOrder();
+      try {
+        results[index] = await processOne(candidates[index]!);
+        storeInOrder();
+      } catch (error) {
+        failure ??= { error };
+        return;
+      }
       done++;
       ctx.onProgress({ phase: 'importing', step: done, total, metrics: { imported: imported + pending.length, errors: errors.length } });
     }
   };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, Math.max(1, candidates.length)) }, worker)); // workers never reject
+  // Keep what was decoded before a cancel or a disk error, still in list order.
+  for (let i = stored; i < candidates.length; i++) if (results[i]) pending.push(results[i]!);
   try {
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, Math.max(1, candidates.length)) }, worker));
-  } finally {
-    // Keep what was decoded before a cancel or a disk error, still in list order.
-    for (let i = stored; i < candidates.length; i++) if (results[i]) pending.push(results[i]!);
     flush();
+  } catch (err) {
+    failure ??= { error: err };
   }
+  if (failure) throw (failure as { error: unknown }).error;
   return { imported, duplicates, errors };
 }

@@ -23,6 +23,9 @@ function spawnEngineWorker(): Worker {
 /** Run one engine task in a worker thread; progress and cancel go through the job context. */
 export function runInWorker<T>(task: WorkerTask, ctx: JobContext): Promise<T> {
   const worker = spawnEngineWorker();
+  // The job's scope waits for the thread to be gone before the job's end is recorded (the
+  // worker has the project's database open).
+  ctx.scope?.adopt(() => worker.terminate());
   const send = (m: ToWorker) => worker.postMessage(m);
   return new Promise<T>((resolve, reject) => {
     let settled = false;
