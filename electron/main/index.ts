@@ -87,8 +87,30 @@ app.whenReady().then(() => {
   });
 });
 
-app.on('window-all-closed', () => {
-  void service.close().finally(() => {
-    if (process.platform !== 'darwin') app.quit();
-  });
+// Quitting (Cmd+Q, the menu, app.quit(), a signal) first closes the service in order: running
+// jobs are cancelled and torn down, then the project's database is closed; only then does the
+// app quit. Without this, jobs died uncancelled with the process.
+let closedForQuit = false;
+let closingForQuit = false;
+app.on('before-quit', (event) => {
+  if (closedForQuit) return;
+  event.preventDefault();
+  if (closingForQuit) return;
+  closingForQuit = true;
+  void service
+    .close()
+    .catch((err) => console.error('closing the project before quitting failed', err))
+    .finally(() => {
+      closedForQuit = true;
+      app.quit();
+    });
 });
+
+app.on('window-all-closed', () => {
+  // On macOS the app stays in the dock: the project closes with its window. Elsewhere the app
+  // quits, and before-quit closes the service.
+  if (process.platform === 'darwin') void service.close().catch((err) => console.error('closing the project failed', err));
+  else app.quit();
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());

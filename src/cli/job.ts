@@ -3,14 +3,19 @@ import type { AppService } from '../service';
 import type { Output } from './output';
 
 /**
- * Start a job, show its progress, wait for its end. Ctrl-C cancels the job (what was done so
- * far is kept) and the verb then fails with CANCELLED.
+ * Aborted by the first SIGINT (Ctrl-C) or SIGTERM the command receives (see main.ts): the job
+ * being waited for is cancelled, the verb fails with CANCELLED, and the service then closes in
+ * order (jobs torn down, database closed) before the process exits.
  */
+export const interrupted = new AbortController();
+
+/** Start a job, show its progress, wait for its end; an interrupt cancels it (what was done so far is kept). */
 export async function runJob(service: AppService, start: () => Promise<{ jobId: string }>, out: Output): Promise<unknown> {
   const off = service.on('jobProgress', (p) => out.progress(p));
   const { jobId } = await start();
-  const onSigint = () => void service.invoke('jobs.cancel', { jobId });
-  process.on('SIGINT', onSigint);
+  const cancel = () => void service.invoke('jobs.cancel', { jobId });
+  if (interrupted.signal.aborted) cancel();
+  interrupted.signal.addEventListener('abort', cancel);
   try {
     const job = await service.waitForJob(jobId);
     out.endProgress();
@@ -18,7 +23,7 @@ export async function runJob(service: AppService, start: () => Promise<{ jobId: 
     if (job.state === 'cancelled') throw new AppError('CANCELLED', 'Cancelled; what was done before the cancel is kept.', job.result);
     return job.result;
   } finally {
-    process.off('SIGINT', onSigint);
+    interrupted.signal.removeEventListener('abort', cancel);
     off();
   }
 }

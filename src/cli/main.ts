@@ -15,6 +15,7 @@ import { evaluate, models, predict } from './commands/evaluate';
 import { exportModelCommand } from './commands/export-model';
 import { pseudoLabelCommand, reviewCommand } from './commands/pseudo-label';
 import { selfTrain } from './commands/self-train';
+import { interrupted } from './job';
 
 const COMMANDS: Record<string, Command> = {
   init,
@@ -51,6 +52,17 @@ export async function main(argv: string[]): Promise<number> {
   let json = false;
   let verbose = false;
   let service: AppService | null = null;
+  // The first SIGINT/SIGTERM cancels the running job and lets the verb end in order (the service
+  // closes below, after its jobs are torn down); a second one stops at once.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted.signal.aborted) {
+      process.stderr.write(`apprentice ${verb}: stopped\n`);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+    interrupted.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     let parsed;
     try {
@@ -93,6 +105,8 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   } finally {
     await service?.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 
