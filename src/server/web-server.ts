@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createReadStream } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { EVENT_NAMES } from '../api/contract';
 import { AppError, toErrorPayload } from '../api/errors';
@@ -7,7 +6,7 @@ import { isMethod } from '../api/schemas';
 import type { AppService } from '../service';
 import { allowedHostHeaders, parseCookies, sameOriginRequest, setSecurityHeaders } from './security';
 import { tokenMatches } from './token';
-import { serveStatic } from './static';
+import { sendFile, serveStatic } from './static';
 
 export interface WebServerOptions {
   service: AppService;
@@ -41,7 +40,7 @@ function sendError(res: ServerResponse, status: number, err: AppError): void {
 
 const STATUS_FOR: Record<string, number> = {
   INVALID_INPUT: 400, UNSUPPORTED: 400, NOT_FOUND: 404, NOT_A_PROJECT: 404, UNAUTHORIZED: 401, PATH_OUTSIDE_PROJECT: 403,
-  CONFLICT: 409, NO_PROJECT: 409, PROJECT_EXISTS: 409, DATABASE_TOO_NEW: 409, CANCELLED: 409, IO_ERROR: 507,
+  CONFLICT: 409, NO_PROJECT: 409, PROJECT_EXISTS: 409, DATABASE_TOO_NEW: 409, DATABASE_DAMAGED: 409, CANCELLED: 409, IO_ERROR: 507,
 };
 
 async function readBody(req: IncomingMessage, limit: number): Promise<string> {
@@ -144,8 +143,10 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       const media = /^\/media\/(\d{1,12})\/(thumb|full)$/.exec(url.pathname);
       if (media && req.method === 'GET') {
         const file = opts.service.mediaFile(Number(media[1]), media[2] as 'thumb' | 'full');
-        res.writeHead(200, { 'Content-Type': file.contentType, 'Cache-Control': 'private, max-age=3600' });
-        createReadStream(file.path).pipe(res);
+        // Opened before the headers go out: a file removed since mediaFile's check answers 404, and the server stays up.
+        if (!(await sendFile(res, file.path, { 'Content-Type': file.contentType, 'Cache-Control': 'private, max-age=3600' }))) {
+          sendError(res, 404, new AppError('NOT_FOUND', `The file of image ${media[1]} is missing from the project or cannot be read.`));
+        }
         return;
       }
       if (url.pathname.startsWith('/media/')) {
@@ -157,7 +158,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
         sendError(res, 404, new AppError('NOT_FOUND', 'Not found.'));
         return;
       }
-      serveStatic(opts.staticDir, url.pathname, res);
+      await serveStatic(opts.staticDir, url.pathname, res);
     } catch (err) {
       const payload = toErrorPayload(err);
       if (!res.headersSent) sendJson(res, STATUS_FOR[payload.code] ?? 500, { ok: false, error: payload });
