@@ -66,6 +66,7 @@ export async function pseudoLabelBoxes(
     const chunk = todo.slice(start, start + chunkSize);
     const { detections } = await detect(chunk, {
       signal: ctx.signal,
+      ...(ctx.scope ? { scope: ctx.scope } : {}),
       onProgress: (u) => ctx.onProgress({ phase: 'pseudo-labeling', step: start + Math.min(u.step, chunk.length), total: todo.length, metrics: { labeled, boxes } }),
     });
     const images = detections.map((d) => ({

@@ -59,6 +59,7 @@ export async function pseudoLabel(
     const chunk = todo.slice(start, start + CHUNK);
     const { classes, predictions } = await predict(chunk, {
       signal: ctx.signal,
+      ...(ctx.scope ? { scope: ctx.scope } : {}),
       onProgress: (u) => ctx.onProgress({ phase: 'pseudo-labeling', step: start + Math.min(u.step, chunk.length), total: todo.length }),
     });
     const mapping = classMapping(classes, projectClasses, chosen);

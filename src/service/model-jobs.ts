@@ -71,7 +71,7 @@ export async function selfTrainJob(
       teacher,
       { teacher, temperature, split: 'unlabeled' },
       (imageIds, c) => predictInWorker({ projectDir: s.paths.dir, databaseFile: s.paths.database, model: teacher, split: null, imageIds }, c),
-      { signal: ctx.signal, onProgress: step('pseudo-labeling') },
+      { signal: ctx.signal, onProgress: step('pseudo-labeling'), ...(ctx.scope ? { scope: ctx.scope } : {}) },
       author,
     );
     if (ctx.signal.aborted) throw new AppError('CANCELLED', `Self-training was cancelled in round ${r + 1}.`);
@@ -83,7 +83,7 @@ export async function selfTrainJob(
       augment: input.noise,
       dropout: Math.max(baseOptions.dropout, 0.3),
     };
-    const result = await trainJob(s, options, { signal: ctx.signal, onProgress: (u) => step('training student')(u) });
+    const result = await trainJob(s, options, { signal: ctx.signal, onProgress: (u) => step('training student')(u), ...(ctx.scope ? { scope: ctx.scope } : {}) });
     changed('models');
     rounds.push({ round: labeled.round, teacher, modelId: result.modelId, metrics: result.metrics, accepted });
     teacher = result.modelId;
