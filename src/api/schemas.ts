@@ -16,6 +16,18 @@ const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a color is #rrggbb');
 export const taskSchema = z.enum(['classify', 'detect', 'segment']);
 export const splitSchema = z.enum(['train', 'val', 'test', 'unlabeled']);
 const pathString = z.string().min(1).max(4096).refine((s) => !s.includes('\0'), 'a path cannot contain NUL');
+/**
+ * One plain file or folder name: the shape of every id that is joined into a path (run ids,
+ * model ids). It starts with a letter or digit and has no separators, so it is never ".", ".."
+ * or hidden. The join itself goes through store/confine.ts `pathInside`, which checks it again.
+ */
+export const PLAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const plainName = (what: string) =>
+  z.string().min(1).max(200).regex(PLAIN_NAME, `${what} is a plain name (letters, digits, ".", "_" and "-"; no slashes or "..")`);
+/** A training run, as `train` printed it (run-...). */
+const runId = plainName('a run id');
+/** A model of this project, as `models` lists it. */
+const modelId = plainName('a model id');
 
 /** A backup is named by its file name in backups/: one plain name that can never leave that folder. */
 const backupName = z
@@ -82,7 +94,7 @@ export const trainInputSchema = z
     /** Also train on pending pseudo-labels at or above this confidence (marked as such). */
     pendingAbove: z.number().min(0).max(1).nullable().default(null),
     /** Resume this earlier run from its last checkpoint instead of starting anew. */
-    resume: z.string().max(100).nullable().default(null),
+    resume: runId.nullable().default(null),
   })
   .strict();
 
@@ -193,6 +205,8 @@ export const schemas = {
             paths: z.array(pathString).min(1).max(10_000),
             format: z.enum(importFormats).default('auto'),
             split: z.enum(['train', 'val', 'test', 'unlabeled', 'auto']).default('auto'),
+            /** Also import images outside the folder or dataset given (symbolic links, `..` paths). */
+            followLinks: z.boolean().default(false),
           })
           .strict(),
       })
@@ -202,13 +216,14 @@ export const schemas = {
     z
       .object({
         kind: z.literal('evaluate'),
-        input: z.object({ model: z.string().min(1).max(4096), split: splitSchema.default('test') }).strict(),
+        // spec: for an ONNX file model (imported as a teacher), preprocessing and class names that override its sidecar and metadata.
+        input: z.object({ model: z.string().min(1).max(4096), split: splitSchema.default('test'), spec: onnxSpecSchema.optional() }).strict(),
       })
       .strict(),
     z
       .object({
         kind: z.literal('predict'),
-        input: z.object({ model: z.string().min(1).max(4096), split: splitSchema.nullable().default(null) }).strict(),
+        input: z.object({ model: z.string().min(1).max(4096), split: splitSchema.nullable().default(null), spec: onnxSpecSchema.optional() }).strict(),
       })
       .strict(),
     z
@@ -274,7 +289,7 @@ export const schemas = {
   'training.augmentPreview': z
     .object({ imageId: id, augment: z.string().max(500), seed: z.number().int().min(0).max(2 ** 31).default(0) })
     .strict(),
-  'models.get': z.object({ id: z.string().min(1).max(100) }).strict(),
+  'models.get': z.object({ id: modelId }).strict(),
   'review.queue': z
     .object({
       order: z.enum(['confidence', 'entropy', 'margin', 'class']).default('confidence'),
@@ -314,7 +329,7 @@ export const schemas = {
   /** Which project class each teacher class labels (null = ignore that teacher class). */
   'teachers.setClassMap': z
     .object({
-      model: z.string().min(1).max(100),
+      model: modelId,
       map: z
         .record(z.string().min(1).max(100), z.string().min(1).max(100).nullable())
         .refine((m) => Object.keys(m).length <= 10_000, 'a class map has at most 10,000 entries'),

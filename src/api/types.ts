@@ -116,6 +116,8 @@ export interface ImportResult {
   imported: number;
   duplicates: number;
   errors: ImportError[];
+  /** Labels (class tags, boxes, polygons) a dataset gave for images already in the project (same bytes), attached to them. */
+  attached?: number;
 }
 
 export interface ExportResult {
@@ -323,6 +325,8 @@ export interface PseudoLabelResult {
   errors: ImportError[];
   round: number;
   unmappedClasses: string[];
+  /** Set when the project had no classes and took the teacher's (these names). */
+  adoptedClasses?: string[];
   /** Detector teachers: pseudo boxes stored, and images where it found none (labeled with zero boxes). */
   boxes?: number;
   emptyImages?: number;

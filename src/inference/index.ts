@@ -7,3 +7,4 @@ export { pseudoLabel, type PseudoLabelInput } from './pseudo-label';
 export { soften, entropy, margin, classMapping, toProjectOrder } from './soft-labels';
 export { decodeYolo, detectYoloLayout, DETECTOR_ARCH, type YoloLayout } from './yolo-decode';
 export { pseudoLabelBoxes, type Detections } from './pseudo-label-boxes';
+export { sidecarPath, type SpecOverrides } from './onnx-spec';

@@ -51,8 +51,13 @@ export interface SpecOverrides {
   iouThreshold?: number;
 }
 
+/** The sidecar of an ONNX file: `<model>.json` beside `<model>.onnx`. */
+export function sidecarPath(file: string): string {
+  return file.replace(/\.onnx$/i, '') + '.json';
+}
+
 function sidecar(file: string): SpecOverrides {
-  const path = file.replace(/\.onnx$/i, '') + '.json';
+  const path = sidecarPath(file);
   if (!existsSync(path)) return {};
   let raw: Record<string, unknown>;
   try {

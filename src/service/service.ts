@@ -5,7 +5,7 @@ import { AppError, toErrorPayload } from '../api/errors';
 import type { AppApi, AppEvents, EventName, MethodResults, Reply, Unsubscribe } from '../api/contract';
 import { validateInput } from '../api/validate';
 import type { Method, MethodInput, MethodParsed } from '../api/schemas';
-import type { BackupInfo, JobInfo, ModelInfo } from '../api/types';
+import type { JobInfo, ModelInfo } from '../api/types';
 import type { SpecOverrides } from '../inference/onnx-spec';
 import { PROJECT_DETECTOR_ARCH, trainDetectorJob } from '../training';
 import { augmentationPreviewPng, detectInWorker, evaluateInWorker, exportInWorker, importTeacherInWorker, isDownloaded, parseTrainOptions, predictInWorker, projectInputSpec, zooEntries, type TrainOptions } from '../training';
@@ -18,6 +18,7 @@ import * as store from '../store';
 import { RecentProjects } from './recent';
 import { ProjectSession, requireSession } from './session';
 import { isInside, resolveInside } from './paths';
+import { isOnnxFileRef, namesNoClasses, teacherImportKey } from './teacher-files';
 
 export interface ServiceOptions {
   transport: 'in-process' | 'web' | 'electron';
@@ -38,6 +39,18 @@ type Handlers = { [M in Method]: (input: MethodParsed<M>) => Promise<MethodResul
 export const APP_VERSION = '0.1.0';
 
 /**
+ * The methods whose handlers write to the project synchronously: `invoke` runs each inside
+ * store.withWriteLock. (Jobs write from their own code; backups.create only reads, with VACUUM
+ * INTO; backups.restore takes the lock itself.)
+ */
+const WRITE_METHODS: ReadonlySet<Method> = new Set<Method>([
+  'classes.add', 'classes.update', 'classes.remove', 'images.setSplit', 'labels.setClass',
+  'review.apply', 'review.undo', 'review.bulk', 'teachers.setClassMap',
+  'shapes.create', 'shapes.update', 'shapes.delete', 'shapes.undo', 'shapes.redo',
+  'project.setTask', 'settings.setShortcuts',
+]);
+
+/**
  * The core implementation of AppApi. Every transport ends here: it validates the input with the
  * method's schema, runs the handler, and (through `handle`) turns any error into a reply.
  */
@@ -56,6 +69,9 @@ export class AppService implements AppApi {
   async invoke<M extends Method>(method: M, input: MethodInput<M>): Promise<MethodResults[M]> {
     const parsed = validateInput(method, input);
     const handler = this.handlers[method] as (i: MethodParsed<M>) => Promise<MethodResults[M]> | MethodResults[M];
+    // A synchronous write waits for the write lock on a timer, not in busy_timeout: while another
+    // process writes, reads and other requests are still answered.
+    if (WRITE_METHODS.has(method) && this.session) return store.withWriteLock(this.session.db, () => handler(parsed) as MethodResults[M]);
     return handler(parsed);
   }
 
@@ -206,15 +222,18 @@ export class AppService implements AppApi {
               }
             }),
           };
-        case 'train':
-          this.checkCanTrain(s, i.input);
+        case 'train': {
+          // A teacher given as an ONNX file is the teacher imported from it (the same one pseudo-label used).
+          const input = i.input.teacher && isOnnxFileRef(i.input.teacher) ? { ...i.input, teacher: await this.teacherModelId(s, i.input.teacher) } : i.input;
+          this.checkCanTrain(s, input);
           return {
-            jobId: s.jobs.start('train', i.input, async (ctx) => {
-              const r = await trainJob(s, i.input, ctx);
+            jobId: s.jobs.start('train', input, async (ctx) => {
+              const r = await trainJob(s, input, ctx);
               this.changed('models');
               return r;
             }),
           };
+        }
         case 'train-detector':
           return {
             jobId: s.jobs.start('train-detector', i.input, async (ctx) => {
@@ -226,10 +245,14 @@ export class AppService implements AppApi {
         case 'self-train': {
           const options = trainInputSchema.parse({ ...i.input.train });
           this.checkCanTrain(s, options);
-          store.getModel(s.db, i.input.teacher);
-          this.classifierOnly(s, i.input.teacher, 'self-training rounds train image classifiers; review its boxes and train the next detector from the Train view');
+          const input = { ...i.input, teacher: await this.teacherModelId(s, i.input.teacher) };
+          this.classifierOnly(s, input.teacher, 'self-training rounds train image classifiers; review its boxes and train the next detector from the Train view');
+          const adoptedClasses = this.adoptTeacherClasses(s, input.teacher);
           return {
-            jobId: s.jobs.start('self-train', i.input, (ctx) => selfTrainJob(s, i.input, options, ctx, this.options.author ?? null, (w) => this.changed(w))),
+            jobId: s.jobs.start('self-train', input, async (ctx) => {
+              const r = await selfTrainJob(s, input, options, ctx, this.options.author ?? null, (w) => this.changed(w));
+              return adoptedClasses.length ? { ...r, adoptedClasses } : r;
+            }),
           };
         }
         case 'export-model': {
@@ -248,29 +271,32 @@ export class AppService implements AppApi {
           const teacherId = await this.teacherModelId(s, i.input.teacher, i.input.spec);
           const teacherArch = store.getModel(s.db, teacherId).arch;
           const detector = teacherArch === DETECTOR_ARCH || teacherArch === PROJECT_DETECTOR_ARCH;
+          // A project created without classes takes the teacher's, and the result says so.
+          const adoptedClasses = this.adoptTeacherClasses(s, teacherId);
+          const adopted = <R extends object>(r: R) => (adoptedClasses.length ? { ...r, adoptedClasses } : r);
           // A detector's thresholds may be changed for one run (its preprocessing may not).
           const thresholds = { ...(i.input.spec?.scoreThreshold !== undefined ? { scoreThreshold: i.input.spec.scoreThreshold } : {}), ...(i.input.spec?.iouThreshold !== undefined ? { iouThreshold: i.input.spec.iouThreshold } : {}) };
           return {
             jobId: s.jobs.start('pseudo-label', i.input, async (ctx) => {
               try {
                 if (detector) {
-                  return await pseudoLabelBoxes(
+                  return adopted(await pseudoLabelBoxes(
                     s.db,
                     teacherId,
                     i.input,
                     (imageIds, c) => detectInWorker({ projectDir: s.paths.dir, databaseFile: s.paths.database, model: teacherId, imageIds, thresholds }, c),
                     ctx,
                     this.options.author ?? null,
-                  );
+                  ));
                 }
-                return await pseudoLabel(
+                return adopted(await pseudoLabel(
                   s.db,
                   teacherId,
                   i.input,
                   (imageIds, c) => predictInWorker({ projectDir: s.paths.dir, databaseFile: s.paths.database, model: teacherId, split: null, imageIds }, c),
                   ctx,
                   this.options.author ?? null,
-                );
+                ));
               } finally {
                 this.changed('review');
               }
@@ -279,8 +305,11 @@ export class AppService implements AppApi {
         }
         case 'evaluate':
         case 'predict': {
-          // A model file from a web client must be inside the workspace; a model id is looked up in the project.
-          const model = this.options.workspace && /[\\/]/.test(i.input.model) ? resolveInside(this.options.workspace, i.input.model, 'model file') : i.input.model;
+          // An ONNX file is imported as a teacher once (by content) and used by id; another model file
+          // from a web client must be inside the workspace; a model id is looked up in the project.
+          const model = isOnnxFileRef(i.input.model)
+            ? await this.teacherModelId(s, i.input.model, i.input.spec)
+            : this.options.workspace && /[\\/]/.test(i.input.model) ? resolveInside(this.options.workspace, i.input.model, 'model file') : i.input.model;
           const task = { projectDir: s.paths.dir, databaseFile: s.paths.database, model };
           this.classifierOnly(s, model, i.kind === 'evaluate' ? 'its test mAP is measured when it trains and shown with the model' : 'use it as a teacher to pseudo-label boxes');
           return {
@@ -377,18 +406,12 @@ export class AppService implements AppApi {
     'backups.restore': async (i) => {
       const s = requireSession(this.session);
       if (s.jobs.runningKinds().length) throw new AppError('CONFLICT', 'A job is running; wait for it or cancel it before restoring a backup.');
-      store.backupFile(s.paths.backups, i.name); // a bad name fails here, with the project still open
-      const dir = s.paths.dir;
-      await this.close();
-      let restored: { restored: string; safety: BackupInfo } | undefined;
-      try {
-        restored = store.restoreBackup(dir, i.name);
-      } finally {
-        // Reopen whatever is there now: the restored database, or the untouched one if the restore failed.
-        await this.openSession(store.openProject(dir));
-      }
+      // In place, on the open connection, through SQLite's locking: other processes that have the
+      // project open (a CLI import) wait on the lock and keep writing into the restored database.
+      const restored = await store.restoreInPlace(s.db, s.paths, i.name);
       this.changed('backups');
-      return { ...restored, project: requireSession(this.session).info() };
+      this.changed('project');
+      return { ...restored, project: s.info() };
     },
     'shapes.list': (i) => {
       const db = requireSession(this.session).db;
@@ -455,18 +478,49 @@ export class AppService implements AppApi {
     if (options.backbone && this.options.workspace && /[\\/]/.test(options.backbone)) resolveInside(this.options.workspace, options.backbone, 'backbone file');
   }
 
-  /** A teacher named by model id, or an ONNX file, which is imported as a model first. */
+  /**
+   * A project with no classes takes its teacher's classes (named by its sidecar, --classes or
+   * metadata). Returns the names it adopted, [] when the project had classes.
+   */
+  private adoptTeacherClasses(s: ProjectSession, teacherId: string): string[] {
+    if (store.listClasses(s.db).length) return [];
+    const names = store.getModel(s.db, teacherId).classes;
+    if (!names.length || namesNoClasses(names)) {
+      throw new AppError(
+        'INVALID_INPUT',
+        `The project has no classes and the teacher ${teacherId} does not name its classes: give them with --classes a,b,c (or "classes" in a sidecar <model>.json), or add classes to the project.`,
+      );
+    }
+    s.db.transaction(() => store.ensureClasses(s.db, names))();
+    this.changed('classes');
+    return store.listClasses(s.db).map((c) => c.name);
+  }
+
+  /** A teacher named by model id, or an ONNX file, which is imported as a model first (once: by content). */
   private async teacherModelId(s: ProjectSession, teacher: string, spec?: SpecOverrides): Promise<string> {
-    if (/\.onnx$/i.test(teacher)) return (await this.importTeacher(s, teacher, spec)).id;
+    if (isOnnxFileRef(teacher)) return (await this.importTeacher(s, teacher, spec)).id;
     store.getModel(s.db, teacher); // NOT_FOUND with the id when there is none
+    const preprocessing = Object.keys(spec ?? {}).filter((k) => k !== 'scoreThreshold' && k !== 'iouThreshold');
+    if (preprocessing.length) {
+      throw new AppError('INVALID_INPUT', `${preprocessing.join(', ')} describe an ONNX file; model "${teacher}" is already in the project with its own (give the .onnx file instead).`);
+    }
     return teacher;
   }
 
-  /** Check and copy an ONNX file in the engine worker (onnxruntime loads there), then record it. */
+  /**
+   * Check and copy an ONNX file in the engine worker (onnxruntime loads there), then record it.
+   * A file imported before (same content, sidecar and preprocessing flags) is that model again.
+   */
   private async importTeacher(s: ProjectSession, file: string, spec?: SpecOverrides): Promise<ModelInfo> {
     const path = this.options.workspace ? resolveInside(this.options.workspace, file, 'teacher file') : file;
     if (!existsSync(path)) throw new AppError('NOT_FOUND', `There is no file ${path}.`);
+    const importKey = await teacherImportKey(path, spec ?? {});
+    const before = store
+      .listModels(s.db)
+      .find((m) => m.kind === 'imported' && store.getModel(s.db, m.id).options.importKey === importKey && existsSync(join(s.paths.dir, store.modelPath(s.db, m.id))));
+    if (before) return before;
     const row = await importTeacherInWorker({ projectDir: s.paths.dir, databaseFile: s.paths.database, file: path, flags: spec ?? {} }, { signal: new AbortController().signal, onProgress: () => {} });
+    row.details.options = { ...row.details.options, importKey };
     store.insertModel(s.db, row);
     this.changed('models');
     return store.listModels(s.db).find((m) => m.id === row.id)!;
@@ -475,7 +529,10 @@ export class AppService implements AppApi {
   /** For the CLI and tests: wait for a job started through this service to end. */
   async waitForJob(jobId: string): Promise<JobInfo> {
     const s = requireSession(this.session);
-    await s.jobs.wait(jobId);
-    return this.invoke('jobs.get', { jobId });
+    const ended = await s.jobs.wait(jobId);
+    const job = await this.invoke('jobs.get', { jobId });
+    // The end could not be written (a full or read-only disk): the runner's word is the truth.
+    if (ended && job.state === 'running') return { ...job, state: ended.state, result: ended.result ?? null, error: ended.error ?? null };
+    return job;
   }
 }

@@ -1,14 +1,10 @@
-import { resolve } from 'node:path';
-import { existsSync } from 'node:fs';
 import type { Command } from '../command';
 import { requireChoice } from '../command';
 import { UsageError } from '../errors';
 import { runJob } from '../job';
+import { modelRef, ONNX_FILE_OPTIONS, ONNX_FILE_USAGE, specInput } from '../teacher-flags';
 
 const SPLITS = ['train', 'val', 'test', 'unlabeled'] as const;
-
-/** A --model that names an existing path is a file; anything else is a model id. */
-const modelRef = (value: string) => (existsSync(value) ? resolve(value) : value);
 
 interface Evaluation {
   accuracy: number;
@@ -18,14 +14,14 @@ interface Evaluation {
 }
 
 export const evaluate: Command = {
-  usage: 'evaluate <dir> --model MODEL_ID|FILE [--split test]',
-  options: { model: { type: 'string' }, split: { type: 'string' } },
+  usage: `evaluate <dir> --model MODEL_ID|FILE [--split test] ${ONNX_FILE_USAGE}`,
+  options: { model: { type: 'string' }, split: { type: 'string' }, ...ONNX_FILE_OPTIONS },
   positionals: 1,
   openProject: true,
   async run({ service, values, out }) {
     if (typeof values.model !== 'string') throw new UsageError('evaluate needs --model');
     const split = requireChoice('split', values.split ?? 'test', SPLITS);
-    const r = (await runJob(service, () => service.invoke('jobs.start', { kind: 'evaluate', input: { model: modelRef(values.model as string), split } }), out)) as Evaluation;
+    const r = (await runJob(service, () => service.invoke('jobs.start', { kind: 'evaluate', input: { model: modelRef(values.model as string), split, ...specInput(values) } }), out)) as Evaluation;
     out.result({ accuracy: r.accuracy, images: r.images, perClass: r.perClass, confusion: r.confusion }, () => [
       `accuracy ${(r.accuracy * 100).toFixed(2)}% on ${r.images} ${split} images`,
       ...r.perClass.map((c) => `  ${c.name}: precision ${c.precision.toFixed(3)} recall ${c.recall.toFixed(3)} f1 ${c.f1.toFixed(3)}`),
@@ -34,14 +30,14 @@ export const evaluate: Command = {
 };
 
 export const predict: Command = {
-  usage: 'predict <dir> --model MODEL_ID|FILE [--split S]',
-  options: { model: { type: 'string' }, split: { type: 'string' } },
+  usage: `predict <dir> --model MODEL_ID|FILE [--split S] ${ONNX_FILE_USAGE}`,
+  options: { model: { type: 'string' }, split: { type: 'string' }, ...ONNX_FILE_OPTIONS },
   positionals: 1,
   openProject: true,
   async run({ service, values, out }) {
     if (typeof values.model !== 'string') throw new UsageError('predict needs --model');
     const split = values.split === undefined ? null : requireChoice('split', values.split, SPLITS);
-    const r = (await runJob(service, () => service.invoke('jobs.start', { kind: 'predict', input: { model: modelRef(values.model as string), split } }), out)) as {
+    const r = (await runJob(service, () => service.invoke('jobs.start', { kind: 'predict', input: { model: modelRef(values.model as string), split, ...specInput(values) } }), out)) as {
       predictions: { image: string; label: string; confidence: number; probs: number[] }[];
     };
     const predictions = r.predictions.map((p) => ({ image: p.image, label: p.label, confidence: p.confidence, probs: p.probs }));

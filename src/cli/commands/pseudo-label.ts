@@ -1,48 +1,16 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { PseudoLabelResult } from '../../api/types';
 import type { Command } from '../command';
 import { requireChoice } from '../command';
 import { UsageError } from '../errors';
 import { runJob } from '../job';
-
-/** The preprocessing flags of an ONNX teacher (CLI.md), as the API's spec. */
-function onnxFlags(values: Record<string, string | boolean | undefined>) {
-  const list = (flag: string) => {
-    const v = values[flag];
-    if (typeof v !== 'string') return undefined;
-    const nums = v.split(',').map(Number);
-    if (nums.some((n) => !Number.isFinite(n))) throw new UsageError(`--${flag} takes numbers separated by commas (got "${v}")`);
-    return nums;
-  };
-  const spec: Record<string, unknown> = {};
-  if (typeof values['input-size'] === 'string') spec.inputSize = values['input-size'];
-  if (values.channels !== undefined) spec.channels = Number(requireChoice('channels', values.channels, ['1', '3']));
-  if (values.layout !== undefined) spec.layout = requireChoice('layout', values.layout, ['nchw', 'nhwc']);
-  if (values.scale !== undefined) {
-    const scale = Number(values.scale);
-    if (!(scale > 0)) throw new UsageError('--scale must be a positive number');
-    spec.scale = scale;
-  }
-  const mean = list('mean');
-  const std = list('std');
-  if (mean) spec.mean = mean;
-  if (std) spec.std = std;
-  for (const [flag, key] of [['score-threshold', 'scoreThreshold'], ['iou-threshold', 'iouThreshold']] as const) {
-    if (values[flag] === undefined) continue;
-    const v = Number(values[flag]);
-    if (!(v >= 0 && v <= 1)) throw new UsageError(`--${flag} must be a number from 0 to 1`);
-    spec[key] = v;
-  }
-  return spec;
-}
+import { modelRef, ONNX_FILE_OPTIONS, ONNX_FILE_USAGE, specInput } from '../teacher-flags';
 
 export const pseudoLabelCommand: Command = {
   usage:
-    'pseudo-label <dir> --teacher MODEL_ID|FILE.onnx [--temperature T] [--split unlabeled] [--input-size WxH --channels 1|3 --layout nchw|nhwc --scale S --mean a,b,c --std a,b,c] [--score-threshold P --iou-threshold P (detectors)]',
+    `pseudo-label <dir> --teacher MODEL_ID|FILE.onnx [--temperature T] [--split unlabeled] ${ONNX_FILE_USAGE} [--score-threshold P --iou-threshold P (detectors)]`,
   options: {
     teacher: { type: 'string' }, temperature: { type: 'string' }, split: { type: 'string' },
-    'input-size': { type: 'string' }, channels: { type: 'string' }, layout: { type: 'string' }, scale: { type: 'string' }, mean: { type: 'string' }, std: { type: 'string' },
+    ...ONNX_FILE_OPTIONS,
     'score-threshold': { type: 'string' }, 'iou-threshold': { type: 'string' },
   },
   positionals: 1,
@@ -52,14 +20,14 @@ export const pseudoLabelCommand: Command = {
     const temperature = values.temperature === undefined ? 2 : Number(values.temperature);
     if (!(temperature > 0)) throw new UsageError('--temperature must be a positive number');
     const split = requireChoice('split', values.split ?? 'unlabeled', ['train', 'val', 'test', 'unlabeled'] as const);
-    const teacher = existsSync(values.teacher) ? resolve(values.teacher) : values.teacher;
-    const spec = onnxFlags(values);
+    const teacher = modelRef(values.teacher);
     const r = (await runJob(
       service,
-      () => service.invoke('jobs.start', { kind: 'pseudo-label', input: { teacher, temperature, split, ...(Object.keys(spec).length ? { spec } : {}) } }),
+      () => service.invoke('jobs.start', { kind: 'pseudo-label', input: { teacher, temperature, split, ...specInput(values) } }),
       out,
     )) as PseudoLabelResult;
-    out.result({ labeled: r.labeled, skipped: r.skipped, errors: r.errors, round: r.round, ...(r.boxes !== undefined ? { boxes: r.boxes } : {}) }, () => [
+    out.result({ labeled: r.labeled, skipped: r.skipped, errors: r.errors, round: r.round, ...(r.boxes !== undefined ? { boxes: r.boxes } : {}), ...(r.adoptedClasses ? { adoptedClasses: r.adoptedClasses } : {}) }, () => [
+      ...(r.adoptedClasses ? [`The project had no classes: it took the teacher's (${r.adoptedClasses.join(', ')})`] : []),
       `Pseudo-labeled ${r.labeled} images${r.boxes !== undefined ? ` with ${r.boxes} boxes (${r.emptyImages ?? 0} with none)` : ''} (round ${r.round}); ${r.skipped} skipped`,
       ...(r.unmappedClasses.length ? [`teacher classes not in the project (ignored): ${r.unmappedClasses.join(', ')}`] : []),
       ...r.errors.map((e) => `  skipped ${e.path}: ${e.reason}`),

@@ -6,6 +6,7 @@ import type { Command } from '../command';
 import { requireChoice } from '../command';
 import { UsageError } from '../errors';
 import { runJob } from '../job';
+import { ONNX_FILE_OPTIONS, teacherModel } from '../teacher-flags';
 
 function num(flag: string, value: unknown, integer = false): number | undefined {
   if (value === undefined) return undefined;
@@ -56,13 +57,15 @@ async function trainDetector({ service, values, out }: Parameters<Command['run']
 
 export const train: Command = {
   usage:
-    'train <dir> [--arch small-cnn|vgg|resnet|inception|mobilenetv2|detector] [--backbone MODEL_ID|model.json] [--mode scratch|frozen|finetune] [--epochs N] [--batch N] [--lr X] [--optimizer sgd|momentum|nesterov|adagrad|rmsprop|adam] [--schedule constant|step:E:G|cosine] [--augment LIST] [--early-stop N] [--dropout P] [--width W] [--kfold K] [--search grid|random|bayes --trials N] [--seed N] [--resume RUN_ID] [--teacher MODEL_ID --alpha A --temperature T --pending-above P]',
+    'train <dir> [--arch small-cnn|vgg|resnet|inception|mobilenetv2|detector] [--backbone MODEL_ID|model.json] [--mode scratch|frozen|finetune] [--epochs N] [--batch N] [--lr X] [--optimizer sgd|momentum|nesterov|adagrad|rmsprop|adam] [--schedule constant|step:E:G|cosine] [--augment LIST] [--early-stop N] [--dropout P] [--width W] [--kfold K] [--search grid|random|bayes --trials N] [--seed N] [--resume RUN_ID] [--teacher MODEL_ID|FILE.onnx [--classes a,b,c ...] --alpha A --temperature T --pending-above P]',
   options: {
     arch: { type: 'string' }, mode: { type: 'string' }, backbone: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
     lr: { type: 'string' }, optimizer: { type: 'string' }, schedule: { type: 'string' }, augment: { type: 'string' },
     'early-stop': { type: 'string' }, dropout: { type: 'string' }, width: { type: 'string' }, kfold: { type: 'string' },
     search: { type: 'string' }, trials: { type: 'string' }, seed: { type: 'string' }, resume: { type: 'string' },
     teacher: { type: 'string' }, alpha: { type: 'string' }, temperature: { type: 'string' }, 'pending-above': { type: 'string' },
+    // An ONNX teacher file's preprocessing and class names (CLI.md), as pseudo-label takes them.
+    ...ONNX_FILE_OPTIONS,
   },
   positionals: 1,
   openProject: true,
@@ -72,7 +75,7 @@ export const train: Command = {
     if (values.arch === 'detector') return trainDetector(ctx);
     const input = {
       ...trainOptionsFromFlags(values),
-      ...(typeof values.teacher === 'string' ? { teacher: values.teacher } : {}),
+      ...(typeof values.teacher === 'string' ? { teacher: await teacherModel(service, values.teacher, values) } : {}),
       ...(values.mode !== undefined ? { mode: requireChoice('mode', values.mode, ['scratch', 'frozen', 'finetune'] as const) } : {}),
       ...(typeof values.backbone === 'string' ? { backbone: existsSync(values.backbone) ? resolve(values.backbone) : values.backbone } : {}),
       ...(values.kfold !== undefined ? { kfold: num('kfold', values.kfold, true)! } : {}),
