@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'NOT_A_PROJECT', // the folder has no project.sqlite
   'PROJECT_EXISTS', // init on a folder that already is a project
   'DATABASE_TOO_NEW', // written by a newer Apprentice; refused rather than damaged
+  'DATABASE_DAMAGED', // project.sqlite is corrupt or empty while the folder holds a project; refused, never written
   'CONFLICT', // a name already taken, a job already running
   'PATH_OUTSIDE_PROJECT', // a path that would escape the allowed folder
   'UNSUPPORTED', // a format or option this build does not handle

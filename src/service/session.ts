@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { AppError } from '../api/errors';
 import type { ProjectInfo, Task } from '../api/types';
 import { JobRunner, type JobEvents } from '../jobs';
-import { failInterruptedJobs, getSetting, listClasses, snapshot, type ProjectHandle } from '../store';
+import { autoSnapshotIfDue, failInterruptedJobs, getSetting, listClasses, snapshot, type ProjectHandle } from '../store';
 
 /** How often an open project is snapshotted into backups/ (reason "auto"). */
 export const AUTO_BACKUP_MS = 30 * 60 * 1000;
@@ -21,6 +21,13 @@ export class ProjectSession {
     failInterruptedJobs(handle.db);
     this.jobs = new JobRunner(handle.db, events, log);
     if (autoBackupMs > 0) {
+      // A snapshot on open too, when the last automatic one is older than the interval (or there is
+      // none and the project holds images): projects used only from the CLI get backups as well.
+      try {
+        autoSnapshotIfDue(this.db, this.paths.backups, autoBackupMs);
+      } catch (err) {
+        log('automatic backup on open failed', err);
+      }
       // unref: an open project never keeps the process (a CLI command, a test) alive by itself.
       this.backupTimer = setInterval(() => {
         try {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { AppService } from '../service';
 import { AppError } from '../api/errors';
 import { tempDir } from '../test-support/fixtures';
-import { createProject, insertImage, listBackups, openDatabase, paletteColor, restoreBackup, snapshot } from '.';
+import { createProject, insertImage, listBackups, openDatabase, paletteColor, restoreProject, snapshot } from '.';
 
 let cleanup = () => {};
 let service: AppService | null = null;
@@ -110,7 +110,7 @@ describe('backups', () => {
     }
     await expect(service.invoke('backups.restore', { name: 'manual-2024-01-01T00-00-00-000Z.sqlite' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     // The store function refuses on its own too (the CLI may call it without the schema).
-    expect(() => restoreBackup(dir, '../../other/project.sqlite')).toThrow(/not a backup name/);
+    await expect(restoreProject(dir, '../../other/project.sqlite')).rejects.toThrow(/not a backup name/);
     // A damaged backup file is refused before anything is touched.
     writeFileSync(join(dir, 'backups', 'manual-2024-01-01T00-00-00-000Z.sqlite'), 'garbage that is not sqlite');
     await expect(service.invoke('backups.restore', { name: 'manual-2024-01-01T00-00-00-000Z.sqlite' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });

@@ -1,11 +1,14 @@
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { basename, join, resolve, sep } from 'node:path';
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { AppError } from '../api/errors';
 import type { BackupInfo } from '../api/types';
 import { openDatabase } from './open';
+import { migrate } from './migrate';
 import { LATEST_VERSION } from './migrations';
-import { projectPaths } from './project-folder';
+import type { ProjectPaths } from './project-folder';
+import { withWriteLock } from './write-lock';
 
 /** Automatic snapshots kept per reason; older ones are deleted when a new one is taken. */
 export const DEFAULT_KEEP = 10;
@@ -105,7 +108,7 @@ export function backupFile(backupsDir: string, name: string): string {
 }
 
 /** Open a backup read-only and check it is a whole Apprentice database this version can open. */
-function checkBackup(file: string, name: string): void {
+export function checkBackup(file: string, name: string): void {
   let db: Database.Database | null = null;
   try {
     db = openDatabase(file, { readonly: true });
@@ -121,43 +124,128 @@ function checkBackup(file: string, name: string): void {
   }
 }
 
-/**
- * Put a backup back as the project's database. The caller must have closed its own connection
- * to the project first. The current state is snapshotted first (reason "before-restore"), so a
- * restore can itself be undone. The backup is copied beside project.sqlite and renamed over it,
- * so a crash leaves either the old or the restored database, never a mix; the WAL and shared
- * memory files of the old database are removed before the rename (they must never be applied to
- * the restored file) — after a clean checkpoint they hold nothing.
- */
-export function restoreBackup(projectDir: string, name: string, options: { keep?: number } = {}): { restored: string; safety: BackupInfo } {
-  const paths = projectPaths(projectDir);
-  const file = backupFile(paths.backups, name);
-  checkBackup(file, name);
-
-  const db = openDatabase(paths.database);
-  let safety: BackupInfo;
+/** A copy of the backup, migrated to this version's schema, in a temp file of backups/ (never listed). */
+export function preparedCopy(paths: ProjectPaths, file: string): string {
+  const work = join(paths.backups, `.restore-${randomBytes(6).toString('hex')}.tmp`);
+  copyFileSync(file, work);
   try {
-    safety = snapshot(db, paths.backups, 'before-restore', options);
-    db.pragma('wal_checkpoint(TRUNCATE)');
-  } finally {
-    db.close();
-  }
-
-  const tmp = `${paths.database}.restore.tmp`;
-  rmSync(tmp, { force: true });
-  try {
-    copyFileSync(file, tmp);
-    const fd = openSync(tmp, 'r+');
+    const db = new Database(work, { fileMustExist: true });
     try {
-      fsyncSync(fd);
+      db.pragma('journal_mode = DELETE');
+      migrate(db);
     } finally {
-      closeSync(fd);
+      db.close();
     }
-    for (const extra of ['-wal', '-shm', '-journal']) rmSync(`${paths.database}${extra}`, { force: true });
-    renameSync(tmp, paths.database);
   } catch (err) {
-    rmSync(tmp, { force: true });
+    removeDatabaseFiles(work);
     throw err;
   }
-  return { restored: name, safety };
+  return work;
+}
+
+function removeDatabaseFiles(file: string): void {
+  for (const extra of ['', '-journal', '-wal', '-shm']) rmSync(`${file}${extra}`, { force: true });
+}
+
+function quoteId(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * Put a backup back as the project's database, in place, through SQLite's locking: one write
+ * transaction on the live database (`db`, a connection to project.sqlite) that replaces every
+ * table's rows with the backup's. Other connections and processes are never pulled from under:
+ * a concurrent writer (a CLI import) waits on the lock and its later writes land in the restored
+ * database; readers keep seeing the old state until the commit.
+ *
+ * - The backup is checked (integrity, version), copied and migrated to this schema first.
+ * - The "before-restore" safety snapshot is taken while this transaction holds the write lock and
+ *   has not changed anything yet, by a second connection reading the last committed state: it is
+ *   exactly the state the restore replaces (VACUUM INTO cannot run inside a transaction itself).
+ * - Triggers (the append-only guard of annotation_history, the region counters) are dropped for
+ *   the copy and recreated from their own SQL in the same transaction, so the guard is off only
+ *   inside it and the counters come from the backup, not from re-firing on every inserted row.
+ *   sqlite_sequence is copied too, so AUTOINCREMENT ids continue where the backup left off.
+ * - Foreign keys are checked at commit (defer_foreign_keys), not row by row.
+ * The lock is taken with withWriteLock: waiting does not block the event loop.
+ */
+export async function restoreInPlace(
+  db: Database.Database,
+  paths: ProjectPaths,
+  name: string,
+  options: { keep?: number; waitMs?: number } = {},
+): Promise<{ restored: string; safety: BackupInfo }> {
+  const file = backupFile(paths.backups, name);
+  checkBackup(file, name);
+  const work = preparedCopy(paths, file);
+  let safety: BackupInfo | undefined;
+  try {
+    db.prepare('ATTACH DATABASE ? AS restore_source').run(work);
+    try {
+      await withWriteLock(
+        db,
+        () => {
+          const reader = openDatabase(paths.database, { readonly: true });
+          try {
+            safety = snapshot(reader, paths.backups, 'before-restore', options);
+          } finally {
+            reader.close();
+          }
+          replaceAllRows(db, name);
+        },
+        options.waitMs === undefined ? {} : { waitMs: options.waitMs },
+      );
+    } finally {
+      db.exec('DETACH DATABASE restore_source');
+    }
+  } finally {
+    removeDatabaseFiles(work);
+  }
+  return { restored: name, safety: safety! };
+}
+
+/** Inside the restore's transaction: every table of main gets the rows of restore_source. */
+function replaceAllRows(db: Database.Database, name: string): void {
+  db.pragma('defer_foreign_keys = ON');
+  const tablesOf = (schema: string) =>
+    db.prepare(`SELECT name FROM ${schema}.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all() as string[];
+  const columnsOf = (schema: string, table: string) =>
+    (db.prepare(`SELECT name FROM pragma_table_info(?, ?) ORDER BY cid`).pluck().all(table, schema) as string[]).join(',');
+  const tables = tablesOf('main');
+  const source = tablesOf('restore_source');
+  const mismatch = tables.filter((t) => !source.includes(t) || columnsOf('main', t) !== columnsOf('restore_source', t));
+  if (mismatch.length || source.length !== tables.length) {
+    throw new AppError('INVALID_INPUT', `The backup "${name}" does not have this project's tables (${mismatch.join(', ') || 'extra tables'}), even after migrating it; the project was not changed.`);
+  }
+  const triggers = db.prepare("SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger' AND sql IS NOT NULL").all() as { name: string; sql: string }[];
+  for (const t of triggers) db.exec(`DROP TRIGGER main.${quoteId(t.name)}`);
+  for (const t of tables) db.exec(`DELETE FROM main.${quoteId(t)}`);
+  for (const t of tables) {
+    const cols = (db.prepare('SELECT name FROM pragma_table_info(?, ?) ORDER BY cid').pluck().all(t, 'main') as string[]).map(quoteId).join(', ');
+    db.exec(`INSERT INTO main.${quoteId(t)} (${cols}) SELECT ${cols} FROM restore_source.${quoteId(t)}`);
+  }
+  const hasSequence = (schema: string) => (db.prepare(`SELECT count(*) FROM ${schema}.sqlite_master WHERE name = 'sqlite_sequence'`).pluck().get() as number) > 0;
+  if (hasSequence('main')) {
+    db.exec('DELETE FROM main.sqlite_sequence');
+    if (hasSequence('restore_source')) db.exec('INSERT INTO main.sqlite_sequence (name, seq) SELECT name, seq FROM restore_source.sqlite_sequence');
+  }
+  for (const t of triggers) db.exec(t.sql);
+  const broken = db.prepare('SELECT count(*) FROM pragma_foreign_key_check').pluck().get() as number;
+  if (broken) throw new AppError('INVALID_INPUT', `The backup "${name}" holds ${broken} rows whose references are broken; the project was not changed.`);
+}
+
+/**
+ * Take an "auto" snapshot when the newest one is older than `intervalMs`, or when there is none
+ * and the project holds images: projects used only from the CLI get backups too.
+ * Returns the snapshot taken, or null.
+ */
+export function autoSnapshotIfDue(db: Database.Database, backupsDir: string, intervalMs: number, options: { keep?: number; now?: Date } = {}): BackupInfo | null {
+  const now = options.now ?? new Date();
+  const newest = listBackups(backupsDir).find((b) => b.reason === 'auto');
+  if (newest) {
+    if (now.getTime() - Date.parse(newest.createdAt) < intervalMs) return null;
+  } else if (!db.prepare('SELECT EXISTS (SELECT 1 FROM images)').pluck().get()) {
+    return null;
+  }
+  return snapshot(db, backupsDir, 'auto', { ...options, now });
 }

@@ -17,3 +17,7 @@ export * from './shapes';
 export * from './regions';
 export * from './project-settings';
 export * from './backups';
+export * from './confine';
+export * from './health';
+export * from './restore';
+export * from './write-lock';

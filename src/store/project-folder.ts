@@ -5,6 +5,7 @@ import { AppError } from '../api/errors';
 import type { Task } from '../api/types';
 import { openDatabase } from './open';
 import { migrate } from './migrate';
+import { refuseDamagedDatabase, removeLeftoverTempFiles } from './health';
 
 export const PROJECT_FILE = 'project.sqlite';
 
@@ -87,6 +88,10 @@ export function openProject(dir: string): ProjectHandle {
   if (!isProjectFolder(paths.dir)) {
     throw new AppError('NOT_A_PROJECT', `${paths.dir} is not an Apprentice project (no ${PROJECT_FILE}). Create one with "apprentice init".`);
   }
+  // Before anything writes to the file (WAL setup, migrations): a damaged or emptied database of
+  // a project is refused with the newest backup named, never opened as a new empty project.
+  refuseDamagedDatabase(paths);
   makeFolders(paths);
+  removeLeftoverTempFiles(paths);
   return openHandle(paths);
 }
