@@ -204,6 +204,13 @@ export async function restoreInPlace(
   return { restored: name, safety: safety! };
 }
 
+/**
+ * Tables a restore merges instead of replacing: `jobs` is the record of what ran, including jobs
+ * running right now in other processes (a CLI import waits on its own job row); the backup's
+ * older records are added, the current ones kept. Nothing references jobs.
+ */
+const KEPT_TABLES: ReadonlySet<string> = new Set(['jobs']);
+
 /** Inside the restore's transaction: every table of main gets the rows of restore_source. */
 function replaceAllRows(db: Database.Database, name: string): void {
   db.pragma('defer_foreign_keys = ON');
@@ -219,10 +226,10 @@ function replaceAllRows(db: Database.Database, name: string): void {
   }
   const triggers = db.prepare("SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger' AND sql IS NOT NULL").all() as { name: string; sql: string }[];
   for (const t of triggers) db.exec(`DROP TRIGGER main.${quoteId(t.name)}`);
-  for (const t of tables) db.exec(`DELETE FROM main.${quoteId(t)}`);
+  for (const t of tables) if (!KEPT_TABLES.has(t)) db.exec(`DELETE FROM main.${quoteId(t)}`);
   for (const t of tables) {
     const cols = (db.prepare('SELECT name FROM pragma_table_info(?, ?) ORDER BY cid').pluck().all(t, 'main') as string[]).map(quoteId).join(', ');
-    db.exec(`INSERT INTO main.${quoteId(t)} (${cols}) SELECT ${cols} FROM restore_source.${quoteId(t)}`);
+    db.exec(`INSERT ${KEPT_TABLES.has(t) ? 'OR IGNORE ' : ''}INTO main.${quoteId(t)} (${cols}) SELECT ${cols} FROM restore_source.${quoteId(t)}`);
   }
   const hasSequence = (schema: string) => (db.prepare(`SELECT count(*) FROM ${schema}.sqlite_master WHERE name = 'sqlite_sequence'`).pluck().get() as number) > 0;
   if (hasSequence('main')) {
