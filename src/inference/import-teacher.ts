@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { copyFileAtomic, writeFileAtomic } from '../media/files';
-import type { NewModel } from '../store';
+import { pathInside, type NewModel } from '../store';
 import { DEFAULT_IOU_THRESHOLD, DEFAULT_MAX_BOXES, DEFAULT_SCORE_THRESHOLD, resolveOnnxSpec, type OnnxInputSpec, type SpecOverrides } from './onnx-spec';
 import { OnnxImageModel } from './onnx-image-model';
 import { teacherOutput } from './onnx-detector';
@@ -34,7 +34,7 @@ export async function importOnnxTeacher(projectDir: string, file: string, flags:
       ? { yolo: out.yolo, scoreThreshold: thresholds.scoreThreshold ?? DEFAULT_SCORE_THRESHOLD, iouThreshold: thresholds.iouThreshold ?? DEFAULT_IOU_THRESHOLD, maxBoxes: DEFAULT_MAX_BOXES }
       : undefined;
   const id = `onnx-${basename(file).replace(/\.onnx$/i, '').replace(/[^\w.-]+/g, '_').slice(0, 40)}-${randomBytes(3).toString('hex')}`;
-  const dir = join(projectDir, 'models', id);
+  const dir = pathInside(projectDir, ['models'], id, 'model id');
   mkdirSync(dir, { recursive: true });
   await copyFileAtomic(file, join(dir, ONNX_MODEL_FILE));
   const stored: OnnxInputSpec = { ...spec, classes, ...(detector ? { detector } : {}) };

@@ -1,8 +1,9 @@
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { basename, join, resolve, sep } from 'node:path';
+import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../api/errors';
+import { pathInside } from './confine';
 import type { BackupInfo } from '../api/types';
 import { openDatabase } from './open';
 import { migrate } from './migrate';
@@ -100,9 +101,7 @@ export function prune(backupsDir: string, reason: string, keep: number): string[
 /** The file of a backup, refusing any name that could point outside the backups folder. */
 export function backupFile(backupsDir: string, name: string): string {
   if (!isValidBackupName(name)) throw new AppError('INVALID_INPUT', `"${name}" is not a backup name.`);
-  const root = resolve(backupsDir);
-  const file = resolve(root, name);
-  if (!file.startsWith(root + sep)) throw new AppError('PATH_OUTSIDE_PROJECT', `"${name}" is outside the backups folder.`);
+  const file = pathInside(backupsDir, [], name, 'backup name'); // also refuses a backups/ that is a symlink out
   if (!existsSync(file)) throw new AppError('NOT_FOUND', `There is no backup "${name}".`);
   return file;
 }

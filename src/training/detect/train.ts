@@ -5,7 +5,7 @@
  * the test split (validation when there is none). Saves the model in models/<id>/.
  */
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { pathInside } from '../../store';
 import * as tf from '@tensorflow/tfjs';
 import type Database from 'better-sqlite3';
 import { AppError } from '../../api/errors';
@@ -176,7 +176,7 @@ export async function trainDetector(
 
     const modelId = `detector-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
     const runId = `run-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-    await saveDetector(join(projectDir, 'models', modelId), model, { inputSize: side, channels, grid, classes, decode: { ...DEFAULT_DECODE, maxBoxes: DEFAULT_DECODE.maxBoxes ?? 100 } }, { id: modelId, runId });
+    await saveDetector(pathInside(projectDir, ['models'], modelId, 'model id'), model, { inputSize: side, channels, grid, classes, decode: { ...DEFAULT_DECODE, maxBoxes: DEFAULT_DECODE.maxBoxes ?? 100 } }, { id: modelId, runId });
     const all = [...train, ...val, ...test];
     return {
       modelId, runId, arch: PROJECT_DETECTOR_ARCH, backend: info.name, classes,

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { AppError } from '../../api/errors';
 import type { Split } from '../../api/types';
-import { modelPath } from '../../store';
+import { modelPath, resolveInside } from '../../store';
 import { isOnnxModelDir, OnnxClassifier, ONNX_MODEL_FILE, ONNX_SPEC_FILE, type OnnxInputSpec } from '../../inference/onnx';
 import { selectTrainingBackend } from '../backend';
 import { decodeImages } from '../../media';
@@ -71,7 +71,7 @@ export function resolveModelDir(db: Database.Database, projectDir: string, ref: 
     }
     return dir;
   }
-  return join(projectDir, modelPath(db, ref));
+  return resolveInside(projectDir, modelPath(db, ref), 'model folder');
 }
 
 /**

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { AppError } from '../../api/errors';
 import type { ClassScore, ModelMetrics, SearchTrial } from '../../api/types';
 import { writeFileAtomic } from '../../media/files';
+import { pathInside } from '../../store';
 import { selectTrainingBackend, type TrainingBackendInfo } from '../backend';
 import type { InputSpec } from '../data/input-spec';
 import type Database from 'better-sqlite3';
@@ -82,7 +83,7 @@ export async function runTraining(
   if (data.classNames.length < 2) throw new AppError('INVALID_INPUT', 'Training needs at least two classes.');
   if (data.train.n === 0) throw new AppError('INVALID_INPUT', 'There are no labeled images in the train split.');
   const runId = options.resume ?? `run-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-  const runDir = join(projectDir, 'models', 'runs', runId);
+  const runDir = pathInside(projectDir, ['models', 'runs'], runId, 'run id');
   const { train, val } = ensureValidation(data, options.seed);
   const build = plan.build;
   if (plan.loss === 'distillation' && options.kfold) {
@@ -196,8 +197,9 @@ export async function runTraining(
 
   const modelId = `${arch.split(' ')[0]}-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const finalModel = plan.finalize(model);
-  if (plan.onnxBackbone) await saveOnnxBackbone(join(projectDir, 'models', modelId), plan.onnxBackbone.file, plan.onnxBackbone.spec);
-  await saveModelFiles(join(projectDir, 'models', modelId), finalModel, {
+  const modelDir = pathInside(projectDir, ['models'], modelId, 'model id');
+  if (plan.onnxBackbone) await saveOnnxBackbone(modelDir, plan.onnxBackbone.file, plan.onnxBackbone.spec);
+  await saveModelFiles(modelDir, finalModel, {
     id: modelId, arch, classes: data.classNames, input: { ...input, layout: 'nhwc', scale: 1 / 255 },
     createdAt: new Date().toISOString(), trainingRunId: runId,
   });

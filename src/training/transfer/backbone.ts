@@ -4,7 +4,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type Database from 'better-sqlite3';
 import { AppError } from '../../api/errors';
-import { modelPath } from '../../store';
+import { modelPath, resolveInside } from '../../store';
 import type { InputSpec } from '../data/input-spec';
 import { loadModelFiles } from '../model-files';
 import { OnnxClassifier, resolveOnnxSpec, type OnnxInputSpec } from '../../inference/onnx';
@@ -54,7 +54,7 @@ export async function loadBackbone(
     dir = statSync(ref).isDirectory() ? ref : dirname(ref);
     if (!existsSync(join(dir, 'model.json'))) throw new AppError('INVALID_INPUT', `${ref} has no model.json: not a tfjs model.`);
   } else {
-    dir = join(projectDir, modelPath(db, ref));
+    dir = resolveInside(projectDir, modelPath(db, ref), 'model folder');
   }
   const weights = readFileSync(join(dir, 'model.json'));
   const { model, metadata } = await loadModelFiles(dir);

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../../api/errors';
 import { writeFileAtomic } from '../../media/files';
+import { pathInside } from '../../store';
 
 export interface ZooEntry {
   name: string;
@@ -31,7 +32,7 @@ export function zooEntries(file = process.env.APPRENTICE_ZOO_FILE ?? shippedZooF
 }
 
 export function zooDir(projectDir: string, name: string): string {
-  return join(projectDir, 'models', 'zoo', name);
+  return pathInside(projectDir, ['models', 'zoo'], name, 'zoo model name');
 }
 
 export function isDownloaded(projectDir: string, name: string): boolean {
