@@ -256,11 +256,11 @@ export class AppService implements AppApi {
           };
         }
         case 'export-model': {
+          const out = this.options.workspace ? resolveInside(this.options.workspace, i.input.out, 'export path') : i.input.out;
           // A box student trained here exports to ONNX (YOLOv5 layout); an imported ONNX detector already is one.
           if (store.getModel(s.db, i.input.model).arch === DETECTOR_ARCH) {
             this.classifierOnly(s, i.input.model, 'an imported ONNX detector is already an ONNX file (its boxes can be exported as a COCO or YOLO dataset)');
           }
-          const out = this.options.workspace ? resolveInside(this.options.workspace, i.input.out, 'export path') : i.input.out;
           return {
             jobId: s.jobs.start('export-model', i.input, (ctx) =>
               exportInWorker({ projectDir: s.paths.dir, databaseFile: s.paths.database, ...i.input, out, apprenticeVersion: APP_VERSION }, ctx),
