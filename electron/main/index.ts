@@ -50,6 +50,8 @@ function createWindow(): BrowserWindow {
       nodeIntegration: false,
       webSecurity: true,
       spellcheck: false,
+      // No DevTools in a packaged app (security.ts refuses devtools: there too).
+      devTools: !app.isPackaged,
     },
   });
   void win.loadURL(`${APP_ORIGIN}/index.html`);
