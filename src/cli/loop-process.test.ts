@@ -105,4 +105,27 @@ describe('the whole loop, one process per step', () => {
     await loop(join(t.dir, 'run-1'));
     await loop(join(t.dir, 'run-2'));
   }, 600_000);
+
+  test("a project created without classes takes the teacher's from --classes, and says so", async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    await writeData(t.dir);
+    const proj = join(t.dir, 'project');
+    const teacher = join(t.dir, 'teacher.onnx');
+    writeFileSync(teacher, tinyNchwClassifier({ channels: 3, size: 16, weights: [[10, -5, -5], [-5, 10, -5], [-5, -5, 10]] }));
+    await ok(['init', proj]);
+    expect(await ok(['import', proj, join(t.dir, 'pool'), '--format', 'folder', '--split', 'unlabeled'])).toMatchObject({ imported: 90 });
+    // Nothing names the teacher's classes: refused, saying how to name them.
+    const unnamed = await cli(['pseudo-label', proj, '--teacher', teacher]);
+    expect(unnamed.code).toBe(1);
+    expect(unnamed.stderr).toContain('give them with --classes');
+    expect(await ok(['pseudo-label', proj, '--teacher', teacher, '--classes', 'red,green,blue'])).toEqual({ labeled: 90, skipped: 0, errors: [], round: 1, adoptedClasses: ['red', 'green', 'blue'] });
+    expect(((await ok(['stats', proj])).classes as { name: string }[]).map((c) => c.name)).toEqual(['red', 'green', 'blue']);
+    // Teacher file flags describe a file: with a model id they are a usage error.
+    const id = ((await ok(['models', proj])).models as { id: string }[])[0]!.id;
+    const misuse = await cli(['train', proj, '--teacher', id, '--classes', 'a,b', '--json']);
+    expect(misuse.code).toBe(2);
+    expect(misuse.stderr).toContain('--classes describe an ONNX teacher file');
+    expect((await cli(['pseudo-label', proj, '--teacher', teacher, '--classes', 'red,,blue'])).code).toBe(2);
+  }, 300_000);
 });

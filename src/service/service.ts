@@ -307,7 +307,7 @@ export class AppService implements AppApi {
         case 'predict': {
           // An ONNX file is imported as a teacher once (by content) and used by id; another model file
           // from a web client must be inside the workspace; a model id is looked up in the project.
-          const model = isOnnxFileRef(i.input.model)
+          const model = isOnnxFileRef(i.input.model) || i.input.spec
             ? await this.teacherModelId(s, i.input.model, i.input.spec)
             : this.options.workspace && /[\\/]/.test(i.input.model) ? resolveInside(this.options.workspace, i.input.model, 'model file') : i.input.model;
           const task = { projectDir: s.paths.dir, databaseFile: s.paths.database, model };
@@ -499,11 +499,11 @@ export class AppService implements AppApi {
   /** A teacher named by model id, or an ONNX file, which is imported as a model first (once: by content). */
   private async teacherModelId(s: ProjectSession, teacher: string, spec?: SpecOverrides): Promise<string> {
     if (isOnnxFileRef(teacher)) return (await this.importTeacher(s, teacher, spec)).id;
-    store.getModel(s.db, teacher); // NOT_FOUND with the id when there is none
     const preprocessing = Object.keys(spec ?? {}).filter((k) => k !== 'scoreThreshold' && k !== 'iouThreshold');
     if (preprocessing.length) {
-      throw new AppError('INVALID_INPUT', `${preprocessing.join(', ')} describe an ONNX file; model "${teacher}" is already in the project with its own (give the .onnx file instead).`);
+      throw new AppError('INVALID_INPUT', `${preprocessing.join(', ')} describe an ONNX file; "${teacher}" is not one (a model of the project has its own; give the .onnx file instead).`);
     }
+    store.getModel(s.db, teacher); // NOT_FOUND with the id when there is none
     return teacher;
   }
 
