@@ -142,6 +142,7 @@ function ImportOutcome({ end }: { end: JobEnd }) {
         <span className="verdict">{r.errors.length ? 'Imported with problems' : '✓ Imported'}</span>
         <span data-testid="dataset-import-imported">{r.imported.toLocaleString()} images</span>
         <span>{r.duplicates.toLocaleString()} duplicates skipped</span>
+        {!!r.attached && <span data-testid="dataset-import-attached">{r.attached.toLocaleString()} labels attached to images already here</span>}
         {r.annotations !== undefined && <span>{r.annotations.toLocaleString()} annotations</span>}
       </div>
       <RejectedList items={r.errors.map(rejected)} testid="dataset-import-errors" />
@@ -153,6 +154,7 @@ export function ImportDialog({ onClose }: { onClose(): void }) {
   const [path, setPath] = useState('');
   const [format, setFormat] = useState<ImportFormat>('auto');
   const [split, setSplit] = useState<ImportSplit>('auto');
+  const [followLinks, setFollowLinks] = useState(false);
   const [busy, setBusy] = useState(false);
   const [jobId, setJobId] = useState<string | null>(null);
   const { progress, end } = useJob(jobId);
@@ -165,7 +167,7 @@ export function ImportDialog({ onClose }: { onClose(): void }) {
     if (!p || busy || running) return;
     setBusy(true);
     try {
-      const r = await api.invoke('jobs.start', { kind: 'import', input: { paths: [p], format, split } });
+      const r = await api.invoke('jobs.start', { kind: 'import', input: { paths: [p], format, split, followLinks } });
       trackJob(r.jobId, 'import');
       setJobId(r.jobId);
     } catch {
@@ -212,6 +214,10 @@ export function ImportDialog({ onClose }: { onClose(): void }) {
           <p className="muted small span-2 dataset-hint" data-testid="dataset-import-hint">
             {hint}
           </p>
+          <label className="check-line span-2" title="Images outside the chosen folder (symbolic links, ../ paths in the dataset file) are skipped and listed unless this is ticked">
+            <input type="checkbox" checked={followLinks} onChange={(e) => setFollowLinks(e.target.checked)} data-testid="dataset-import-follow-links" />
+            <span>Follow links: also import images outside this folder</span>
+          </label>
         </div>
         <div className="form-actions">
           {/* aria-disabled, not disabled, while it runs: a disabled button drops the focus out of the dialog (and Escape with it). */}

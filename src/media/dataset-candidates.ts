@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import sharp from 'sharp';
 import { FORMATS, type FormatName } from '../annotation/formats/index-formats';
 import type { ImportError } from '../api/types';
-import type { Candidate } from './scan';
+import { confineCandidates, type Candidate } from './scan';
 
 export const DATASET_FORMATS = ['coco', 'yolo', 'voc', 'labelstudio', 'cvat'] as const;
 export type DatasetFormatName = (typeof DATASET_FORMATS)[number];
@@ -19,11 +19,12 @@ async function uprightSize(path: string): Promise<{ width: number; height: numbe
  * image with its class tag and its boxes and polygons. Problems in the files come back as errors
  * naming the file and the line or JSON path; the valid part is imported.
  */
-export async function datasetCandidates(format: DatasetFormatName, path: string, classes: string[], errors: ImportError[]): Promise<Candidate[]> {
+export async function datasetCandidates(format: DatasetFormatName, path: string, classes: string[], errors: ImportError[], followLinks = false): Promise<Candidate[]> {
   const reader = FORMATS[format as FormatName];
-  const { dataset, errors: problems, root } = await reader.read(path, { sizeOf: uprightSize, classes });
+  const { dataset, errors: problems, root, imageRoots } = await reader.read(path, { sizeOf: uprightSize, classes, followLinks });
   for (const p of problems) errors.push({ path: p.where ? `${p.file}:${p.where}` : p.file, reason: p.reason });
-  return dataset.images.map((img) => {
+  // An image the dataset names outside its own folder (../../etc/passwd, a symlinked folder) is refused.
+  const candidates = dataset.images.map((img) => {
     const tag = img.annotations.find((a) => a.kind === 'tag');
     const shapes: NonNullable<Candidate['shapes']> = [];
     for (const a of img.annotations) {
@@ -36,4 +37,5 @@ export async function datasetCandidates(format: DatasetFormatName, path: string,
     if (shapes.length) c.shapes = shapes;
     return c;
   });
+  return confineCandidates(candidates, imageRoots ?? [root], errors, followLinks);
 }

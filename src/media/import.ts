@@ -1,20 +1,22 @@
 import { readFile } from 'node:fs/promises';
-import { basename, extname, resolve } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { ImportError, ImportResult, Split } from '../api/types';
 import type { JobContext } from '../jobs/types';
-import { addShapes, ensureClasses, findImageIdBySha, insertImage, listClasses, setHumanClass, splitForHash, type ProjectPaths } from '../store';
+import { addShapes, ensureClasses, findImageIdBySha, getImageRow, insertImage, listAnnotations, listClasses, setHumanClass, setSplit, splitForHash, type ProjectPaths } from '../store';
 import { DATASET_FORMATS, datasetCandidates, type DatasetFormatName } from './dataset-candidates';
 import { contentPath, writeFileAtomic } from './files';
 import { ingestImage, NotAnImageError, sha256Hex, type IngestedImage } from './ingest';
 import { readLabelsCsv } from './csv';
-import { imageFolderCandidate, looksLikeImageFolder, pathKind, walkImages, type Candidate } from './scan';
+import { confineCandidates, imageFolderCandidate, looksLikeImageFolder, pathKind, walkImages, type Candidate } from './scan';
 import { hasImageExtension } from './formats';
 
 export interface ImportInput {
   paths: string[];
   format: 'auto' | 'folder' | 'imagefolder' | 'csv' | DatasetFormatName;
   split: Split | 'auto';
+  /** Import images that lie outside the folder or dataset given (symbolic links, `..` paths); off by default. */
+  followLinks?: boolean;
 }
 
 /** Files decoded at once: sharp decodes on libuv's threads, so a few in flight keep both cores busy. */
@@ -33,12 +35,12 @@ export async function collectCandidates(input: ImportInput, errors: ImportError[
       continue;
     }
     if ((DATASET_FORMATS as readonly string[]).includes(input.format)) {
-      out.push(...(await datasetCandidates(input.format as DatasetFormatName, path, classes, errors)));
+      out.push(...(await datasetCandidates(input.format as DatasetFormatName, path, classes, errors, input.followLinks)));
       continue;
     }
     if (input.format === 'csv' || (input.format === 'auto' && kind === 'file' && extname(path).toLowerCase() === '.csv')) {
       if (kind !== 'file') errors.push({ path, reason: 'a CSV import needs a .csv file, not a folder' });
-      else out.push(...(await readLabelsCsv(path, errors)));
+      else out.push(...(await confineCandidates(await readLabelsCsv(path, errors), [dirname(path)], errors, input.followLinks)));
       continue;
     }
     if (kind === 'file') {
@@ -48,7 +50,8 @@ export async function collectCandidates(input: ImportInput, errors: ImportError[
     }
     const files = await walkImages(path, errors, signal);
     const asImageFolder = input.format === 'imagefolder' || (input.format === 'auto' && (await looksLikeImageFolder(path)));
-    for (const f of files) out.push(asImageFolder ? imageFolderCandidate(path, f) : { path: f });
+    const found = files.map((f) => (asImageFolder ? imageFolderCandidate(path, f) : { path: f }));
+    out.push(...(await confineCandidates(found, [path], errors, input.followLinks)));
   }
   return out;
 }
@@ -59,9 +62,24 @@ function chooseSplit(requested: ImportInput['split'], c: Candidate, sha256: stri
   return c.split ?? splitForHash(sha256);
 }
 
-interface Decoded {
-  candidate: Candidate;
-  image: IngestedImage;
+/** A decoded new image, or one whose bytes are already in the project (`known`: its sha256) that brings labels. */
+type Decoded = { candidate: Candidate; image: IngestedImage } | { candidate: Candidate; known: string };
+
+type Shape = NonNullable<Candidate['shapes']>[number];
+
+/** The same geometry, up to rounding (a re-import of the same dataset gives the same numbers). */
+function sameGeometry(a: unknown, b: Shape['geometry']): boolean {
+  const close = (x: unknown, y: number) => typeof x === 'number' && Math.abs(x - y) <= 1e-6;
+  if ('points' in b) {
+    const pa = (a as { points?: unknown } | null)?.points;
+    return Array.isArray(pa) && pa.length === b.points.length && b.points.every(([x, y], i) => Array.isArray(pa[i]) && close(pa[i][0], x) && close(pa[i][1], y));
+  }
+  const g = a as Record<string, unknown> | null;
+  return !!g && close(g.x, b.x) && close(g.y, b.y) && close(g.w, b.w) && close(g.h, b.h);
+}
+
+function hasLabels(c: Candidate): boolean {
+  return !!c.className || !!c.shapes?.length;
 }
 
 /**
@@ -87,19 +105,53 @@ export async function importImages(
   let done = 0;
   let imported = 0;
   let duplicates = 0;
+  let attached = 0;
   const seen = new Set<string>();
   let pending: Decoded[] = [];
+
+  /**
+   * A dataset's labels for an image already in the project (same bytes): its class tag when the
+   * image has none, and each box or polygon it does not already have (so importing the same
+   * dataset twice adds nothing), with history, author 'import'. A different class tag is kept
+   * and reported. Runs inside flush's transaction.
+   */
+  const attach = (imageId: number, candidate: Candidate) => {
+    const human = listAnnotations(db, imageId).filter((a) => a.source === 'human');
+    let added = 0;
+    if (candidate.className) {
+      const want = classIds.get(candidate.className)!;
+      const tag = human.find((a) => a.kind === 'tag');
+      if (!tag) added += setHumanClass(db, [imageId], want, 'import');
+      else if (tag.classId !== want) {
+        const has = listClasses(db).find((c) => c.id === tag.classId)?.name ?? `class ${tag.classId}`;
+        errors.push({ path: candidate.path, reason: `the image is already in the project labeled "${has}"; the dataset says "${candidate.className}": its label was kept` });
+      }
+    }
+    const fresh = (candidate.shapes ?? []).filter((s) => !human.some((a) => a.kind === s.kind && a.classId === classIds.get(s.className) && sameGeometry(a.geometry, s.geometry)));
+    if (fresh.length) {
+      added += addShapes(db, imageId, fresh.map((s) => ({ classId: classIds.get(s.className)!, kind: s.kind, geometry: s.geometry })), 'import');
+      // Boxes make an unlabeled image training data, as a class tag does (setHumanClass moves it too).
+      const row = getImageRow(db, imageId);
+      if (input.split === 'auto' && row.split === 'unlabeled') setSplit(db, [imageId], candidate.split ?? splitForHash(row.sha256));
+    }
+    attached += added;
+  };
 
   const flush = () => {
     if (!pending.length) return;
     const batch = pending;
     pending = [];
     db.transaction(() => {
-      for (const { candidate, image } of batch) {
-        if (findImageIdBySha(db, image.sha256) !== undefined) {
+      for (const decoded of batch) {
+        const { candidate } = decoded;
+        const existing = findImageIdBySha(db, 'known' in decoded ? decoded.known : decoded.image.sha256);
+        if (existing !== undefined || 'known' in decoded) {
           duplicates++;
+          if (existing !== undefined) attach(existing, candidate);
+          else errors.push({ path: candidate.path, reason: 'same bytes as another file of this import that could not be stored; its labels were not attached' });
           continue;
         }
+        const { image } = decoded;
         const ext = extname(candidate.path).toLowerCase();
         const id = insertImage(db, {
           sha256: image.sha256,
@@ -130,6 +182,8 @@ export async function importImages(
     }
     const sha = data.length ? sha256Hex(data) : '';
     if (sha && (seen.has(sha) || findImageIdBySha(db, sha) !== undefined)) {
+      // Already in the project (or earlier in this import): its labels are attached when stored.
+      if (hasLabels(candidate)) return { candidate, known: sha };
       duplicates++;
       return null;
     }
@@ -142,6 +196,7 @@ export async function importImages(
       return null;
     }
     if (seen.has(image.sha256)) {
+      if (hasLabels(candidate)) return { candidate, known: image.sha256 };
       duplicates++;
       return null;
     }
@@ -194,5 +249,5 @@ export async function importImages(
     failure ??= { error: err };
   }
   if (failure) throw (failure as { error: unknown }).error;
-  return { imported, duplicates, errors };
+  return { imported, duplicates, errors, attached };
 }

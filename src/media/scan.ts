@@ -1,6 +1,7 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import type { ImportError, Split } from '../api/types';
+import { isInside, outsideDatasetReason } from '../store';
 import { hasImageExtension } from './formats';
 
 /** One file to import, with what its location says about it. */
@@ -99,4 +100,23 @@ export async function pathKind(path: string): Promise<'file' | 'dir' | 'missing'
   } catch {
     return 'missing';
   }
+}
+
+/**
+ * Keep the candidates that lie inside one of `roots` (the folder given, or the dataset file's
+ * folder and its images root), both as written and after resolving symbolic links; report each
+ * other one in `errors` by path and drop it, unless `followLinks` allows leaving the roots.
+ */
+export async function confineCandidates(candidates: Candidate[], roots: string[], errors: ImportError[], followLinks = false): Promise<Candidate[]> {
+  if (followLinks) return candidates;
+  const real = async (p: string) => realpath(p).catch(() => resolve(p));
+  const allowed = await Promise.all(roots.map(async (r) => ({ root: resolve(r), real: await real(r) })));
+  const kept: Candidate[] = [];
+  for (const c of candidates) {
+    const path = resolve(c.path);
+    const target = await real(path);
+    if (allowed.some((a) => isInside(a.root, path) && isInside(a.real, target))) kept.push(c);
+    else errors.push({ path: c.path, reason: outsideDatasetReason(roots[0]!) });
+  }
+  return kept;
 }

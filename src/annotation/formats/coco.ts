@@ -338,12 +338,14 @@ export async function detectCoco(path: string): Promise<boolean> {
  * are resolved against the JSON's folder, then its `images/`, then `imagesDir`; `file` in
  * the result is relative to the returned `root`.
  */
-export async function readCoco(path: string, opts: CocoReadOptions = {}): Promise<ParseResult & { root: string }> {
+export async function readCoco(path: string, opts: CocoReadOptions = {}): Promise<ParseResult & { root: string; imageRoots: string[] }> {
   const dir = await isDirectory(path);
   const root = dir ? resolve(path) : dirname(resolve(path));
   const jsons = dir ? await cocoFilesIn(root) : [resolve(path)];
-  if (jsons.length === 0) return { ...emptyResult(path, 'no COCO JSON file found'), root };
+  if (jsons.length === 0) return { ...emptyResult(path, 'no COCO JSON file found'), root, imageRoots: [root] };
   const parts: { result: ParseResult }[] = [];
+  // The folders images may come from: the dataset's own (and the one above annotations/), or the one given.
+  const imageRoots = new Set([root, ...(opts.imagesDir ? [resolve(opts.imagesDir)] : [])]);
   for (const json of jsons) {
     const t = await readText(json);
     if ('error' in t) {
@@ -354,7 +356,10 @@ export async function readCoco(path: string, opts: CocoReadOptions = {}): Promis
     const result = parseCoco(t.text, json, { ...opts, split: opts.split ?? guessed });
     const base = dirname(json);
     const candidates = [base, join(base, 'images'), ...(opts.imagesDir ? [resolve(opts.imagesDir)] : [])];
-    if (basename(base) === 'annotations') candidates.push(dirname(base), join(dirname(base), 'images'));
+    if (basename(base) === 'annotations') {
+      candidates.push(dirname(base), join(dirname(base), 'images'));
+      imageRoots.add(dirname(base));
+    }
     const rebase = async (f: string): Promise<string> => {
       for (const c of candidates) {
         if (await isFile(join(c, f))) return toPosix(relative(root, join(c, f)));
@@ -364,7 +369,7 @@ export async function readCoco(path: string, opts: CocoReadOptions = {}): Promis
     for (const img of result.dataset.images) img.file = await rebase(img.file);
     parts.push({ result });
   }
-  return { ...mergeResults(parts), root };
+  return { ...mergeResults(parts), root, imageRoots: [...imageRoots] };
 }
 
 function splitFromFileName(name: string): DatasetSplit | undefined {

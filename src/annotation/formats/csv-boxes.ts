@@ -277,7 +277,7 @@ export async function detectBoxCsv(path: string): Promise<boolean> {
 
 export async function readBoxCsv(
   path: string,
-  opts: BoxCsvOptions & { sizeOf?: SizeOf } = {},
+  opts: BoxCsvOptions & { sizeOf?: SizeOf; followLinks?: boolean } = {},
 ): Promise<ParseResult & { root: string }> {
   const root = dirname(resolve(path));
   const t = await readText(path);
@@ -287,7 +287,7 @@ export async function readBoxCsv(
     const c = await readText(join(root, 'classes.txt'));
     if ('text' in c) classes = parseLabelList(c.text);
   }
-  const result = await parseWithSizes((sizes) => parseBoxCsv(t.text, resolve(path), { classes }, sizes), root, opts.sizeOf);
+  const result = await parseWithSizes((sizes) => parseBoxCsv(t.text, resolve(path), { classes }, sizes), root, opts.sizeOf, opts.followLinks);
   return { ...result, root };
 }
 

@@ -34,9 +34,15 @@ export interface FormatReadOptions {
   classes?: readonly string[];
   /** COCO: the split of every image (COCO keeps splits in separate files). */
   split?: DatasetSplit;
+  /** Open images outside the dataset's folder too (symbolic links, `..`, absolute paths); off by default. */
+  followLinks?: boolean;
 }
 
-export type FormatReadResult = ParseResult & { root: string };
+/**
+ * `imageRoots`: the folders this dataset's images may lie in, when more than `root` (COCO's
+ * annotations/ file with images/ beside it); an image outside all of them is refused unless followLinks.
+ */
+export type FormatReadResult = ParseResult & { root: string; imageRoots?: string[] };
 export type FormatWriteResult = WrittenDataset & { root: string };
 
 export interface DatasetFormat {
@@ -67,7 +73,7 @@ export const FORMATS: Record<FormatName, DatasetFormat> = {
     label: 'YOLO (Ultralytics: data.yaml, images/, labels/)',
     extensions: ['', '.yaml', '.yml'],
     detect: detectYolo,
-    read: (path, opts = {}) => readYolo(path, { sizeOf: opts.sizeOf }),
+    read: (path, opts = {}) => readYolo(path, { sizeOf: opts.sizeOf, followLinks: opts.followLinks }),
     write: writeYoloFiles,
   },
   voc: {

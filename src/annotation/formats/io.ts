@@ -6,6 +6,7 @@
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { writeFileAtomic } from '../../media/files';
+import { isInsideReal, outsideDatasetReason } from '../../store';
 import { DatasetFormatError, type FormatProblem, type Size, type SizeLookup, type SizeOf, type WrittenDataset } from './model';
 
 const MAX_DEPTH = 32;
@@ -71,11 +72,14 @@ export async function isFile(path: string): Promise<boolean> {
 /**
  * Run a pure parser that may ask for image sizes: a first pass records which files it wants,
  * the caller's `sizeOf` measures them (absolute paths under `root`), a second pass uses them.
+ * A file outside `root` (by `..`, an absolute path or a symbolic link) is never opened unless
+ * `followLinks` is set: its lookup is an error saying so, and the parser reports that image.
  */
 export async function parseWithSizes<T>(
   parse: (sizes: SizeLookup) => T,
   root: string,
   sizeOf: SizeOf | undefined,
+  followLinks = false,
 ): Promise<T> {
   if (!sizeOf) return parse(() => undefined);
   const wanted = new Set<string>();
@@ -86,6 +90,10 @@ export async function parseWithSizes<T>(
   if (wanted.size === 0) return first;
   const known = new Map<string, Size | { error: string }>();
   for (const f of wanted) {
+    if (!followLinks && !isInsideReal(root, resolve(root, f))) {
+      known.set(f, { error: outsideDatasetReason(root) });
+      continue;
+    }
     try {
       const s = await sizeOf(resolve(root, f));
       known.set(f, { width: s.width, height: s.height });

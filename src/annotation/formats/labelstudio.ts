@@ -213,11 +213,11 @@ export async function detectLabelStudio(path: string): Promise<boolean> {
 /** Read an export file; `file` stays as written (relative ones resolve against `root`). */
 export async function readLabelStudio(
   path: string,
-  opts: { sizeOf?: SizeOf; classes?: readonly string[] } = {},
+  opts: { sizeOf?: SizeOf; classes?: readonly string[]; followLinks?: boolean } = {},
 ): Promise<ParseResult & { root: string }> {
   const root = dirname(resolve(path));
   const t = await readText(path);
   if ('error' in t) return { ...emptyResult(path, t.error), root };
-  const result = await parseWithSizes((sizes) => parseLabelStudio(t.text, resolve(path), opts, sizes), root, opts.sizeOf);
+  const result = await parseWithSizes((sizes) => parseLabelStudio(t.text, resolve(path), opts, sizes), root, opts.sizeOf, opts.followLinks);
   return { ...result, root };
 }

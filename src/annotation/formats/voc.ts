@@ -255,6 +255,8 @@ export function writeVoc(dataset: Dataset): WrittenDataset {
 export interface VocReadOptions {
   sizeOf?: SizeOf;
   classes?: readonly string[];
+  /** Measure images outside the dataset folder too (symlinks, `..`, absolute paths); off by default. */
+  followLinks?: boolean;
 }
 
 function looksLikeVoc(text: string): boolean {
@@ -336,7 +338,7 @@ export async function readVoc(path: string, opts: VocReadOptions = {}): Promise<
     }
   }
   const imagePath = (xml: string, name: string): string => resolved.get(`${xml}\0${name}`) ?? name;
-  const result = await parseWithSizes((sizes) => parseVoc({ files, classes, splits, imagePath }, sizes), root, opts.sizeOf);
+  const result = await parseWithSizes((sizes) => parseVoc({ files, classes, splits, imagePath }, sizes), root, opts.sizeOf, opts.followLinks);
   return { dataset: result.dataset, errors: [...errors, ...result.errors], root };
 }
 

@@ -288,6 +288,8 @@ export function writeYolo(dataset: Dataset): WrittenDataset {
 export interface YoloReadOptions {
   /** Measures an image (absolute path); the app uses sharp with EXIF orientation applied. */
   sizeOf?: SizeOf;
+  /** Measure images outside the dataset folder too (symlinks, `..`, absolute paths); off by default. */
+  followLinks?: boolean;
 }
 
 const CONFIG_NAMES = ['data.yaml', 'data.yml', 'dataset.yaml', 'dataset.yml'];
@@ -430,7 +432,7 @@ export async function readYolo(path: string, opts: YoloReadOptions = {}): Promis
     .filter((f) => f.endsWith('.txt') && f.split('/').includes('labels') && !usedLabels.has(f) && basename(f) !== 'classes.txt')
     .map((f) => join(root, f));
 
-  const result = await parseWithSizes((sizes) => parseYolo({ config, classNames, images, orphanLabels }, sizes), root, opts.sizeOf);
+  const result = await parseWithSizes((sizes) => parseYolo({ config, classNames, images, orphanLabels }, sizes), root, opts.sizeOf, opts.followLinks);
   return { dataset: result.dataset, errors: [...errors, ...result.errors], root };
 }
 

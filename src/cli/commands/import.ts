@@ -6,8 +6,8 @@ import { runJob } from '../job';
 import { requireChoice } from '../command';
 
 export const importCommand: Command = {
-  usage: 'import <dir> <path>... [--format auto|folder|imagefolder|csv|coco|yolo|voc|labelstudio|cvat] [--split train|val|test|unlabeled|auto]',
-  options: { format: { type: 'string' }, split: { type: 'string' } },
+  usage: 'import <dir> <path>... [--format auto|folder|imagefolder|csv|coco|yolo|voc|labelstudio|cvat] [--split train|val|test|unlabeled|auto] [--follow-links]',
+  options: { format: { type: 'string' }, split: { type: 'string' }, 'follow-links': { type: 'boolean' } },
   positionals: 'many',
   openProject: true,
   async run({ service, positionals, values, out }) {
@@ -17,11 +17,11 @@ export const importCommand: Command = {
     const split = requireChoice('split', values.split ?? 'auto', ['train', 'val', 'test', 'unlabeled', 'auto']);
     const result = (await runJob(
       service,
-      () => service.invoke('jobs.start', { kind: 'import', input: { paths, format, split: split as never } }),
+      () => service.invoke('jobs.start', { kind: 'import', input: { paths, format, split: split as never, followLinks: values['follow-links'] === true } }),
       out,
     )) as ImportResult;
     out.result(result, () => [
-      `Imported ${result.imported} images (${result.duplicates} duplicates skipped, ${result.errors.length} errors)`,
+      `Imported ${result.imported} images (${result.duplicates} duplicates skipped${result.attached ? `, ${result.attached} labels attached to images already in the project` : ''}, ${result.errors.length} errors)`,
       ...result.errors.map((e) => `  skipped ${e.path}: ${e.reason}`),
     ]);
   },
