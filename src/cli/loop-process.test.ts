@@ -4,54 +4,29 @@
  * hand-built classifier with no class names inside: they are given with --classes).
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import sharp from 'sharp';
+import { join } from 'node:path';
 import { cli } from '../test-support/cli';
+import { writeColorDataset, writeColorTeacher } from '../test-support/color-dataset';
 import { tempDir } from '../test-support/fixtures';
-import { tinyNchwClassifier } from '../inference/test-models';
 
 let cleanup = () => {};
 afterEach(() => cleanup());
-
-const COLORS = { red: [0, 1, 2], green: [1, 0, 2], blue: [2, 0, 1] } as const;
-
-/** A 16x16 RGB PNG, noisy, whose channel `strong` is bright and the other two dark. */
-async function colorPng(file: string, channels: readonly number[], seed: number) {
-  let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-  const px = Buffer.alloc(16 * 16 * 3);
-  for (let i = 0; i < 16 * 16; i++) {
-    px[i * 3 + channels[0]!] = 150 + Math.round(rand() * 100);
-    px[i * 3 + channels[1]!] = Math.round(rand() * 90);
-    px[i * 3 + channels[2]!] = Math.round(rand() * 90);
-  }
-  mkdirSync(dirname(file), { recursive: true });
-  await sharp(px, { raw: { width: 16, height: 16, channels: 3 } }).png().toFile(file);
-}
-
-/** labeled/{train,test}/<class>/*.png (30 per class) and a flat pool of 30 unlabeled per class. */
-async function writeData(root: string) {
-  let seed = 7;
-  for (const [name, channels] of Object.entries(COLORS)) {
-    for (let i = 0; i < 30; i++) await colorPng(join(root, 'labeled', i % 5 === 0 ? 'test' : 'train', name, `${name}-${i}.png`), channels, seed++);
-    for (let i = 0; i < 30; i++) await colorPng(join(root, 'pool', `p-${name}-${i}.png`), channels, 10_000 + seed++);
-  }
-}
 
 /** Run one verb with --json; it must exit 0 and print one JSON object. */
 async function ok(args: string[]): Promise<Record<string, unknown>> {
   const r = await cli([...args, '--json']);
   expect(r.code, `apprentice ${args.join(' ')} exited ${r.code}: ${r.stderr}`).toBe(0);
+  // With --json, stderr carries only progress as JSON lines: no stack, no warning after the work.
+  for (const line of r.stderr.split('\n').filter((l) => l.trim())) expect(() => JSON.parse(line), `apprentice ${args.join(' ')} wrote to stderr: ${line}`).not.toThrow();
   return JSON.parse(r.stdout);
 }
 
 async function loop(dir: string) {
-  await writeData(dir);
+  await writeColorDataset(dir);
   const proj = join(dir, 'project');
   // A third-party classifier: channel means -> logits (red, green, blue); no names inside it.
   const teacher = join(dir, 'teacher.onnx');
-  writeFileSync(teacher, tinyNchwClassifier({ channels: 3, size: 16, weights: [[10, -5, -5], [-5, 10, -5], [-5, -5, 10]] }));
+  writeColorTeacher(teacher);
   const classes = ['--classes', 'red,green,blue'];
 
   expect(await ok(['init', proj])).toMatchObject({ task: 'classify', classes: [] });
@@ -109,10 +84,10 @@ describe('the whole loop, one process per step', () => {
   test("a project created without classes takes the teacher's from --classes, and says so", async () => {
     const t = tempDir();
     cleanup = t.cleanup;
-    await writeData(t.dir);
+    await writeColorDataset(t.dir);
     const proj = join(t.dir, 'project');
     const teacher = join(t.dir, 'teacher.onnx');
-    writeFileSync(teacher, tinyNchwClassifier({ channels: 3, size: 16, weights: [[10, -5, -5], [-5, 10, -5], [-5, -5, 10]] }));
+    writeColorTeacher(teacher);
     await ok(['init', proj]);
     expect(await ok(['import', proj, join(t.dir, 'pool'), '--format', 'folder', '--split', 'unlabeled'])).toMatchObject({ imported: 90 });
     // Nothing names the teacher's classes: refused, saying how to name them.
