@@ -15,6 +15,7 @@ import { evaluate, models, predict } from './commands/evaluate';
 import { exportModelCommand } from './commands/export-model';
 import { pseudoLabelCommand, reviewCommand } from './commands/pseudo-label';
 import { selfTrain } from './commands/self-train';
+import { backups, restore } from './commands/backups';
 import { interrupted } from './job';
 
 const COMMANDS: Record<string, Command> = {
@@ -30,6 +31,8 @@ const COMMANDS: Record<string, Command> = {
   review: reviewCommand,
   'self-train': selfTrain,
   'export-model': exportModelCommand,
+  backups,
+  restore,
   serve,
 };
 

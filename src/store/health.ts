@@ -21,8 +21,23 @@ export type DatabaseState =
  */
 export function inspectDatabase(file: string): DatabaseState {
   if (!existsSync(file)) return { kind: 'empty' };
-  const walBytes = existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0;
+  const hadWal = existsSync(`${file}-wal`);
+  const hadShm = existsSync(`${file}-shm`);
+  const walBytes = hadWal ? statSync(`${file}-wal`).size : 0;
   if (statSync(file).size === 0 && walBytes === 0) return { kind: 'empty' };
+  const state = probe(file);
+  // A read-only connection to a WAL database creates an empty -wal and -shm beside it; a refused
+  // database is left exactly as it was found.
+  if (state.kind === 'damaged' || state.kind === 'empty') {
+    if (!hadWal && existsSync(`${file}-wal`) && statSync(`${file}-wal`).size === 0) {
+      rmSync(`${file}-wal`, { force: true });
+      if (!hadShm) rmSync(`${file}-shm`, { force: true });
+    }
+  }
+  return state;
+}
+
+function probe(file: string): DatabaseState {
   let db: Database.Database | null = null;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
