@@ -120,13 +120,12 @@ describe('bad input at import', () => {
     put('bomb.png', decompressionBomb(), /pixel limit/);
 
     const rss = process.memoryUsage().rss;
-    const started = Date.now();
     const result = await runImport(s, [dir]);
     expect(result.imported).toBe(10);
     expect(result.errors.map((e) => e.path).sort()).toEqual(Object.keys(expected).sort());
     for (const e of result.errors) expect(e.reason, e.path).toMatch(expected[e.path]!);
-    // The bomb was refused from its header: no 2.7 GB of pixels, no long decode.
-    expect(Date.now() - started).toBeLessThan(5000);
+    // The bomb was refused from its header (its reason names the pixel limit, above): its 2.7 GB
+    // of pixels were never decoded.
     expect(process.memoryUsage().rss - rss).toBeLessThan(500e6);
 
     // Only the good ones were stored: rows, media copies and thumbnails.

@@ -80,7 +80,7 @@ const PARSERS: [string, string, (text: string) => ParseResult][] = [
 describe('fuzz: mutated inputs never crash a parser', () => {
   it.each(PARSERS)('%s', (name, sample, parse) => {
     const r = rng(name.length * 7919 + 1);
-    const started = performance.now();
+    // No time limit here beyond the test's own: on a loaded machine a duration says nothing.
     for (let i = 0; i < ITERATIONS; i++) {
       const input = mutate(sample, r);
       let result: ParseResult;
@@ -93,7 +93,6 @@ describe('fuzz: mutated inputs never crash a parser', () => {
       }
       checkResult(result);
     }
-    expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it('the XML and YAML readers throw only their own errors', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { AppService } from '../../service';
 import { tempDir, writeTopBottomDataset } from '../../test-support/fixtures';
 import type { TrainResult } from '../../api/types';
+import { JOB_TEST_TIMEOUT_MS, nextEvent, within } from '../../test-support/wait';
 
 let cleanup: () => Promise<void> = async () => {};
 afterEach(() => cleanup());
@@ -19,12 +20,12 @@ async function projectWithData() {
   const dir = join(t.dir, 'proj');
   await service.invoke('project.create', { dir });
   const { jobId } = await service.invoke('jobs.start', { kind: 'import', input: { paths: [join(t.dir, 'data')] } });
-  await service.waitForJob(jobId);
+  await within(service.waitForJob(jobId), 'the import of the training images');
   return { service, dir };
 }
 
 describe('training as a job', () => {
-  test('trains in a worker with live progress, records the model with metrics and history', async () => {
+  test('trains in a worker with live progress, records the model with metrics and history', { timeout: JOB_TEST_TIMEOUT_MS }, async () => {
     const { service, dir } = await projectWithData();
     const phases = new Set<string>();
     let backendMessage = '';
@@ -33,7 +34,7 @@ describe('training as a job', () => {
       if (p.message) backendMessage = p.message;
     });
     const { jobId } = await service.invoke('jobs.start', { kind: 'train', input: { epochs: 4, batchSize: 8, learningRate: 0.005, augment: 'flip', seed: 1 } });
-    const job = await service.waitForJob(jobId);
+    const job = await within(service.waitForJob(jobId), 'the 4-epoch training run to end');
     expect(job.error).toBeNull();
     expect(job.state).toBe('done');
     const result = job.result as TrainResult;
@@ -55,22 +56,16 @@ describe('training as a job', () => {
     expect(existsSync(join(dir, 'models', result.modelId, 'model.json'))).toBe(true);
   });
 
-  test('cancel stops the run, and resume continues it to a model', async () => {
+  test('cancel stops the run, and resume continues it to a model', { timeout: JOB_TEST_TIMEOUT_MS }, async () => {
     const { service } = await projectWithData();
     const { jobId } = await service.invoke('jobs.start', { kind: 'train', input: { epochs: 40, batchSize: 4, seed: 2 } });
     let epochsDone = 0;
     service.on('jobProgress', (p) => {
       if (p.jobId === jobId && p.phase === 'epoch') epochsDone = Math.max(epochsDone, p.step);
     });
-    await new Promise<void>((resolve) => {
-      const off = service.on('jobProgress', (p) => {
-        if (p.jobId === jobId && p.phase === 'epoch' && p.step >= 1) {
-          off();
-          void service.invoke('jobs.cancel', { jobId }).then(() => resolve());
-        }
-      });
-    });
-    const job = await service.waitForJob(jobId);
+    await nextEvent(service, 'jobProgress', (p) => p.jobId === jobId && p.phase === 'epoch' && p.step >= 1, 'the first epoch of the 40-epoch run', { jobId });
+    await service.invoke('jobs.cancel', { jobId });
+    const job = await within(service.waitForJob(jobId), 'the cancelled run to end');
     expect(job.state).toBe('cancelled');
     const runId = /--resume (\S+)\./.exec(job.error?.message ?? '')?.[1];
     expect(runId).toBeTruthy();
@@ -78,7 +73,7 @@ describe('training as a job', () => {
     // Resume continues from the last checkpoint: two more epochs, numbered after the saved ones.
     const target = epochsDone + 2;
     const resumed = await service.invoke('jobs.start', { kind: 'train', input: { epochs: target, batchSize: 4, seed: 2, resume: runId! } });
-    const done = await service.waitForJob(resumed.jobId);
+    const done = await within(service.waitForJob(resumed.jobId), 'the resumed run to end');
     expect(done.state).toBe('done');
     const detail = await service.invoke('models.get', { id: (done.result as TrainResult).modelId });
     expect(detail.history.map((h) => h.epoch)).toEqual(Array.from({ length: target }, (_, i) => i + 1));
@@ -91,10 +86,10 @@ describe('training as a job', () => {
     await expect(service.invoke('jobs.start', { kind: 'train', input: { epochs: 0 } })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 
-  test('K-fold reports the folds and their spread; a search leaves its trials table and trains the best', async () => {
+  test('K-fold reports the folds and their spread; a search leaves its trials table and trains the best', { timeout: JOB_TEST_TIMEOUT_MS }, async () => {
     const { service } = await projectWithData();
     const run = async (input: Record<string, unknown>) => {
-      const job = await service.waitForJob((await service.invoke('jobs.start', { kind: 'train', input: { epochs: 2, batchSize: 8, seed: 3, ...input } })).jobId);
+      const job = await within(service.waitForJob((await service.invoke('jobs.start', { kind: 'train', input: { epochs: 2, batchSize: 8, seed: 3, ...input } })).jobId), `the training run ${JSON.stringify(input)} to end`);
       expect(job.error).toBeNull();
       return job.result as TrainResult;
     };
