@@ -81,6 +81,8 @@ describe('ONNX files as models and teachers', () => {
         await expect(service.invoke('jobs.start', { kind, input: { model } } as never)).rejects.toMatchObject({ code: 'PATH_OUTSIDE_PROJECT' });
       }
       await expect(service.invoke('jobs.start', { kind: 'pseudo-label', input: { teacher: model } } as never)).rejects.toMatchObject({ code: 'PATH_OUTSIDE_PROJECT' });
+      await expect(service.invoke('jobs.start', { kind: 'train', input: { teacher: model } } as never)).rejects.toMatchObject({ code: 'PATH_OUTSIDE_PROJECT' });
+      await expect(service.invoke('jobs.start', { kind: 'self-train', input: { teacher: model } } as never)).rejects.toMatchObject({ code: 'PATH_OUTSIDE_PROJECT' });
     }
     expect(await imported()).toHaveLength(0);
     teacher('inside.onnx');
