@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { startStudio } from '../e2e/harness';
+import { ensureRendererBuilt } from './renderer-build';
 import { pageApi, waitForJob } from './page-api';
 import { percentile, report } from './stats';
 
@@ -83,6 +84,7 @@ async function openImage(page: Page, index: number): Promise<void> {
 }
 
 export async function benchCanvasFps(): Promise<void> {
+  ensureRendererBuilt();
   const studio = await startStudio();
   const { page } = studio;
   try {

@@ -1,6 +1,6 @@
 // Import speed: Apprentice's import job (read, hash, decode, EXIF, thumbnail, content-addressed
 // copy, SQLite) vs raw sharp decode+thumbnail of the same files, in the same run.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -8,21 +8,22 @@ import sharp from 'sharp';
 import { AppService } from '../src/service';
 import { THUMB_SIZE } from '../src/media';
 import { report, timed } from './stats';
+import { cachedDir } from './cache-dir';
 
 const COUNT = Number(process.env.BENCH_IMPORT_COUNT ?? 2000);
 const DATA = resolve(import.meta.dirname, '.data', `jpegs-${COUNT}`);
 
 async function makeImages(): Promise<string[]> {
-  if (!existsSync(DATA) || readdirSync(DATA).length < COUNT) {
+  // Written once, under a temporary name until complete (cache-dir.ts).
+  await cachedDir(DATA, async (tmp) => {
     console.log(`generating ${COUNT} JPEGs (640x480) in ${DATA} ...`);
-    mkdirSync(DATA, { recursive: true });
     for (let i = 0; i < COUNT; i++) {
       // Smooth gradients plus noise: compresses and decodes like a photo, unlike a flat color.
       const pixels = Buffer.alloc(640 * 480 * 3);
       for (let p = 0; p < pixels.length; p++) pixels[p] = ((p % 1920) / 8 + i * 13 + Math.random() * 40) & 255;
-      await sharp(pixels, { raw: { width: 640, height: 480, channels: 3 } }).jpeg({ quality: 85 }).toFile(join(DATA, `img${String(i).padStart(5, '0')}.jpg`));
+      await sharp(pixels, { raw: { width: 640, height: 480, channels: 3 } }).jpeg({ quality: 85 }).toFile(join(tmp, `img${String(i).padStart(5, '0')}.jpg`));
     }
-  }
+  });
   return readdirSync(DATA).map((f) => join(DATA, f)).slice(0, COUNT);
 }
 

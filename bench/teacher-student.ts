@@ -2,7 +2,7 @@
 // images, 20,000 unlabeled, the 10,000 test images held out. The teacher is trained on the 1,000;
 // the loop then runs with no human correction (pseudo-labels auto-accepted above a threshold) for
 // two rounds. Prints teacher and student test accuracy per round.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
@@ -11,6 +11,7 @@ import type { ModelMetrics, TrainResult } from '../src/api/types';
 import { FASHION_MNIST_CLASSES, readFashionMnist } from '../src/training/data/fashion-mnist';
 import { fashionMnistAvailable } from './fmnist-folder';
 import { report, timed } from './stats';
+import { cachedDir } from './cache-dir';
 
 const LABELED = Number(process.env.BENCH_TS_LABELED ?? 1000);
 const UNLABELED = Number(process.env.BENCH_TS_UNLABELED ?? 20_000);
@@ -18,15 +19,16 @@ const TEST = Number(process.env.BENCH_TS_TEST ?? 10_000);
 
 /** Write `count` images of a split starting at `offset` as PNGs, in class folders or flat. */
 async function writeSplit(dir: string, split: 'train' | 't10k', offset: number, count: number, withClasses: boolean): Promise<string> {
-  if (existsSync(dir) && readdirSync(dir).length > 0) return dir;
-  const data = readFashionMnist(split, { limit: offset + count });
-  for (let i = offset; i < offset + count; i++) {
-    const folder = withClasses ? join(dir, FASHION_MNIST_CLASSES[data.labels[i]!]!.replace('/', '-')) : dir;
-    mkdirSync(folder, { recursive: true });
-    const px = Buffer.from(Uint8Array.from(data.images.subarray(i * 784, (i + 1) * 784), (v) => Math.round(v * 255)));
-    await sharp(px, { raw: { width: 28, height: 28, channels: 1 } }).toColourspace('b-w').png().toFile(join(folder, `${split}-${i}.png`));
-  }
-  return dir;
+  // Written once, under a temporary name until complete (cache-dir.ts).
+  return cachedDir(dir, async (tmp) => {
+    const data = readFashionMnist(split, { limit: offset + count });
+    for (let i = offset; i < offset + count; i++) {
+      const folder = withClasses ? join(tmp, FASHION_MNIST_CLASSES[data.labels[i]!]!.replace('/', '-')) : tmp;
+      mkdirSync(folder, { recursive: true });
+      const px = Buffer.from(Uint8Array.from(data.images.subarray(i * 784, (i + 1) * 784), (v) => Math.round(v * 255)));
+      await sharp(px, { raw: { width: 28, height: 28, channels: 1 } }).toColourspace('b-w').png().toFile(join(folder, `${split}-${i}.png`));
+    }
+  });
 }
 
 export async function benchTeacherStudent(): Promise<void> {

@@ -5,6 +5,7 @@
 // Goal (issue "Reliability"): no main-thread task over 100 ms.
 
 import { startStudio } from '../e2e/harness';
+import { ensureRendererBuilt } from './renderer-build';
 import { fashionMnistAvailable, fashionMnistFolder } from './fmnist-folder';
 import { pageApi as api, waitForJob as waitJob } from './page-api';
 import { percentile, report } from './stats';
@@ -15,6 +16,7 @@ export async function benchUiResponsiveness(): Promise<void> {
     return;
   }
   const folder = await fashionMnistFolder(10_000);
+  ensureRendererBuilt();
   const studio = await startStudio();
   const { page } = studio;
   try {
