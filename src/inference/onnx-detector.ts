@@ -63,14 +63,22 @@ export class OnnxDetector extends OnnxImageModel {
     return model;
   }
 
-  /** Boxes of each row (normalized to the image, best first), with the stored thresholds or the ones given. */
-  async detectRows(projectDir: string, rows: ImageRow[], overrides: Partial<Pick<DetectorSpec, 'scoreThreshold' | 'iouThreshold'>> = {}, opts: BatchOptions = {}): Promise<ScoredBox[][]> {
+  /**
+   * Boxes of each row (normalized to the image, best first), with the stored thresholds or the
+   * ones given; null for an image whose output holds NaN (or infinite) values, which would
+   * otherwise decode to "no box" and be taken for an image with nothing in it.
+   */
+  async detectRows(projectDir: string, rows: ImageRow[], overrides: Partial<Pick<DetectorSpec, 'scoreThreshold' | 'iouThreshold'>> = {}, opts: BatchOptions = {}): Promise<(ScoredBox[] | null)[]> {
     const d = { ...this.detector, ...overrides };
     const options = { inputWidth: this.spec.width, inputHeight: this.spec.height, scoreThreshold: d.scoreThreshold, iouThreshold: d.iouThreshold, maxBoxes: d.maxBoxes };
-    const out: ScoredBox[][] = new Array<ScoredBox[]>(rows.length);
+    const out = new Array<ScoredBox[] | null>(rows.length);
     await this.eachBatch(projectDir, rows, opts, async (pixels, n, start) => {
       const { data, dims } = await this.run(pixels, n);
-      for (let i = 0; i < n; i++) out[start + i] = decodeYolo(data, dims, i, d.yolo, options);
+      const per = dims.slice(1).reduce((a, b) => a * b, 1);
+      for (let i = 0; i < n; i++) {
+        const finite = data.subarray(i * per, (i + 1) * per).every(Number.isFinite);
+        out[start + i] = finite ? decodeYolo(data, dims, i, d.yolo, options) : null;
+      }
     });
     return out;
   }

@@ -5,11 +5,13 @@ import type { JobContext } from '../jobs/types';
 import type { ScoredBox } from '../annotation';
 import { getModel, listClasses, nextRound, teacherClassMap, teacherRound, writePseudoBoxes, type NewPseudoBox } from '../store';
 import { classMapping } from './soft-labels';
+import { notANumberErrors } from './pseudo-label';
 
 /** What the engine worker's detector returns for some images: boxes in the teacher's class indexes. */
 export interface Detections {
   classes: string[];
-  detections: { imageId: number; boxes: ScoredBox[] }[];
+  /** notANumber: the teacher's output for the image was NaN (or infinite), so it has no boxes to tell. */
+  detections: { imageId: number; boxes: ScoredBox[]; notANumber?: boolean }[];
 }
 
 type Detect = (imageIds: number[], ctx: JobContext) => Promise<Detections>;
@@ -61,6 +63,8 @@ export async function pseudoLabelBoxes(
   let boxes = 0;
   let emptyImages = 0;
   let skipped = already;
+  let predicted = 0;
+  const notANumber: number[] = [];
   for (let start = 0; start < todo.length; start += chunkSize) {
     if (ctx.signal.aborted) break;
     const chunk = todo.slice(start, start + chunkSize);
@@ -69,7 +73,15 @@ export async function pseudoLabelBoxes(
       ...(ctx.scope ? { scope: ctx.scope } : {}),
       onProgress: (u) => ctx.onProgress({ phase: 'pseudo-labeling', step: start + Math.min(u.step, chunk.length), total: todo.length, metrics: { labeled, boxes } }),
     });
-    const images = detections.map((d) => ({
+    predicted += detections.length;
+    const usable = detections.filter((d) => {
+      if (!d.notANumber) return true;
+      // Not "nothing found": nothing is recorded, so a run with a fixed teacher tries it again.
+      notANumber.push(d.imageId);
+      skipped++;
+      return false;
+    });
+    const images = usable.map((d) => ({
       imageId: d.imageId,
       boxes: d.boxes.flatMap((b): NewPseudoBox[] => {
         const j = mapping.index[b.classIndex];
@@ -83,5 +95,5 @@ export async function pseudoLabelBoxes(
     skipped += written.kept;
     ctx.onProgress({ phase: 'pseudo-labeling', step: Math.min(todo.length, start + chunkSize), total: todo.length, metrics: { labeled, boxes } });
   }
-  return { labeled, skipped, errors: [], round, unmappedClasses: mapping.unmapped, boxes, emptyImages };
+  return { labeled, skipped, errors: notANumberErrors(db, teacherId, notANumber, predicted), round, unmappedClasses: mapping.unmapped, boxes, emptyImages };
 }

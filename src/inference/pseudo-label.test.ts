@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { AppService } from '../service';
 import { tempDir } from '../test-support/fixtures';
-import { tinyLogClassifier, tinyNchwClassifier } from './test-models';
+import { tinyLogClassifier, tinyMeanAffine, tinyNchwClassifier } from './test-models';
 import type { PseudoLabelResult } from '../api/types';
 
 let cleanup: () => Promise<void> = async () => {};
@@ -15,14 +15,14 @@ async function solid(path: string, rgb: [number, number, number]) {
   await sharp({ create: { width: 20, height: 12, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } }).png().toFile(path);
 }
 
-async function setup(colors: [number, number, number][]) {
+async function setup(colors: [number, number, number][], task: 'classify' | 'detect' = 'classify') {
   const t = tempDir();
   const service = new AppService({ transport: 'in-process' });
   cleanup = async () => {
     await service.close();
     t.cleanup();
   };
-  await service.invoke('project.create', { dir: join(t.dir, 'p'), classes: ['a', 'b'] });
+  await service.invoke('project.create', { dir: join(t.dir, 'p'), classes: ['a', 'b'], task });
   const run = async (input: never) => service.waitForJob((await service.invoke('jobs.start', input)).jobId);
   const paths = [];
   for (const [i, c] of colors.entries()) {
@@ -68,5 +68,25 @@ describe('pseudo-labeling with a teacher that outputs NaN', () => {
     const queue = (await service.invoke('review.queue', { limit: 10 })).items;
     expect(queue).toHaveLength(2);
     for (const item of queue) expect(Number.isFinite(item.confidence)).toBe(true);
+  });
+
+  test('a detector whose outputs are NaN records no image as "nothing found" and says why', async () => {
+    const { t, service, run } = await setup([[200, 40, 0], [30, 180, 10], [120, 100, 0]], 'detect');
+    const file = join(t.dir, 'yolo-nan.onnx');
+    // A YOLOv5 output [1, 2 boxes, 5 + 2 classes] whose every value is NaN.
+    writeFileSync(file, tinyMeanAffine({ channels: 3, size: 16, dims: [2, 7], bias: new Array(14).fill(NaN), scale: new Array(14).fill(1) }));
+    writeFileSync(join(t.dir, 'yolo-nan.json'), JSON.stringify({ classes: ['a', 'b'] }));
+    const job = await run({ kind: 'pseudo-label', input: { teacher: file, temperature: 1 } } as never);
+    expect(job.error).toBeNull();
+    const r = job.result as PseudoLabelResult;
+    expect(r).toMatchObject({ labeled: 0, skipped: 3, boxes: 0, emptyImages: 0 });
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]!.path).toBe(file);
+    expect(r.errors[0]!.reason).toMatch(/yolo-nan\.onnx.*NaN.*all 3 images/);
+    // Nothing was recorded for them: a second run tries them again (and says so again).
+    const again = (await run({ kind: 'pseudo-label', input: { teacher: file, temperature: 1 } } as never)).result as PseudoLabelResult;
+    expect(again).toMatchObject({ labeled: 0, emptyImages: 0 });
+    expect(again.errors).toHaveLength(1);
+    expect((await service.invoke('review.images', {})).items).toEqual([]);
   });
 });

@@ -96,7 +96,7 @@ export async function pseudoLabel(
  * Images the teacher gave NaN (or infinite) outputs for, which are skipped: one entry per image,
  * or, when it did so for every image of the run, one entry that names the model and the count.
  */
-function notANumberErrors(db: Database.Database, teacherId: string, imageIds: number[], predicted: number): ImportError[] {
+export function notANumberErrors(db: Database.Database, teacherId: string, imageIds: number[], predicted: number): ImportError[] {
   if (imageIds.length === 0) return [];
   const model = getModel(db, teacherId);
   const source = (model.options as { source?: unknown }).source;

@@ -31,7 +31,7 @@ export async function detectImages(
     const select = db.prepare('SELECT id, media_path, sha256 FROM images WHERE id = ?');
     const rows = imageIds.map((id) => select.get(id) as { id: number; media_path: string; sha256: string } | undefined).filter((r) => r !== undefined);
     const boxes = await detector.detectRows(projectDir, rows, thresholds, opts);
-    return { classes: spec.classes, detections: rows.map((r, i) => ({ imageId: r.id, boxes: boxes[i]! })) };
+    return { classes: spec.classes, detections: rows.map((r, i) => (boxes[i] ? { imageId: r.id, boxes: boxes[i] } : { imageId: r.id, boxes: [], notANumber: true })) };
   } finally {
     await detector.release();
   }
