@@ -51,5 +51,5 @@ describe('the teacher loop and export on the command line', () => {
     const tfjsOut = join(t.dir, 'out', 'tfjs');
     expect(JSON.parse((await cli(['export-model', proj, '--model', teacher.modelId, '--format', 'tfjs', '--out', tfjsOut, '--json'])).stdout)).toMatchObject({ format: 'tfjs', verified: false });
     for (const f of ['model.json', 'weights.bin', 'labels.txt', 'README.md']) expect(existsSync(join(tfjsOut, f))).toBe(true);
-  });
+  }, 300_000); // a dozen processes and a training run: generous on a loaded machine
 });
