@@ -6,7 +6,7 @@ import type { AppApi } from '../../src/api/contract';
 import type { ApprenticeBridge } from './global';
 import { AppError } from '../../src/api/errors';
 import { createIpcClient } from './ipc';
-import { createWebClient } from './web';
+import { createWebClient } from '../../src/api/web-client';
 import { showError } from '../state/toasts';
 
 export type { ApprenticeBridge } from './global';

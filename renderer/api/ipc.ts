@@ -2,7 +2,7 @@
 import type { AppApi, AppEvents, EventName } from '../../src/api/contract';
 import type { ApprenticeBridge } from './global';
 import { AppError } from '../../src/api/errors';
-import { unwrapReply } from './reply';
+import { unwrapReply } from '../../src/api/reply';
 
 export function createIpcClient(bridge: ApprenticeBridge): AppApi {
   return {

@@ -1,8 +1,9 @@
 import { describe } from 'vitest';
 import { join } from 'node:path';
 import { AppService } from '../service';
-import { createWebClient, newToken, startWebServer } from '../server';
+import { newToken, startWebServer } from '../server';
 import { tempDir } from '../test-support/fixtures';
+import { nodeWebClient } from '../test-support/web-client';
 import { contractSuite } from './contract-suite';
 
 describe('AppApi contract, in-process client', () => {
@@ -32,7 +33,7 @@ describe('AppApi contract, web client over HTTP', () => {
       const service = new AppService({ transport: 'web', workspace, recentFile: join(workspace, '.apprentice', 'recent.json') });
       const token = newToken();
       const server = await startWebServer({ service, token, staticDir: null });
-      const client = createWebClient(server.url, token);
+      const client = nodeWebClient(server.url, token);
       cleanup = async () => {
         client.close();
         await server.close();

@@ -1,5 +1,5 @@
-import type { Reply } from '../../src/api/contract';
-import { AppError, isErrorCode } from '../../src/api/errors';
+import type { Reply } from './contract';
+import { AppError, isErrorCode } from './errors';
 
 /** Turns a wire reply into a value, or throws the AppError it carries. */
 export function unwrapReply<T>(reply: unknown): T {

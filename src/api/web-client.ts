@@ -1,19 +1,45 @@
 /**
- * Web transport of AppApi, used when the studio is served by `apprentice serve`:
- * POST /api/<method> for calls, one EventSource on /events for events. Same origin,
- * the auth cookie rides along.
+ * Web transport of AppApi, the one implementation: the studio ships it (served by `apprentice serve`)
+ * and the contract suite runs it under Node. POST /api/<method> for calls, one EventSource on /events
+ * for events. Written against the standard fetch and EventSource only (no DOM, no Node built-ins), so it
+ * runs in a browser, where the defaults are the page's own (same origin, the auth cookie rides along),
+ * and under Node, where the caller supplies them (Node has fetch, but no EventSource by default).
  */
-import type { AppApi, AppEvents, EventName } from '../../src/api/contract';
-import { EVENT_NAMES } from '../../src/api/contract';
-import { AppError } from '../../src/api/errors';
+import type { AppApi, AppEvents, EventName, Unsubscribe } from './contract';
+import { EVENT_NAMES } from './contract';
+import { AppError } from './errors';
 import { unwrapReply } from './reply';
 
 type Listener = (payload: unknown) => void;
 
-export function createWebClient(base = ''): AppApi {
+/** What the client needs of an EventSource: the standard one (browser, or a Node implementation) fits. */
+export interface EventSourceLike {
+  addEventListener(type: string, listener: (ev: { data?: unknown }) => void): void;
+  close(): void;
+}
+export type EventSourceConstructor = new (url: string, init?: { withCredentials?: boolean }) => EventSourceLike;
+
+export interface WebClientOptions {
+  /** Origin of the server, e.g. `http://127.0.0.1:5173`; '' (default) means the page's own origin. */
+  base?: string;
+  /** Defaults to the global fetch. */
+  fetch?: typeof fetch;
+  /** Defaults to the global EventSource (every browser has one). */
+  EventSource?: EventSourceConstructor;
+}
+
+export interface WebClient extends AppApi {
+  /** Closes the event stream (a page never needs to; a Node caller does before it stops the server). */
+  close(): void;
+}
+
+export function createWebClient(options: WebClientOptions = {}): WebClient {
+  const base = options.base ?? '';
+  const fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
   const listeners = new Map<EventName, Set<Listener>>();
-  let source: EventSource | null = null;
+  let source: EventSourceLike | null = null;
   let hadError = false;
+  let closed = false;
 
   function emit(event: EventName, payload: unknown): void {
     for (const l of [...(listeners.get(event) ?? [])]) {
@@ -26,12 +52,14 @@ export function createWebClient(base = ''): AppApi {
   }
 
   function connect(): void {
-    if (source) return;
-    source = new EventSource(`${base}/events`, { withCredentials: true });
+    if (source || closed) return;
+    const Source = options.EventSource ?? (globalThis as { EventSource?: EventSourceConstructor }).EventSource;
+    if (!Source) throw new AppError('INTERNAL', 'This runtime has no EventSource: pass one to createWebClient to receive events.');
+    source = new Source(`${base}/events`, { withCredentials: true });
     for (const name of EVENT_NAMES) {
       source.addEventListener(name, (ev) => {
         try {
-          emit(name, JSON.parse((ev as MessageEvent<string>).data));
+          emit(name, JSON.parse(ev.data as string));
         } catch (err) {
           console.error(`bad ${name} event`, err);
         }
@@ -51,7 +79,7 @@ export function createWebClient(base = ''): AppApi {
     async invoke(method, input) {
       let res: Response;
       try {
-        res = await fetch(`${base}/api/${method}`, {
+        res = await fetchFn(`${base}/api/${method}`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
           credentials: 'same-origin',
@@ -71,7 +99,7 @@ export function createWebClient(base = ''): AppApi {
       }
       return unwrapReply(body);
     },
-    on<E extends EventName>(event: E, listener: (payload: AppEvents[E]) => void) {
+    on<E extends EventName>(event: E, listener: (payload: AppEvents[E]) => void): Unsubscribe {
       connect();
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));
@@ -80,6 +108,11 @@ export function createWebClient(base = ''): AppApi {
       return () => {
         set.delete(l);
       };
+    },
+    close() {
+      closed = true;
+      source?.close();
+      source = null;
     },
   };
 }

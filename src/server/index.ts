@@ -1,4 +1,3 @@
 export { startWebServer, type WebServer, type WebServerOptions } from './web-server';
-export { createWebClient } from './web-client';
 export { newToken, tokenMatches } from './token';
 export { CONTENT_SECURITY_POLICY } from './security';
