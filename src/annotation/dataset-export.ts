@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { ExportResult } from '../api/types';
-import type { JobContext } from '../jobs/types';
+import type { JobContext } from '../api/job-context';
 import { copyFileAtomic } from '../media/files';
 import { listClasses, liveShapes } from '../store';
 import { FORMATS, type Dataset, type DatasetImage } from './formats/index-formats';

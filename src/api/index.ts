@@ -2,4 +2,5 @@ export * from './errors';
 export * from './types';
 export * from './schemas';
 export * from './contract';
+export type { JobContext, JobScopeHandle, ProgressUpdate } from './job-context';
 export { validateInput } from './validate';

@@ -1,10 +1,12 @@
+import type { JobScopeHandle } from '../api/job-context';
+
 /**
  * Everything one job started that must stop before the job's end is recorded: its timers, its
  * worker threads and other resources (as close functions), and sibling promises it left running.
  * The runner closes the scope after the job body settles and before it writes the end state,
  * so nothing of a job runs after it has ended and the project may close safely afterwards.
  */
-export class JobScope {
+export class JobScope implements JobScopeHandle {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly tasks = new Set<Promise<unknown>>();
   private readonly closers = new Set<() => unknown>();

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { ImportError, ImportResult, Split } from '../api/types';
-import type { JobContext } from '../jobs/types';
+import type { JobContext } from '../api/job-context';
 import { addShapes, ensureClasses, findImageIdBySha, getImageRow, insertImage, listAnnotations, listClasses, setHumanClass, setSplit, splitForHash, type ProjectPaths } from '../store';
 import { DATASET_FORMATS, datasetCandidates, type DatasetFormatName } from './dataset-candidates';
 import { contentPath, writeFileAtomic } from './files';

@@ -1,7 +1,7 @@
 import { basename, dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { ExportResult } from '../../api/types';
-import type { JobContext } from '../../jobs/types';
+import type { JobContext } from '../../api/job-context';
 import { copyFileAtomic, writeFileAtomic } from '../../media/files';
 import { csvField } from '../../media/csv';
 import { labeledImages, type IncludeSource } from '../labeled-images';
