@@ -19,8 +19,8 @@ async function loop(dir: string): Promise<string | null> {
   const classes = ['--classes', 'red,green,blue'];
   let last: Record<string, unknown> = {};
   const step = async (args: string[]) => {
-    const r = await cli([...args, '--json']);
-    if (r.code !== 0) throw new Error(`${args[0]} exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`);
+    const r = await cli([...args, '--json', '--verbose']);
+    if (r.code !== 0) throw new Error(`${args[0]} exited ${r.code}:\n${r.stderr.trim().split('\n').filter((l) => !l.startsWith('{"progress"')).slice(-25).join('\n')}`);
     last = JSON.parse(r.stdout) as Record<string, unknown>;
   };
   try {
