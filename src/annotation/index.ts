@@ -2,4 +2,5 @@ export { labeledImages, type IncludeSource, type LabeledImage } from './labeled-
 export { exportImageFolder } from './formats/imagefolder';
 export { exportCsv } from './formats/csv';
 export { exportDataset } from './dataset-export';
+export { importImages, collectCandidates, type ImportInput } from './import-images';
 export { boxFromCenter, iou, nonMaxSuppression, type Box, type ScoredBox } from './geometry';

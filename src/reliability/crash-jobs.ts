@@ -6,8 +6,8 @@
  *    `epoch N` for every finished epoch.
  * Run as: node bin/run-ts.js src/reliability/crash-jobs.ts <mode> <projectDir> <arg>
  */
-import { importImages } from '../media';
-import { openProject } from '../store';
+import { importImages } from '../annotation';
+import { countImages, openProject } from '../store';
 import { runTraining } from '../training/run/run-training';
 import { trainInputSchema } from '../api/schemas';
 
@@ -15,7 +15,7 @@ const [mode, dir, arg] = process.argv.slice(2);
 const handle = openProject(dir!);
 const { db } = handle;
 const signal = new AbortController().signal;
-const count = () => (db.prepare('SELECT COUNT(*) AS n FROM images').get() as { n: number }).n;
+const count = () => countImages(db);
 
 if (mode === 'import') {
   process.stdout.write('ready\n');

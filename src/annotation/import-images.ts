@@ -4,12 +4,23 @@ import type Database from 'better-sqlite3';
 import type { ImportError, ImportResult, Split } from '../api/types';
 import type { JobContext } from '../api/job-context';
 import { addShapes, ensureClasses, findImageIdBySha, getImageRow, insertImage, listAnnotations, listClasses, setHumanClass, setSplit, splitForHash, type ProjectPaths } from '../store';
+import {
+  confineCandidates,
+  contentPath,
+  hasImageExtension,
+  imageFolderCandidate,
+  ingestImage,
+  looksLikeImageFolder,
+  NotAnImageError,
+  pathKind,
+  readLabelsCsv,
+  sha256Hex,
+  walkImages,
+  writeFileAtomic,
+  type Candidate,
+  type IngestedImage,
+} from '../media';
 import { DATASET_FORMATS, datasetCandidates, type DatasetFormatName } from './dataset-candidates';
-import { contentPath, writeFileAtomic } from './files';
-import { ingestImage, NotAnImageError, sha256Hex, type IngestedImage } from './ingest';
-import { readLabelsCsv } from './csv';
-import { confineCandidates, imageFolderCandidate, looksLikeImageFolder, pathKind, walkImages, type Candidate } from './scan';
-import { hasImageExtension } from './formats';
 
 export interface ImportInput {
   paths: string[];

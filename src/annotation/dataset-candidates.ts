@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import sharp from 'sharp';
-import { FORMATS, type FormatName } from '../annotation/formats/index-formats';
 import type { ImportError } from '../api/types';
-import { confineCandidates, type Candidate } from './scan';
+import { confineCandidates, type Candidate } from '../media';
+import { FORMATS, type FormatName } from './formats/index-formats';
 
 export const DATASET_FORMATS = ['coco', 'yolo', 'voc', 'labelstudio', 'cvat'] as const;
 export type DatasetFormatName = (typeof DATASET_FORMATS)[number];
