@@ -3,4 +3,5 @@ export * from './scan';
 export * from './csv';
 export * from './ingest';
 export * from './files';
-export { imagePixels, decodeImages, type PixelSpec } from './pixels';
+export { imagePixels, decodeImages } from './pixels';
+export type { PixelSpec } from './pixel-spec';

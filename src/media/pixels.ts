@@ -2,13 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { writeFileAtomic } from './files';
+import type { PixelSpec } from './pixel-spec';
 import { pngPixels } from './png-pixels';
-/** The size and channels a model's input has. */
-export interface PixelSpec {
-  height: number;
-  width: number;
-  channels: 1 | 3;
-}
 
 /**
  * One image as model input: EXIF-rotated, resized to the spec (stretched, as Lobe and Create ML

@@ -8,7 +8,7 @@
  * uses sharp.
  */
 import { inflateSync } from 'node:zlib';
-import type { PixelSpec } from './pixels';
+import type { PixelSpec } from './pixel-spec';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 /** Ancillary chunks that change how the pixels look (sharp may act on them): not this path's business. */
