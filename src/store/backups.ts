@@ -8,7 +8,7 @@ import type { BackupInfo } from '../api/types';
 import { openDatabase } from './open';
 import { migrate } from './migrate';
 import { LATEST_VERSION } from './migrations';
-import type { ProjectPaths } from './project-folder';
+import type { ProjectPaths } from './project-paths';
 import { withWriteLock } from './write-lock';
 
 /** Automatic snapshots kept per reason; older ones are deleted when a new one is taken. */

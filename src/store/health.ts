@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { AppError } from '../api/errors';
 import type { BackupInfo } from '../api/types';
 import { listBackups } from './backups';
-import type { ProjectPaths } from './project-folder';
+import type { ProjectPaths } from './project-paths';
 
 /** What a look at project.sqlite (read-only, before anything writes to it) found. */
 export type DatabaseState =

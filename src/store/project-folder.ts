@@ -1,38 +1,14 @@
 import { mkdirSync, existsSync, statSync } from 'node:fs';
-import { join, resolve, basename } from 'node:path';
+import { join, basename } from 'node:path';
 import type Database from 'better-sqlite3';
 import { AppError } from '../api/errors';
 import type { Task } from '../api/types';
 import { openDatabase } from './open';
 import { migrate } from './migrate';
 import { refuseDamagedDatabase, removeLeftoverTempFiles } from './health';
+import { PROJECT_FILE, projectPaths, type ProjectPaths } from './project-paths';
 
-export const PROJECT_FILE = 'project.sqlite';
-
-/** Where everything of a project lives, relative to its folder. */
-export interface ProjectPaths {
-  dir: string;
-  database: string;
-  media: string;
-  thumbs: string;
-  /** Upright, browser-viewable copies of images that are rotated by EXIF or in other formats. */
-  display: string;
-  models: string;
-  backups: string;
-}
-
-export function projectPaths(dir: string): ProjectPaths {
-  const root = resolve(dir);
-  return {
-    dir: root,
-    database: join(root, PROJECT_FILE),
-    media: join(root, 'media'),
-    thumbs: join(root, 'cache', 'thumbs'),
-    display: join(root, 'cache', 'display'),
-    models: join(root, 'models'),
-    backups: join(root, 'backups'),
-  };
-}
+export { PROJECT_FILE, projectPaths, type ProjectPaths } from './project-paths';
 
 export interface ProjectHandle {
   paths: ProjectPaths;
