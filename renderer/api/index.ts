@@ -38,8 +38,7 @@ export function alreadyShown(err: unknown): boolean {
 export const bridge: ApprenticeBridge | null = window.apprentice ?? null;
 export const api: AppApi = withToasts(bridge ? createIpcClient(bridge) : createWebClient());
 
-/** For fire-and-forget calls: the toast already told the user, nothing else to do. */
-export function ignore(): void {}
+export { ignore } from '../state/toasts';
 
 // Errors already shown in a toast need no second report as an unhandled rejection.
 window.addEventListener('unhandledrejection', (ev) => {

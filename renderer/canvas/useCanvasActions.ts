@@ -6,7 +6,6 @@
  */
 import { useRef, type RefObject } from 'react';
 import type { ClassInfo, Region, Task } from '../../src/api/types';
-import { api, ignore } from '../api';
 import { boundsOf, nudge } from '../tools/geometry';
 import type { ToolRegion } from '../tools/types';
 import { classes } from '../state/project';
@@ -17,6 +16,7 @@ import {
   lockedRegions,
   redoRegions,
   regions,
+  regionsOf,
   regionsSaved,
   reloadRegions,
   selectedRegions,
@@ -25,8 +25,9 @@ import {
   updateRegions,
   type NewRegion,
 } from '../state/regions';
+import { applyReview } from '../state/review';
 import type { CanvasActions, CanvasToolName } from '../state/shortcuts';
-import { showToast } from '../state/toasts';
+import { ignore, showToast } from '../state/toasts';
 import type { ImageStageHandle } from './ImageStage';
 import { toGeometry, type ImageSize } from './region-shapes';
 
@@ -74,7 +75,7 @@ export function useCanvasActions(opts: {
       if (!ids.length) return;
       // Edits made just before are stored first, so "accept" sees the corrected boxes.
       void regionsSaved()
-        .then(() => api.invoke('review.apply', { annotationIds: ids, action: 'accept' }))
+        .then(() => applyReview(ids, 'accept'))
         .then(() => {
           reloadRegions();
           o().next();
@@ -115,8 +116,7 @@ export function useCanvasActions(opts: {
         showToast('info', 'There is no previous image in this view.');
         return;
       }
-      const s = await api.invoke('shapes.list', { imageId: prev });
-      const list = s.regions.filter((r) => r.source === 'human' || r.status === 'accepted' || r.status === 'corrected').map(asNew).filter((r): r is NewRegion => r !== null);
+      const list = (await regionsOf(prev)).filter((r) => r.source === 'human' || r.status === 'accepted' || r.status === 'corrected').map(asNew).filter((r): r is NewRegion => r !== null);
       if (!list.length) showToast('info', 'The previous image has no regions to repeat.');
       else paste(list, "Repeated the previous image's regions");
     },

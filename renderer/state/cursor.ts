@@ -4,7 +4,7 @@
  * at a small live window around the last known index and find the current image in it. For an
  * explicit list of ids (a model's mistakes), the list itself is the order.
  */
-import type { ImageSummary } from '../../src/api/types';
+import type { ImageDetail, ImageSummary } from '../../src/api/types';
 import { api } from '../api';
 import type { ImageFilter } from './filter';
 import { filterParams } from './filter';
@@ -35,6 +35,16 @@ async function summaryAt(ids: readonly number[], index: number): Promise<Positio
 }
 
 /** The image id at `index` of the order, if it is known without asking (explicit lists). */
+/** The image's class and split as stored now. */
+export function imageDetail(id: number): Promise<ImageDetail> {
+  return api.invoke('images.get', { id });
+}
+
+/** The id of the image at `offset` of the filtered order (undefined past its end). */
+export async function idAtOffset(filter: ImageFilter, offset: number): Promise<number | undefined> {
+  return (await api.invoke('images.list', { ...filterParams(filter), offset, limit: 1 })).items[0]?.id;
+}
+
 export function idAt(order: ImageOrder, index: number): number | undefined {
   return order.kind === 'ids' ? order.ids[index] : undefined;
 }

@@ -2,11 +2,13 @@
  * Long jobs the studio started or heard about: progress from `jobProgress` events, the end from
  * `jobDone`. A slow poll of `jobs.get` covers events missed while the event stream reconnected.
  */
+import { useEffect, useState } from 'react';
 import type { ImportResult, JobDone, JobProgress, PseudoLabelResult, TrainResult } from '../../src/api/types';
+import type { MethodInput } from '../../src/api/schemas';
 import { api, ignore } from '../api';
 import { bumpData, refreshClasses, refreshStats } from './project';
 import { showError, showToast } from './toasts';
-import { createStore } from './store';
+import { createStore, useStore } from './store';
 
 export interface ActiveJob {
   jobId: string;
@@ -113,6 +115,77 @@ export async function startImport(paths: string[], options: { unlabeled?: boolea
   const input = options.unlabeled ? { paths, format: 'folder' as const, split: 'unlabeled' as const } : { paths, format: 'auto' as const, split: 'auto' as const };
   const { jobId } = await api.invoke('jobs.start', { kind: 'import', input });
   upsert(jobId, { kind: 'import' });
+}
+
+/** Starts a job and shows it in the progress list; resolves with its id (a refused input rejects, and was toasted). */
+export async function startJob(request: MethodInput<'jobs.start'>): Promise<string> {
+  const { jobId } = await api.invoke('jobs.start', request);
+  trackJob(jobId, request.kind);
+  return jobId;
+}
+
+export interface JobEnd {
+  state: 'done' | 'failed' | 'cancelled';
+  result: unknown;
+  error: string | null;
+}
+
+/** Follows one job a dialog started: its live progress, then how it ended (event, or a slow poll for a missed one). */
+export function useJob(jobId: string | null): { progress: JobProgress | null; end: JobEnd | null } {
+  const list = useStore(jobs);
+  const [end, setEnd] = useState<JobEnd | null>(null);
+  useEffect(() => {
+    setEnd(null);
+    if (!jobId) return;
+    let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const settle = (d: { state: string; result?: unknown; error?: { message: string } | null }): boolean => {
+      if (d.state !== 'done' && d.state !== 'failed' && d.state !== 'cancelled') return false;
+      if (live) setEnd({ state: d.state, result: d.result, error: d.error?.message ?? null });
+      live = false;
+      return true;
+    };
+    const off = api.on('jobDone', (d) => {
+      if (d.jobId === jobId) settle(d);
+    });
+    const poll = () =>
+      api
+        .invoke('jobs.get', { jobId })
+        .then((info) => {
+          if (!settle(info) && live) timer = setTimeout(poll, 2000);
+        })
+        .catch(ignore);
+    timer = setTimeout(poll, 500);
+    return () => {
+      live = false;
+      off();
+      clearTimeout(timer);
+    };
+  }, [jobId]);
+  return { progress: list.find((j) => j.jobId === jobId)?.progress ?? null, end };
+}
+
+/**
+ * The one job a dialog starts: `start` asks for it (ignored while a request or the job runs; a refusal
+ * was toasted), then its progress and end as `useJob` follows them.
+ */
+export function useDialogJob(): { busy: boolean; running: boolean; progress: JobProgress | null; end: JobEnd | null; start(request: MethodInput<'jobs.start'>): Promise<void> } {
+  const [busy, setBusy] = useState(false);
+  const [jobId, setJobId] = useState<string | null>(null);
+  const { progress, end } = useJob(jobId);
+  const running = jobId !== null && end === null;
+  const start = async (request: MethodInput<'jobs.start'>) => {
+    if (busy || running) return;
+    setBusy(true);
+    try {
+      setJobId(await startJob(request));
+    } catch {
+      // shown in a toast
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, running, progress, end, start };
 }
 
 export async function cancelJob(jobId: string): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { ModelDetail, ModelInfo } from '../../src/api/types';
+import type { MethodInput } from '../../src/api/schemas';
 import { api, ignore } from '../api';
 import { project } from './project';
 import { createStore } from './store';
@@ -57,6 +58,23 @@ export function modelDetail(id: string): Promise<ModelDetail> {
     p.catch(() => details.delete(id));
   }
   return p;
+}
+
+/** Imports an ONNX model as a teacher and refreshes the list (a failed refresh was toasted). */
+export async function importTeacher(input: MethodInput<'teachers.import'>): Promise<ModelInfo> {
+  const model = await api.invoke('teachers.import', input);
+  await refreshModels().catch(ignore);
+  return model;
+}
+
+/** A teacher's class map as stored now (the cached details may predate an edit). */
+export async function currentClassMap(id: string): Promise<ModelDetail['classMap']> {
+  return (await api.invoke('models.get', { id })).classMap;
+}
+
+/** Stores which project class each teacher class labels; answers the map as stored. */
+export async function setTeacherClassMap(model: string, map: Record<string, string | null>): Promise<ModelDetail['classMap']> {
+  return (await api.invoke('teachers.setClassMap', { model, map })).classMap;
 }
 
 /** The details of `id` (null while loading or when there is no id). */

@@ -2,7 +2,8 @@
  * The open project as the UI sees it: app info, project, classes, stats. Everything here is a
  * cache of the core's answers, refetched when the core says something changed.
  */
-import type { AppInfo, ClassInfo, ProjectInfo, Stats } from '../../src/api/types';
+import type { AppInfo, ClassInfo, ProjectInfo, RecentProject, Stats, Task } from '../../src/api/types';
+import type { MethodInput } from '../../src/api/schemas';
 import { api, ignore } from '../api';
 import { createStore } from './store';
 import { shortcutOverrides } from './shortcuts';
@@ -41,6 +42,57 @@ export function setProject(p: ProjectInfo | null): void {
     refreshClasses().catch(ignore);
     api.invoke('settings.shortcuts', {}).then((o) => shortcutOverrides.set(o), ignore);
   }
+}
+
+export function recentProjects(): Promise<RecentProject[]> {
+  return api.invoke('project.recent', {});
+}
+
+export async function openProject(dir: string): Promise<void> {
+  setProject(await api.invoke('project.open', { dir }));
+}
+
+export async function createProject(input: MethodInput<'project.create'>): Promise<void> {
+  setProject(await api.invoke('project.create', input));
+}
+
+export async function closeProject(): Promise<void> {
+  await api.invoke('project.close', {});
+  setProject(null);
+}
+
+export async function setProjectTask(task: Task): Promise<void> {
+  setProject(await api.invoke('project.setTask', { task }));
+}
+
+/** Shown at once, then as the core stored them. */
+export async function saveShortcutOverrides(next: Record<string, string[]>): Promise<void> {
+  shortcutOverrides.set(next);
+  shortcutOverrides.set(await api.invoke('settings.setShortcuts', { overrides: next }));
+}
+
+export async function addClass(name: string): Promise<void> {
+  await api.invoke('classes.add', { name });
+}
+
+export async function renameClass(id: number, name: string): Promise<void> {
+  await api.invoke('classes.update', { id, name });
+  await refreshClasses();
+}
+
+export async function recolorClass(id: number, color: string): Promise<void> {
+  await api.invoke('classes.update', { id, color });
+  await refreshClasses();
+}
+
+/** Deletes the class with its labels; answers how many labels went with it. */
+export async function removeClass(id: number): Promise<number> {
+  return (await api.invoke('classes.remove', { id })).removedAnnotations;
+}
+
+/** Gives the images one class (null: none); answers how many changed. */
+export async function setImagesClass(imageIds: number[], classId: number | null): Promise<number> {
+  return (await api.invoke('labels.setClass', { imageIds, classId })).updated;
 }
 
 export async function refreshClasses(): Promise<void> {

@@ -102,6 +102,11 @@ export function reloadRegions(): void {
 }
 
 /** Wait until every edit made so far is stored. */
+/** The regions of another image as the core has them (the canvas's own image is in `regions`). */
+export async function regionsOf(imageId: number): Promise<Region[]> {
+  return (await api.invoke('shapes.list', { imageId })).regions;
+}
+
 export function regionsSaved(): Promise<void> {
   return queue;
 }

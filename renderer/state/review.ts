@@ -4,7 +4,7 @@
  * after another, each on the image shown when it starts, so fast typing never decides the same
  * image twice; the queue drops a decided item locally instead of refetching.
  */
-import type { AnnotationStatus, Disagreement, ReviewCounts, ReviewItem, RoundInfo } from '../../src/api/types';
+import type { AnnotationStatus, Disagreement, ReviewCounts, ReviewImagesPage, ReviewItem, RoundInfo } from '../../src/api/types';
 import type { MethodInput } from '../../src/api/schemas';
 import { api, ignore, mediaUrl } from '../api';
 import { preloadImage } from '../canvas/useHtmlImage';
@@ -229,6 +229,16 @@ export function applyBulk(rule: BulkRule): Promise<number> {
     await reloadQueue();
     refreshCounts().catch(ignore);
   }).then(() => changed);
+}
+
+/** Accepts or rejects these annotations (the regions of the image on the canvas, not the queue's item). */
+export async function applyReview(annotationIds: number[], action: 'accept' | 'reject'): Promise<void> {
+  await api.invoke('review.apply', { annotationIds, action });
+}
+
+/** A page of the images holding teacher boxes of a status (the box review list). */
+export function reviewImages(input: MethodInput<'review.images'>): Promise<ReviewImagesPage> {
+  return api.invoke('review.images', input);
 }
 
 export async function refreshCounts(): Promise<void> {

@@ -30,6 +30,9 @@ export function showError(message: string): number {
   return showToast('error', message);
 }
 
+/** For fire-and-forget calls: the toast already told the user, nothing else to do. */
+export function ignore(): void {}
+
 export function dismissToast(id: number): void {
   toasts.set((list) => list.filter((t) => t.id !== id));
 }

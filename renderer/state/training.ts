@@ -206,6 +206,14 @@ export async function startTraining(input: TrainInput): Promise<string> {
   }
 }
 
+/** One image of the project (a labeled one if any) augmented as training would see it: a PNG data URL, or null without images. */
+export async function augmentPreview(augment: string, seed: number): Promise<string | null> {
+  const page = await api.invoke('images.list', { limit: 1, labeled: true });
+  const first = page.items[0] ?? (await api.invoke('images.list', { limit: 1 })).items[0];
+  if (!first) return null;
+  return (await api.invoke('training.augmentPreview', { imageId: first.id, augment, seed })).png;
+}
+
 export async function cancelTraining(): Promise<void> {
   const r = trainRun.get();
   if (!r?.jobId || r.state !== 'running') return;

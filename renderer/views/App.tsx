@@ -1,6 +1,6 @@
 /** The studio: the start screen without a project, the project shell with one. Toasts and help on top. */
 import { useEffect, useRef, useState } from 'react';
-import { ignore } from '../api';
+import { ignore } from '../state/toasts';
 import { installShortcuts } from '../state/keyboard';
 import { loadAppInfo, project, refreshProject, startProjectSync } from '../state/project';
 import { startJobSync } from '../state/jobs';

@@ -4,7 +4,8 @@
  * code's output). On demand, not per keystroke: the preview decodes an image each time.
  */
 import { useState } from 'react';
-import { api, ignore } from '../api';
+import { augmentPreview } from '../state/training';
+import { ignore } from '../state/toasts';
 
 export function AugmentPreview({ augment }: { augment: string }) {
   const [png, setPng] = useState<string | null>(null);
@@ -14,10 +15,8 @@ export function AugmentPreview({ augment }: { augment: string }) {
   const show = async (nextSeed: number) => {
     setBusy(true);
     try {
-      const page = await api.invoke('images.list', { limit: 1, labeled: true });
-      const first = page.items[0] ?? (await api.invoke('images.list', { limit: 1 })).items[0];
-      if (!first) return;
-      const { png } = await api.invoke('training.augmentPreview', { imageId: first.id, augment, seed: nextSeed });
+      const png = await augmentPreview(augment, nextSeed);
+      if (png === null) return;
       setPng(png);
       setSeed(nextSeed);
     } finally {

@@ -6,12 +6,8 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { BackupInfo } from '../../src/api/types';
-import { api, ignore } from '../api';
-import { setProject } from '../state/project';
-import { resetModels } from '../state/models';
-import { resetReview } from '../state/review';
-import { clearSelection } from '../state/selection';
-import { showToast } from '../state/toasts';
+import { createBackup, listBackups, restoreBackup } from '../state/backups';
+import { ignore, showToast } from '../state/toasts';
 import { ConfirmDialog } from './ConfirmDialog';
 import { Modal } from './Modal';
 import { when } from './format';
@@ -36,7 +32,7 @@ export function BackupsPanel() {
   const [confirm, setConfirm] = useState<BackupInfo | null>(null);
 
   const load = useCallback(async () => {
-    setList(await api.invoke('backups.list', {}));
+    setList(await listBackups());
   }, []);
   useEffect(() => {
     load().catch(ignore);
@@ -45,7 +41,7 @@ export function BackupsPanel() {
   const backUpNow = async () => {
     setBusy(true);
     try {
-      const b = await api.invoke('backups.create', {});
+      const b = await createBackup();
       showToast('success', `Backed up (${bytes(b.size)}).`);
       await load();
     } catch {
@@ -59,12 +55,7 @@ export function BackupsPanel() {
     setConfirm(null);
     setBusy(true);
     try {
-      const r = await api.invoke('backups.restore', { name: b.name });
-      // The database was replaced: every cached view of it starts over.
-      clearSelection();
-      resetModels();
-      resetReview();
-      setProject(r.project);
+      await restoreBackup(b.name);
       showToast('success', `Restored the backup of ${when(b.createdAt)}. The state before is kept as a "before restore" backup.`);
       await load();
     } catch {

@@ -7,11 +7,12 @@
  */
 import { useEffect, useState, type CSSProperties } from 'react';
 import type { AnnotationStatus, ReviewImagesPage } from '../../src/api/types';
-import { api, ignore, mediaUrl } from '../api';
+import { mediaUrl } from '../api/media';
 import { openReview } from '../state/nav';
 import { classes, dataVersion } from '../state/project';
-import { STATUSES } from '../state/review';
+import { reviewImages, STATUSES } from '../state/review';
 import { useStore } from '../state/store';
+import { ignore } from '../state/toasts';
 import { pct } from './format';
 
 type Item = ReviewImagesPage['items'][number];
@@ -26,7 +27,7 @@ export function BoxReviewPane() {
 
   useEffect(() => {
     let live = true;
-    api.invoke('review.images', { status, order, cursor: null, limit: 200 }).then((p) => {
+    reviewImages({ status, order, cursor: null, limit: 200 }).then((p) => {
       if (!live) return;
       setItems(p.items);
       setNext(p.next);
@@ -38,7 +39,7 @@ export function BoxReviewPane() {
 
   const more = () => {
     if (!next) return;
-    api.invoke('review.images', { status, order, cursor: next, limit: 200 }).then((p) => {
+    reviewImages({ status, order, cursor: next, limit: 200 }).then((p) => {
       setItems((prev) => [...(prev ?? []), ...p.items]);
       setNext(p.next);
     }, ignore);

@@ -1,8 +1,7 @@
 /** Classes of the project: add, rename inline, recolor, delete (after saying what it costs). */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ClassInfo } from '../../src/api/types';
-import { api } from '../api';
-import { classes, refreshClasses, refreshStats, stats } from '../state/project';
+import { addClass, classes, recolorClass, refreshClasses, refreshStats, removeClass, renameClass, stats } from '../state/project';
 import { filter } from '../state/filter';
 import { showToast } from '../state/toasts';
 import { useStore } from '../state/store';
@@ -23,7 +22,7 @@ export function ClassPanel() {
     const n = name.trim();
     if (!n) return;
     try {
-      await api.invoke('classes.add', { name: n });
+      await addClass(n);
       setName('');
       await refreshClasses();
     } catch {
@@ -34,7 +33,7 @@ export function ClassPanel() {
   const remove = async (c: ClassInfo) => {
     setRemoving(null);
     try {
-      const { removedAnnotations } = await api.invoke('classes.remove', { id: c.id });
+      const removedAnnotations = await removeClass(c.id);
       if (filter.get().classId === c.id) filter.set((x) => ({ ...x, classId: undefined }));
       showToast('success', `Deleted “${c.name}” and ${removedAnnotations.toLocaleString()} label${removedAnnotations === 1 ? '' : 's'}.`);
       await Promise.all([refreshClasses(), refreshStats()]);
@@ -113,8 +112,7 @@ function ClassRow({ cls, number, count, regions, active, onFilter, onDelete }: R
     const n = draft.trim();
     if (!n || n === cls.name) return;
     try {
-      await api.invoke('classes.update', { id: cls.id, name: n });
-      await refreshClasses();
+      await renameClass(cls.id, n);
     } catch {
       setDraft(cls.name);
     }
@@ -125,10 +123,7 @@ function ClassRow({ cls, number, count, regions, active, onFilter, onDelete }: R
     // The picker fires while dragging: save once it settles.
     clearTimeout(timer.current);
     timer.current = setTimeout(() => {
-      api
-        .invoke('classes.update', { id: cls.id, color: c })
-        .then(() => refreshClasses())
-        .catch(() => setColor(cls.color));
+      recolorClass(cls.id, c).catch(() => setColor(cls.color));
     }, 300);
   };
 

@@ -2,7 +2,7 @@
  * The box student's run in the Train view: what it is doing, a cancel, and per epoch the training
  * loss and the validation mAP@0.5; at the end its test mAP (or why it stopped).
  */
-import { ignore } from '../api';
+import { ignore } from '../state/toasts';
 import { detectorRun } from '../state/detectorRun';
 import { cancelJob } from '../state/jobs';
 import { useStore } from '../state/store';

@@ -5,8 +5,7 @@
  * (the models-changed event refreshes them) and can pre-label boxes as a teacher.
  */
 import { useState } from 'react';
-import { api } from '../api';
-import { trackJob } from '../state/jobs';
+import { startJob } from '../state/jobs';
 
 export function DetectorTrainPanel() {
   const [epochs, setEpochs] = useState('30');
@@ -18,7 +17,7 @@ export function DetectorTrainPanel() {
   const start = async () => {
     setBusy(true);
     try {
-      const { jobId } = await api.invoke('jobs.start', {
+      await startJob({
         kind: 'train-detector',
         input: {
           epochs: Number(epochs),
@@ -27,7 +26,6 @@ export function DetectorTrainPanel() {
           pendingAbove: pendingAbove.trim() === '' ? null : Number(pendingAbove),
         },
       });
-      trackJob(jobId, 'train-detector');
     } catch {
       // The toast said what is wrong.
     } finally {

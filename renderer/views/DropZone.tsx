@@ -3,9 +3,9 @@
  * on the web a browser cannot reveal paths, so a toast asks for the folder path instead.
  */
 import { useEffect, useState } from 'react';
-import { bridge, ignore } from '../api';
 import { startImport } from '../state/jobs';
-import { showToast } from '../state/toasts';
+import { desktop, pathForFile } from '../state/platform';
+import { ignore, showToast } from '../state/toasts';
 
 function hasFiles(e: DragEvent): boolean {
   return Array.from(e.dataTransfer?.types ?? []).includes('Files');
@@ -37,11 +37,11 @@ export function DropZone() {
       depth = 0;
       setOver(false);
       const files = Array.from(e.dataTransfer?.files ?? []);
-      if (!bridge) {
+      if (!desktop) {
         showToast('info', 'A browser cannot tell the studio where dropped files live. Paste the folder path into the import field instead.');
         return;
       }
-      const paths = files.map((f) => bridge!.pathForFile(f)).filter(Boolean);
+      const paths = files.map((f) => pathForFile(f)).filter(Boolean);
       if (paths.length === 0) {
         showToast('info', 'Nothing to import in what was dropped.');
         return;
@@ -63,7 +63,7 @@ export function DropZone() {
   if (!over) return null;
   return (
     <div className="dropzone" aria-hidden="true">
-      <div>{bridge ? 'Drop images or folders to import them' : 'Paste the folder path into the import field to import'}</div>
+      <div>{desktop ? 'Drop images or folders to import them' : 'Paste the folder path into the import field to import'}</div>
     </div>
   );
 }

@@ -4,12 +4,11 @@
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import type { ImageSummary } from '../../src/api/types';
-import { api } from '../api';
 import { filter, filterKey } from '../state/filter';
 import { ImagePages } from '../state/imagePages';
 import { useShortcutScope } from '../state/keyboard';
 import { galleryFocus, openLabeling } from '../state/nav';
-import { bumpData, classes, dataVersion, refreshStats } from '../state/project';
+import { bumpData, classes, dataVersion, refreshStats, setImagesClass } from '../state/project';
 import { clearSelection, selectOnly, selectRange, selection, toggleSelected } from '../state/selection';
 import { showToast } from '../state/toasts';
 import { useStore } from '../state/store';
@@ -55,7 +54,7 @@ export function Gallery() {
     const ids = [...selection.get().ids];
     if (ids.length === 0) return;
     try {
-      const { updated } = await api.invoke('labels.setClass', { imageIds: ids, classId });
+      const updated = await setImagesClass(ids, classId);
       const name = classId === null ? null : (classes.get().find((c) => c.id === classId)?.name ?? 'class');
       showToast('success', name ? `Labeled ${updated.toLocaleString()} image${updated === 1 ? '' : 's'} as “${name}”.` : `Cleared ${updated.toLocaleString()} label${updated === 1 ? '' : 's'}.`);
       bumpData();

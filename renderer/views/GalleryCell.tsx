@@ -1,7 +1,7 @@
 /** One thumbnail in the gallery grid, with its class badge. */
 import { memo, type CSSProperties, type MouseEvent } from 'react';
 import type { ClassInfo, ImageSummary } from '../../src/api/types';
-import { mediaUrl } from '../api';
+import { mediaUrl } from '../api/media';
 
 interface Props {
   index: number;

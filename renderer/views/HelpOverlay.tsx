@@ -4,9 +4,9 @@
  * refused with that row's name, and the choice is stored in the project's settings.
  */
 import { useEffect, useState } from 'react';
-import { api, ignore } from '../api';
 import { conflictsOf, describeKeys, keyName, keysOf, SHORTCUTS, shortcutOverrides, type Scope, type Shortcut } from '../state/shortcuts';
-import { showToast } from '../state/toasts';
+import { saveShortcutOverrides as save } from '../state/project';
+import { ignore, showToast } from '../state/toasts';
 import { useStore } from '../state/store';
 import { Modal } from './Modal';
 
@@ -19,11 +19,6 @@ const SECTIONS: { scope: Scope; title: string }[] = [
 ];
 
 const MODIFIERS = new Set(['Shift', 'Control', 'Meta', 'Alt', 'CapsLock']);
-
-async function save(next: Record<string, string[]>): Promise<void> {
-  shortcutOverrides.set(next);
-  shortcutOverrides.set(await api.invoke('settings.setShortcuts', { overrides: next }));
-}
 
 export function HelpOverlay({ onClose }: { onClose(): void }) {
   const overrides = useStore(shortcutOverrides);

@@ -5,8 +5,9 @@
  * the dialog that takes a format (COCO, YOLO, VOC, ...) and a split and shows what was skipped.
  */
 import { useState, type FormEvent } from 'react';
-import { bridge, ignore } from '../api';
 import { startImport } from '../state/jobs';
+import { desktop, pickFolder } from '../state/platform';
+import { ignore } from '../state/toasts';
 import { ImportDialog } from './ImportDialog';
 
 export function ImportControls() {
@@ -28,9 +29,9 @@ export function ImportControls() {
     </label>
   );
 
-  if (bridge) {
+  if (desktop) {
     const pick = async () => {
-      const dir = await bridge!.pickFolder();
+      const dir = await pickFolder();
       if (dir) {
         await startImport([dir], { unlabeled });
         setUnlabeled(false);

@@ -1,7 +1,7 @@
 /** Running jobs: phase, step/total, time left, and a Cancel button. */
 import { cancelJob, JOB_TITLES, jobs, type ActiveJob } from '../state/jobs';
 import { useStore } from '../state/store';
-import { ignore } from '../api';
+import { ignore } from '../state/toasts';
 
 function eta(s: number | undefined): string {
   if (s === undefined || !Number.isFinite(s) || s < 0) return '';

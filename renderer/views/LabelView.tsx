@@ -8,18 +8,18 @@
  */
 import { useCallback, useEffect, useRef, useState, type CSSProperties } from 'react';
 import type { ClassInfo } from '../../src/api/types';
-import { api, mediaUrl } from '../api';
+import { mediaUrl } from '../api/media';
 import { ImageStage, type ImageStageHandle } from '../canvas/ImageStage';
 import { RegionShapes } from '../canvas/RegionShapes';
 import { useCanvasActions } from '../canvas/useCanvasActions';
 import { useRegionTools } from '../canvas/useRegionTools';
 import type { ImageSize } from '../canvas/region-shapes';
 import { preloadImage } from '../canvas/useHtmlImage';
-import { idAt, locate, step, type ImageOrder, type Position } from '../state/cursor';
-import { filter, filterParams } from '../state/filter';
+import { idAt, idAtOffset, imageDetail, locate, step, type ImageOrder, type Position } from '../state/cursor';
+import { filter } from '../state/filter';
 import { useShortcutScope } from '../state/keyboard';
 import { backToGallery, galleryFocus, route, type Route } from '../state/nav';
-import { bumpData, classes, dataVersion, project, refreshStats } from '../state/project';
+import { bumpData, classes, dataVersion, project, refreshStats, setImagesClass } from '../state/project';
 import { openRegions, regions, reloadRegions, selectedRegions } from '../state/regions';
 import { isTyping, type CanvasToolName } from '../state/shortcuts';
 import { showToast } from '../state/toasts';
@@ -96,7 +96,7 @@ export function LabelView() {
     seen.current = dv;
     reloadRegions();
     enqueue(async (p) => {
-      const d = await api.invoke('images.get', { id: p.item.id });
+      const d = await imageDetail(p.item.id);
       if (posRef.current?.item.id === d.id) setPos({ ...posRef.current, item: { ...posRef.current.item, classId: d.classId, split: d.split } });
     });
   }, [dv, enqueue, setPos]);
@@ -109,9 +109,7 @@ export function LabelView() {
       const known = idAt(o, pos.index + 1);
       if (known !== undefined) preloadImage(mediaUrl(known, 'full'));
       else if (o.kind === 'filter') {
-        api
-          .invoke('images.list', { ...filterParams(o.filter), offset: pos.index + 1, limit: 1 })
-          .then((pg) => pg.items[0] && preloadImage(mediaUrl(pg.items[0].id, 'full')), () => {});
+        idAtOffset(o.filter, pos.index + 1).then((id) => id !== undefined && preloadImage(mediaUrl(id, 'full')), () => {});
       }
     }, 150);
     return () => clearTimeout(t);
@@ -126,7 +124,7 @@ export function LabelView() {
 
   const setClass = (c: ClassInfo | null, advance: boolean) =>
     enqueue(async (p) => {
-      await api.invoke('labels.setClass', { imageIds: [p.item.id], classId: c ? c.id : null });
+      await setImagesClass([p.item.id], c ? c.id : null);
       setPos({ ...p, item: { ...p.item, classId: c ? c.id : null } });
       bumpData();
       refreshStats().catch(() => {});

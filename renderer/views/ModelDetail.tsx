@@ -5,11 +5,12 @@
  */
 import { useEffect, useState } from 'react';
 import type { ModelDetail as Detail } from '../../src/api/types';
-import { api, ignore, mediaUrl } from '../api';
-import { useModelDetail } from '../state/models';
+import { mediaUrl } from '../api/media';
+import { currentClassMap, setTeacherClassMap, useModelDetail } from '../state/models';
 import { openReview } from '../state/nav';
 import { classes as projectClasses } from '../state/project';
 import { useStore } from '../state/store';
+import { ignore } from '../state/toasts';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { ExportPanel } from './ExportPanel';
 import { count, duration, fixed, optionValue, pct, rate, when } from './format';
@@ -254,7 +255,7 @@ function ClassMapTable({ m }: { m: Detail }) {
   const [saving, setSaving] = useState(false);
   useEffect(() => {
     let live = true;
-    api.invoke('models.get', { id: m.id }).then((d) => live && setMap(d.classMap), ignore);
+    currentClassMap(m.id).then((map) => live && setMap(map), ignore);
     return () => {
       live = false;
     };
@@ -265,9 +266,8 @@ function ClassMapTable({ m }: { m: Detail }) {
     const next = { ...map, [teacherClass]: target };
     setMap(next);
     setSaving(true);
-    api
-      .invoke('teachers.setClassMap', { model: m.id, map: next })
-      .then((d) => setMap(d.classMap), () => setMap(before))
+    setTeacherClassMap(m.id, next)
+      .then(setMap, () => setMap(before))
       .finally(() => setSaving(false));
   };
   const ignored = m.classes.filter((c) => map[c] === null).length;

@@ -4,7 +4,7 @@
  */
 import { useEffect, type KeyboardEvent } from 'react';
 import type { ModelDetail, ModelInfo } from '../../src/api/types';
-import { ignore } from '../api';
+import { ignore } from '../state/toasts';
 import { compareIds, MAX_COMPARE, models, refreshModels, selectedModel, showModel, toggleCompare, useModelDetails } from '../state/models';
 import { goTab } from '../state/nav';
 import { useStore } from '../state/store';

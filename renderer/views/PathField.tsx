@@ -2,7 +2,8 @@
  * A path to read from: in Electron typed or picked with the native dialog, in the web studio typed
  * (a browser cannot hand over paths on the server's disk).
  */
-import { bridge, ignore } from '../api';
+import { desktop } from '../state/platform';
+import { ignore } from '../state/toasts';
 
 interface Props {
   /** What the path names ("Folder or file", "ONNX model file"); the web studio adds "on the server". */
@@ -24,10 +25,10 @@ export function PathField({ label, value, onChange, placeholder, testId, browseL
   };
   return (
     <label className="field">
-      <span>{bridge ? label : `${label} on the server`}</span>
+      <span>{desktop ? label : `${label} on the server`}</span>
       <div className="row">
         <input data-autofocus data-testid={testId} value={value} onChange={(e) => onChange(e.target.value)} placeholder={placeholder} spellCheck={false} />
-        {bridge && (
+        {desktop && (
           <button type="button" onClick={() => browse().catch(ignore)} data-testid={browseTestId}>
             {browseLabel}
           </button>

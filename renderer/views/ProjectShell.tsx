@@ -1,10 +1,10 @@
 /** An open project: header with the view tabs, then Gallery (class panel, gallery or labeling view), Train, Review or Models; job progress and status bar. */
 import { useEffect, useState } from 'react';
 import type { ProjectInfo, Task } from '../../src/api/types';
-import { api, ignore } from '../api';
+import { ignore } from '../state/toasts';
 import { goTab, route, tabOf, type Tab } from '../state/nav';
 import { filter } from '../state/filter';
-import { setProject } from '../state/project';
+import { closeProject, setProjectTask } from '../state/project';
 import { resetModels } from '../state/models';
 import { resetExports } from '../state/exports';
 import { resetReview } from '../state/review';
@@ -44,8 +44,7 @@ export function ProjectShell({ project, onHelp }: { project: ProjectInfo; onHelp
 
   const close = async () => {
     try {
-      await api.invoke('project.close', {});
-      setProject(null);
+      await closeProject();
     } catch {
       // shown in a toast
     }
@@ -119,7 +118,7 @@ function TaskSelect({ project }: { project: ProjectInfo }) {
   const change = async (task: Task) => {
     setBusy(true);
     try {
-      setProject(await api.invoke('project.setTask', { task }));
+      await setProjectTask(task);
     } catch {
       // shown in a toast
     } finally {

@@ -5,9 +5,10 @@
  */
 import { memo, useEffect, useRef, type CSSProperties, type MouseEvent } from 'react';
 import type { ClassInfo } from '../../src/api/types';
-import { api, ignore } from '../api';
 import { allHidden, hiddenRegions, lockedRegions, regions, reloadRegions, selectedRegions, toggleInSet, updateRegions, deleteRegions } from '../state/regions';
+import { applyReview } from '../state/review';
 import { useStore } from '../state/store';
+import { ignore } from '../state/toasts';
 import { Icon } from './Icon';
 import { useVirtualRows } from './useVirtualRows';
 
@@ -50,7 +51,7 @@ export const RegionPanel = memo(function RegionPanel({ classes }: { classes: Cla
 
   const review = (ids: number[], action: 'accept' | 'reject') => {
     if (!ids.length) return;
-    api.invoke('review.apply', { annotationIds: ids.filter((id) => id > 0), action }).then(reloadRegions, ignore);
+    applyReview(ids.filter((id) => id > 0), action).then(reloadRegions, ignore);
   };
 
   return (

@@ -6,7 +6,8 @@
  */
 import { useEffect, useState, type CSSProperties } from 'react';
 import type { AnnotationStatus, ClassInfo, ReviewCounts } from '../../src/api/types';
-import { ignore, mediaUrl } from '../api';
+import { mediaUrl } from '../api/media';
+import { ignore } from '../state/toasts';
 import { openReview } from '../state/nav';
 import { classes, dataVersion } from '../state/project';
 import { applyBulk, counts, disagreements, previewBulk, refreshDisagreements, STATUSES, type BulkRule } from '../state/review';

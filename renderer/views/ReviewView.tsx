@@ -7,7 +7,8 @@
  */
 import { useEffect, useRef, useState, type CSSProperties } from 'react';
 import type { ClassInfo, ReviewItem } from '../../src/api/types';
-import { ignore, mediaUrl } from '../api';
+import { mediaUrl } from '../api/media';
+import { ignore } from '../state/toasts';
 import { ImageStage, type ImageStageHandle } from '../canvas/ImageStage';
 import { trackJob } from '../state/jobs';
 import { useShortcutScope } from '../state/keyboard';

@@ -6,8 +6,8 @@
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { RoundInfo } from '../../src/api/types';
-import { api, ignore } from '../api';
-import { trackJob } from '../state/jobs';
+import { startJob } from '../state/jobs';
+import { ignore } from '../state/toasts';
 import { models, showModel } from '../state/models';
 import { goTab } from '../state/nav';
 import { refreshRounds, reviewTeacher, rounds, roundsError, pseudoTemperature } from '../state/review';
@@ -260,11 +260,10 @@ function SelfTrainForm() {
     setBusy(true);
     try {
       const train = num(epochs) !== undefined ? { epochs: num(epochs) } : {};
-      const { jobId } = await api.invoke('jobs.start', {
+      await startJob({
         kind: 'self-train',
         input: { teacher: chosen, ...(num(roundsN) !== undefined ? { rounds: num(roundsN) } : {}), ...(num(acceptAbove) !== undefined ? { acceptAbove: num(acceptAbove) } : {}), train },
       });
-      trackJob(jobId, 'self-train');
     } catch {
       // shown in a toast
     } finally {

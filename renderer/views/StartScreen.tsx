@@ -1,8 +1,9 @@
 /** No project open: recent projects, a new project, or open one by its folder. */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { RecentProject, Task } from '../../src/api/types';
-import { api, bridge, ignore } from '../api';
-import { appInfo, setProject } from '../state/project';
+import { desktop, pickFolder } from '../state/platform';
+import { appInfo, createProject, openProject, recentProjects } from '../state/project';
+import { ignore } from '../state/toasts';
 import { useStore } from '../state/store';
 
 const TASKS: { value: Task; label: string; hint: string }[] = [
@@ -19,10 +20,10 @@ export function StartScreen() {
   const [classText, setClassText] = useState('');
   const [openDir, setOpenDir] = useState('');
   const [busy, setBusy] = useState(false);
-  const native = Boolean(bridge) && info?.nativeDialogs !== false;
+  const native = desktop && info?.nativeDialogs !== false;
 
   useEffect(() => {
-    api.invoke('project.recent', {}).then(setRecent, () => setRecent([]));
+    recentProjects().then(setRecent, () => setRecent([]));
   }, []);
 
   const run = async (fn: () => Promise<void>) => {
@@ -36,7 +37,7 @@ export function StartScreen() {
     }
   };
 
-  const open = (d: string) => run(async () => setProject(await api.invoke('project.open', { dir: d })));
+  const open = (d: string) => run(() => openProject(d));
 
   const create = (e: FormEvent) => {
     e.preventDefault();
@@ -44,11 +45,11 @@ export function StartScreen() {
       .split(',')
       .map((c) => c.trim())
       .filter(Boolean);
-    void run(async () => setProject(await api.invoke('project.create', { dir: dir.trim(), task, classes })));
+    void run(() => createProject({ dir: dir.trim(), task, classes }));
   };
 
   const choose = async (set: (d: string) => void) => {
-    const picked = await bridge?.pickFolder().catch(() => null);
+    const picked = await pickFolder().catch(() => null);
     if (picked) set(picked);
   };
 

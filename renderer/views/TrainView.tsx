@@ -4,7 +4,7 @@
  */
 import { useEffect, useState, type ReactNode } from 'react';
 import { AppError } from '../../src/api/errors';
-import { ignore } from '../api';
+import { ignore } from '../state/toasts';
 import { goTab } from '../state/nav';
 import { models, refreshModels, showModel } from '../state/models';
 import { project, stats } from '../state/project';
