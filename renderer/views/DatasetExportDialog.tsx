@@ -6,11 +6,14 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { ExportResult } from '../../src/api/types';
-import { api } from '../api';
-import { trackJob } from '../state/jobs';
+import { useDialogJob, type JobEnd } from '../state/jobs';
 import { appInfo, project } from '../state/project';
 import { useStore } from '../state/store';
-import { JobBar, RejectedList, useJob, type JobEnd } from './ImportDialog';
+import { ChoiceField } from './common/ChoiceField';
+import { DialogActions } from './common/DialogActions';
+import { JobBar } from './common/JobBar';
+import { JobFailure } from './common/JobFailure';
+import { RejectedList } from './common/RejectedList';
 import { slug } from './format';
 import { Modal } from './Modal';
 
@@ -41,13 +44,7 @@ function defaultOut(name: string, format: Format, workspace: string | null, proj
 }
 
 function ExportOutcome({ end }: { end: JobEnd }) {
-  if (end.state !== 'done' || !end.result) {
-    return (
-      <div className="export-result error small" data-testid="dataset-export-result" data-state={end.state}>
-        {end.state === 'cancelled' ? 'Export cancelled.' : `Export failed: ${end.error ?? 'unknown error'}`}
-      </div>
-    );
-  }
+  if (end.state !== 'done' || !end.result) return <JobFailure end={end} testId="dataset-export-result" cancelled="Export cancelled." failed="Export failed" />;
   const r = end.result as ExportResult & { skipped?: { file: string; where: string; reason: string }[] };
   const skipped = (r.skipped ?? []).map((s) => ({ file: s.file, where: s.where || null, reason: s.reason }));
   return (
@@ -71,10 +68,7 @@ export function DatasetExportDialog({ onClose }: { onClose(): void }) {
   const [format, setFormat] = useState<Format>('coco');
   const [out, setOut] = useState<string | null>(null);
   const [include, setInclude] = useState<Source[]>(['human', 'accepted', 'corrected']);
-  const [busy, setBusy] = useState(false);
-  const [jobId, setJobId] = useState<string | null>(null);
-  const { progress, end } = useJob(jobId);
-  const running = jobId !== null && end === null;
+  const { busy, running, progress, end, start } = useDialogJob();
   const path = out ?? defaultOut(p?.name ?? 'dataset', format, info?.workspace ?? null, p?.dir ?? null);
 
   const toggle = (s: Source, on: boolean) => setInclude((list) => (on ? SOURCES.map((x) => x.value).filter((v) => v === s || list.includes(v)) : list.filter((v) => v !== s)));
@@ -82,32 +76,14 @@ export function DatasetExportDialog({ onClose }: { onClose(): void }) {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (busy || running || !path.trim() || !include.length) return;
-    setBusy(true);
-    try {
-      const r = await api.invoke('jobs.start', { kind: 'export', input: { format, out: path.trim(), include } });
-      trackJob(r.jobId, 'export');
-      setJobId(r.jobId);
-    } catch {
-      // shown in a toast
-    } finally {
-      setBusy(false);
-    }
+    await start({ kind: 'export', input: { format, out: path.trim(), include } });
   };
 
   return (
     <Modal title="Export dataset" onClose={onClose} wide>
       <form className="form dataset-form" onSubmit={submit} noValidate>
         <div className="form-grid">
-          <label className="field">
-            <span>Format</span>
-            <select data-autofocus value={format} onChange={(e) => setFormat(e.target.value as Format)} data-testid="dataset-format">
-              {FORMATS.map((f) => (
-                <option key={f.value} value={f.value}>
-                  {f.label}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ChoiceField label="Format" value={format} options={FORMATS} onChange={setFormat} testId="dataset-format" autoFocus />
           <label className="field" title={info?.workspace ? `Relative paths are inside ${info.workspace}` : 'A folder (a .csv file for CSV)'}>
             <span>To</span>
             <input type="text" value={path} spellCheck={false} onChange={(e) => setOut(e.target.value)} data-testid="dataset-out" />
@@ -126,14 +102,14 @@ export function DatasetExportDialog({ onClose }: { onClose(): void }) {
           </div>
           <p className="muted small dataset-hint">Pending pseudo-labels are never exported unless you ask.</p>
         </fieldset>
-        <div className="form-actions">
-          <button type="submit" className="primary" disabled={!path.trim() || !include.length} aria-disabled={busy || running} data-testid="dataset-export-start">
-            {running ? 'Exporting…' : 'Export'}
-          </button>
-          <button type="button" onClick={onClose}>
-            Close
-          </button>
-        </div>
+        <DialogActions
+          submitLabel={running ? 'Exporting…' : 'Export'}
+          disabled={!path.trim() || !include.length}
+          busy={busy || running}
+          testId="dataset-export-start"
+          closeLabel="Close"
+          onClose={onClose}
+        />
       </form>
       {running && <JobBar progress={progress} label="Exporting" />}
       {end && <ExportOutcome end={end} />}

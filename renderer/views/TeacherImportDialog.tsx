@@ -8,12 +8,14 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { ModelDetail, ModelInfo } from '../../src/api/types';
 import type { MethodInput } from '../../src/api/schemas';
-import { api, bridge, ignore } from '../api';
-import { modelDetail, refreshModels, showModel } from '../state/models';
+import { importTeacher, modelDetail, showModel } from '../state/models';
 import { goTab } from '../state/nav';
+import { desktop, pickFile as pickNativeFile } from '../state/platform';
 import { appInfo, classes } from '../state/project';
 import { reviewTeacher } from '../state/review';
 import { useStore } from '../state/store';
+import { DialogActions } from './common/DialogActions';
+import { JobBar } from './common/JobBar';
 import { Modal } from './Modal';
 import { PathField } from './PathField';
 
@@ -130,8 +132,7 @@ export function TeacherImportDialog({ onClose }: { onClose(): void }) {
     setError(null);
     setDone(null);
     try {
-      const model = await api.invoke('teachers.import', spec ? { file, spec } : { file });
-      await refreshModels().catch(ignore);
+      const model = await importTeacher(spec ? { file, spec } : { file });
       reviewTeacher.set(model.id);
       showModel(model.id);
       const detail = await modelDetail(model.id).catch(() => null);
@@ -145,7 +146,7 @@ export function TeacherImportDialog({ onClose }: { onClose(): void }) {
 
   /** A picked file starts afresh: the last refusal was about another one. */
   const pickFile = async () => {
-    const file = await bridge!.pickFile([{ name: 'ONNX models', extensions: ['onnx'] }]);
+    const file = await pickNativeFile([{ name: 'ONNX models', extensions: ['onnx'] }]);
     if (file) setError(null);
     return file;
   };
@@ -157,14 +158,14 @@ export function TeacherImportDialog({ onClose }: { onClose(): void }) {
           label="ONNX model file"
           value={path}
           onChange={setPath}
-          placeholder={bridge ? '/path/to/model.onnx' : workspace ? `A .onnx file inside ${workspace}` : 'A path on the machine running apprentice serve'}
+          placeholder={desktop ? '/path/to/model.onnx' : workspace ? `A .onnx file inside ${workspace}` : 'A path on the machine running apprentice serve'}
           testId="teacher-import-path"
           browseLabel="Choose file…"
           browseTestId="teacher-import-browse"
           pick={pickFile}
         />
         <p className="muted small dataset-hint">
-          {!bridge && workspace && (
+          {!desktop && workspace && (
             <>
               The file must be inside the studio's folder <code>{workspace}</code> (a relative path starts there).{' '}
             </>
@@ -222,24 +223,9 @@ export function TeacherImportDialog({ onClose }: { onClose(): void }) {
             </label>
           </div>
         </details>
-        <div className="form-actions">
-          {/* aria-disabled, not disabled, while it runs: a disabled button drops the focus out of the dialog (and Escape with it). */}
-          <button type="submit" className="primary" disabled={!path.trim()} aria-disabled={busy} data-testid="teacher-import-start">
-            {busy ? 'Importing…' : 'Import'}
-          </button>
-          <button type="button" onClick={onClose}>
-            {done ? 'Done' : 'Close'}
-          </button>
-        </div>
+        <DialogActions submitLabel={busy ? 'Importing…' : 'Import'} disabled={!path.trim()} busy={busy} testId="teacher-import-start" closeLabel={done ? 'Done' : 'Close'} onClose={onClose} />
       </form>
-      {busy && (
-        <div className="dataset-progress" data-state="running">
-          <span className="muted small">Loading the model to check it…</span>
-          <div className="progress indeterminate" role="progressbar">
-            <div className="progress-fill" />
-          </div>
-        </div>
-      )}
+      {busy && <JobBar progress={null} label="Loading the model to check it" />}
       <div ref={outcome} className="teacher-outcome">
         {error && (
           <div className="export-result error small" role="alert" data-testid="teacher-import-error">
