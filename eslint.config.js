@@ -33,6 +33,32 @@ export default tseslint.config(
     },
   },
   {
+    // The store owns the SQL (DESIGN.md): other rooms call named functions of src/store/, so a
+    // migration is one folder's change. Tests may read the database raw to check what is on disk,
+    // and so may the crash tests' writer child process (it picks its targets from the file).
+    files: ['src/**/*.ts', 'electron/**/*.ts'],
+    ignores: ['src/store/**', 'src/**/*.test.ts', 'src/test-support/**', 'src/reliability/crash-writer.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          // db.prepare(...), db.pragma(...): on anything, whatever the SQL text is built from.
+          "CallExpression[callee.property.name=/^(prepare|pragma)$/]",
+          // db.exec(...): RegExp#exec has the same name, so flag a database receiver or SQL text.
+          "CallExpression[callee.property.name='exec'][callee.object.name=/^(db|database|sqlite)$/i]",
+          "CallExpression[callee.property.name='exec'][callee.object.property.name=/^(db|database|sqlite)$/i]",
+          "CallExpression[callee.property.name='exec'][arguments.0.type='TemplateLiteral']",
+          "CallExpression[callee.property.name='exec'][arguments.0.type='Literal']",
+          // Opening a database is the store's too (openDatabase, openProject).
+          "NewExpression[callee.name=/^(Database|BetterSqlite3|Sqlite)$/]",
+        ].map((selector) => ({
+          selector,
+          message: 'The store owns the SQL: call (or add) a named function of src/store/ instead of running SQL here.',
+        })),
+      ],
+    },
+  },
+  {
     files: ['renderer/**/*.{ts,tsx}'],
     rules: {
       'no-restricted-imports': [
@@ -46,6 +72,28 @@ export default tseslint.config(
             {
               group: ['**/src/*', '!**/src/api', '!**/src/api/*'],
               message: 'renderer/ may import only the contract (src/api) from the core.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Views render and dispatch; the state modules own every API call (DESIGN.md: the canvas is a
+    // view too). A separate rule name, so the renderer's no-restricted-imports above still applies.
+    files: ['renderer/views/**/*.{ts,tsx}', 'renderer/canvas/**/*.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+api(/(index|ipc|global))?$',
+              message: 'Views call the API through renderer/state (add a function there); only renderer/api/media (image URLs) is for views.',
+            },
+            {
+              regex: '/src/api/(web-client|reply)$',
+              message: 'Views call the API through renderer/state, never a client directly.',
             },
           ],
         },
