@@ -71,7 +71,14 @@ export class AppService implements AppApi {
     const handler = this.handlers[method] as (i: MethodParsed<M>) => Promise<MethodResults[M]> | MethodResults[M];
     // A synchronous write waits for the write lock on a timer, not in busy_timeout: while another
     // process writes, reads and other requests are still answered.
-    if (WRITE_METHODS.has(method) && this.session) return store.withWriteLock(this.session.db, () => handler(parsed) as MethodResults[M]);
+    const session = this.session;
+    if (WRITE_METHODS.has(method) && session) {
+      return store.withWriteLock(session.db, () => {
+        // The project may have been closed or switched while this write waited for the lock.
+        if (this.session !== session) throw new AppError('CONFLICT', 'The project was closed or changed while this change waited for it; nothing was saved.');
+        return handler(parsed) as MethodResults[M];
+      });
+    }
     return handler(parsed);
   }
 

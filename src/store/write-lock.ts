@@ -36,6 +36,7 @@ export async function withWriteLock<T>(db: Database.Database, body: () => T, opt
   const started = Date.now();
   let delay = 5;
   for (;;) {
+    if (!db.open) throw new AppError('NO_PROJECT', 'The project was closed before this change could be saved; nothing was changed.');
     if (tryBegin(db)) return runBody(db, body, true);
     if (Date.now() - started >= waitMs) {
       throw new AppError(
