@@ -69,3 +69,8 @@ export function removeClass(db: Database.Database, id: number, author: string | 
     return { removedAnnotations: annIds.length };
   }).immediate();
 }
+
+/** How many classes the project has. */
+export function countClasses(db: Database.Database): number {
+  return (db.prepare('SELECT COUNT(*) AS n FROM classes').get() as { n: number }).n;
+}

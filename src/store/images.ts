@@ -114,3 +114,92 @@ export function* iterateImagesWithClass(db: Database.Database): Generator<ImageR
     .iterate() as Iterable<ImageRow & { class_name: string | null }>;
 }
 export type { ImageRow };
+
+/** Where an image's bytes are: its media path and content hash (what decoding and the pixel cache need). */
+export interface ImageFile {
+  media_path: string;
+  sha256: string;
+}
+
+/** Some images' files, in the order of the ids given; ids that match no image are left out. */
+export function imageFiles(db: Database.Database, ids: readonly number[]): (ImageFile & { id: number })[] {
+  const select = db.prepare('SELECT id, media_path, sha256 FROM images WHERE id = ?');
+  return ids.map((id) => select.get(id) as (ImageFile & { id: number }) | undefined).filter((r) => r !== undefined);
+}
+
+/** Up to `limit` images picked at random: the samples an export is verified on. */
+export function randomImageFiles(db: Database.Database, limit: number): ImageFile[] {
+  return db.prepare('SELECT media_path, sha256 FROM images ORDER BY random() LIMIT ?').all(limit) as ImageFile[];
+}
+
+/** The first `limit` images' files and sizes, in import order: the sample a project's input size is inferred from. */
+export function firstImageSizes(db: Database.Database, limit: number): { media_path: string; width: number; height: number }[] {
+  return db.prepare('SELECT media_path, width, height FROM images ORDER BY id LIMIT ?').all(limit) as { media_path: string; width: number; height: number }[];
+}
+
+/** Images in the project, or in one split. */
+export function countImages(db: Database.Database, split?: Split): number {
+  return split === undefined
+    ? (db.prepare('SELECT COUNT(*) AS n FROM images').get() as { n: number }).n
+    : (db.prepare('SELECT COUNT(*) AS n FROM images WHERE split = ?').get(split) as { n: number }).n;
+}
+
+export interface LabeledRow extends ImageFile {
+  id: number;
+  split: Exclude<Split, 'unlabeled'>;
+  class_id: number;
+}
+
+/** The project's labeled images (outside the unlabeled split), in import order. */
+export function labeledRows(db: Database.Database): LabeledRow[] {
+  return db
+    .prepare("SELECT id, media_path, sha256, split, class_id FROM images WHERE class_id IS NOT NULL AND split != 'unlabeled' ORDER BY id")
+    .all() as LabeledRow[];
+}
+
+export interface ImageWithClassName extends ImageFile {
+  id: number;
+  original_path: string;
+  class_name: string | null;
+}
+
+/** Images to predict with their class names (null when unlabeled): the given ids (in that order, unknown ones left out), else one split, else all, in import order. */
+export function imagesWithClassName(db: Database.Database, split: Split | null, imageIds?: readonly number[]): ImageWithClassName[] {
+  const select = 'SELECT i.id, i.media_path, i.sha256, i.original_path, c.name AS class_name FROM images i LEFT JOIN classes c ON c.id = i.class_id';
+  return imageIds
+    ? imageIds.map((id) => db.prepare(`${select} WHERE i.id = ?`).get(id) as ImageWithClassName | undefined).filter((r): r is ImageWithClassName => r !== undefined)
+    : (db.prepare(`${select} ${split ? 'WHERE i.split = ?' : ''} ORDER BY i.id`).all(...(split ? [split] : [])) as ImageWithClassName[]);
+}
+
+export type IncludeSource = 'human' | 'accepted' | 'corrected' | 'pending' | 'rejected';
+
+export interface LabeledImage {
+  id: number;
+  sha256: string;
+  fileName: string;
+  mediaPath: string;
+  split: Split;
+  width: number;
+  height: number;
+  /** The image's class among the included sources, or null. */
+  className: string | null;
+}
+
+/**
+ * Every image with the class an export should write for it: a human tag when 'human' is
+ * included, else the newest pseudo/model tag whose status is included. Pending pseudo-labels
+ * therefore never leave the project unless asked for.
+ */
+export function* labeledImages(db: Database.Database, include: readonly IncludeSource[]): Generator<LabeledImage> {
+  const statuses = include.filter((s) => s !== 'human');
+  const humanOk = include.includes('human') ? 1 : 0;
+  const placeholders = statuses.map(() => '?').join(',') || "''";
+  const stmt = db.prepare(`
+    SELECT i.id, i.sha256, i.file_name AS fileName, i.media_path AS mediaPath, i.split, i.width, i.height,
+      (SELECT c.name FROM annotations a JOIN classes c ON c.id = a.class_id
+        WHERE a.image_id = i.id AND a.kind = 'tag' AND a.deleted_at IS NULL
+          AND ((a.source = 'human' AND ? = 1) OR (a.source != 'human' AND a.status IN (${placeholders})))
+        ORDER BY a.source = 'human' DESC, a.updated_at DESC LIMIT 1) AS className
+    FROM images i ORDER BY i.id`);
+  yield* stmt.iterate(humanOk, ...statuses) as Iterable<LabeledImage>;
+}

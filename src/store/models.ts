@@ -143,3 +143,8 @@ export function setTeacherClassMap(db: Database.Database, modelId: string, map: 
 export function modelPath(db: Database.Database, id: string): string {
   return modelRow(db, id).path;
 }
+
+/** A model's architecture name, or undefined when the project has no model of that id. */
+export function modelArch(db: Database.Database, id: string): string | undefined {
+  return (db.prepare('SELECT arch FROM models WHERE id = ?').get(id) as { arch: string } | undefined)?.arch;
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { AppError } from '../api/errors';
-import type { AnnotationStatus, ReviewImageItem } from '../api/types';
+import type { AnnotationStatus, ReviewImageItem, Split } from '../api/types';
 import { recordHistory, rowById, type AnnotationRow } from './annotations';
 
 /** One box a detector teacher found, in project class terms, normalized to the image. */
@@ -79,6 +79,25 @@ export function teacherRound(db: Database.Database, modelId: string): number | n
     )
     .get(modelId, modelId) as { round: number } | undefined;
   return r?.round ?? null;
+}
+
+/**
+ * The images of a split a detector teacher still has to pseudo-label, in import order: it skips
+ * images this teacher already labeled (with boxes, or none: pseudo_empty) and images where a
+ * person decided about shapes (an accepted or corrected box or polygon).
+ */
+export function imagesToPseudoLabelBoxes(db: Database.Database, split: Split, teacherId: string): number[] {
+  return (
+    db
+      .prepare(
+        `SELECT id FROM images i WHERE split = ?
+           AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.image_id = i.id AND a.deleted_at IS NULL AND a.kind IN ('box', 'polygon')
+                             AND ((a.source = 'pseudo' AND a.model_id = ?) OR a.status IN ('accepted', 'corrected')))
+           AND NOT EXISTS (SELECT 1 FROM pseudo_empty e WHERE e.model_id = ? AND e.image_id = i.id)
+         ORDER BY id`,
+      )
+      .all(split, teacherId, teacherId) as { id: number }[]
+  ).map((r) => r.id);
 }
 
 export interface ReviewImagesFilter {

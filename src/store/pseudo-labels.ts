@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import type { AnnotationStatus, Split } from '../api/types';
 import { recordHistory, rowById, type AnnotationRow } from './annotations';
 
 export interface NewPseudoLabel {
@@ -65,4 +66,62 @@ export function nextRound(db: Database.Database): number {
   // A detector run that found nothing anywhere still used its round (pseudo_empty).
   const r = db.prepare("SELECT MAX(r) AS r FROM (SELECT MAX(round) AS r FROM annotations WHERE source = 'pseudo' UNION ALL SELECT MAX(round) FROM pseudo_empty)").get() as { r: number | null };
   return (r.r ?? 0) + 1;
+}
+
+/**
+ * The images of a split a teacher still has to pseudo-label, in import order: it skips images
+ * this teacher already labeled (a cancelled run resumes) and images whose pseudo-label a person
+ * (or a threshold) already accepted or corrected.
+ */
+export function imagesToPseudoLabel(db: Database.Database, split: Split, teacherId: string): number[] {
+  return (
+    db
+      .prepare(
+        `SELECT id FROM images i WHERE split = ? AND NOT EXISTS (
+           SELECT 1 FROM annotations a WHERE a.image_id = i.id AND a.source = 'pseudo' AND a.deleted_at IS NULL
+              AND (a.model_id = ? OR a.status IN ('accepted', 'corrected')))
+         ORDER BY id`,
+      )
+      .all(split, teacherId) as { id: number }[]
+  ).map((r) => r.id);
+}
+
+/** The round of a teacher's live pseudo-labels (an earlier, possibly cancelled run), or undefined. */
+export function teacherLabelRound(db: Database.Database, teacherId: string): number | undefined {
+  return (db.prepare("SELECT round FROM annotations WHERE source = 'pseudo' AND model_id = ? AND deleted_at IS NULL LIMIT 1").get(teacherId) as { round: number } | undefined)?.round;
+}
+
+export interface StudentPseudoRow {
+  id: number;
+  media_path: string;
+  sha256: string;
+  class_id: number;
+  status: 'accepted' | 'corrected' | 'pending';
+  soft_label: string | null;
+  temperature: number | null;
+}
+
+/**
+ * The pseudo-labeled images a student learns from, in import order: every reviewed (accepted or
+ * corrected) pseudo tag of the unlabeled split, of any teacher, and this teacher's pending ones
+ * whose confidence is at least `pendingAbove` (none when it is null).
+ */
+export function studentPseudoRows(db: Database.Database, teacherId: string, pendingAbove: number | null): StudentPseudoRow[] {
+  return db
+    .prepare(
+      `SELECT i.id, i.media_path, i.sha256, a.class_id, a.status, a.soft_label, a.temperature
+         FROM annotations a JOIN images i ON i.id = a.image_id
+        WHERE a.source = 'pseudo' AND a.deleted_at IS NULL AND a.kind = 'tag' AND a.class_id IS NOT NULL
+          AND i.split = 'unlabeled'
+          AND (a.status IN ('accepted', 'corrected') OR (a.status = 'pending' AND a.model_id = ? AND a.confidence >= ?))
+        ORDER BY i.id`,
+    )
+    .all(teacherId, pendingAbove ?? 2) as StudentPseudoRow[];
+}
+
+/** Live pseudo tags counted per round, teacher and status (with the highest temperature), by round. */
+export function pseudoTagRounds(db: Database.Database): { round: number; modelId: string | null; status: AnnotationStatus; n: number; temperature: number | null }[] {
+  return db
+    .prepare("SELECT round, model_id AS modelId, status, COUNT(*) AS n, MAX(temperature) AS temperature FROM annotations WHERE source = 'pseudo' AND deleted_at IS NULL AND kind = 'tag' GROUP BY round, model_id, status ORDER BY round")
+    .all() as { round: number; modelId: string | null; status: AnnotationStatus; n: number; temperature: number | null }[];
 }
