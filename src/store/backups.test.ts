@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { AppService } from '../service';
 import { AppError } from '../api/errors';
 import { tempDir } from '../test-support/fixtures';
-import { createProject, insertImage, listBackups, openDatabase, paletteColor, restoreProject, snapshot } from '.';
+import { createProject, insertImage, LATEST_VERSION, listBackups, migrate, MIGRATIONS, openDatabase, paletteColor, restoreProject, snapshot } from '.';
 
 let cleanup = () => {};
 let service: AppService | null = null;
@@ -92,6 +92,49 @@ describe('backups', () => {
     await service.invoke('project.close', {});
     await service.invoke('project.open', { dir });
     expect((await service.invoke('stats.get', {})).classes.map((c) => c.count)).toEqual([0, 3, 0]);
+  });
+
+  test('a backup from an older schema is migrated and restored in place: region counts from the backup, history kept, the append-only guard back on', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const dir = join(t.dir, 'p');
+    service = new AppService({ transport: 'in-process', autoBackupMs: 0 });
+    await service.invoke('project.create', { dir, task: 'detect', classes: ['x', 'y', 'z'] });
+    const s = service['session']!;
+    s.db.transaction(() => [1, 2].map((i) => insertImage(s.db, fakeImage(i))))();
+
+    // A schema-1 database, as an old Apprentice wrote it: one class, one image, two boxes and their history.
+    const old = openDatabase(join(dir, 'backups', 'manual-2020-01-01T00-00-00-000Z.sqlite'));
+    migrate(old, { migrations: MIGRATIONS.slice(0, 1) });
+    old.exec(`
+      INSERT INTO classes (id, name, color, position) VALUES (1, 'cat', '#ff0000', 0);
+      INSERT INTO images (id, sha256, original_path, file_name, media_path, width, height, format, bytes, split)
+        VALUES (7, '${'7'.repeat(64)}', '/x/7.png', '7.png', 'm/7', 4, 4, 'png', 1, 'train');
+      INSERT INTO annotations (id, image_id, class_id, kind, geometry, source, status) VALUES
+        (1, 7, 1, 'box', '{"x":0,"y":0,"w":0.5,"h":0.5}', 'human', 'accepted'),
+        (2, 7, 1, 'box', '{"x":0.5,"y":0.5,"w":0.5,"h":0.5}', 'human', 'accepted');
+      INSERT INTO annotation_history (annotation_id, image_id, action, after) VALUES (1, 7, 'create', '{}'), (2, 7, 'create', '{}');
+    `);
+    old.close();
+
+    const r = await service.invoke('backups.restore', { name: 'manual-2020-01-01T00-00-00-000Z.sqlite' });
+    expect(r.project.classes.map((c) => c.name)).toEqual(['cat']);
+    const db = s.db;
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
+    expect(db.prepare('SELECT id FROM images').pluck().all()).toEqual([7]);
+    expect((await service.invoke('stats.get', {})).classes).toEqual([{ name: 'cat', count: 0, regions: 2 }]);
+    expect(db.prepare('SELECT count(*) FROM annotation_history').pluck().get()).toBe(2);
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'").pluck().get()).toBeGreaterThanOrEqual(6);
+    expect(() => db.prepare('DELETE FROM annotation_history').run()).toThrow(/append-only/);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    // The counters run again after the restore.
+    await service.invoke('shapes.create', { imageId: 7, shapes: [{ kind: 'box', classId: r.project.classes[0]!.id, geometry: { x: 0.1, y: 0.1, w: 0.2, h: 0.2 } }] });
+    expect((await service.invoke('stats.get', {})).classes[0]!.regions).toBe(3);
+    // The safety snapshot holds the two images the restore replaced.
+    const safety = openDatabase(join(dir, 'backups', r.safety.name), { readonly: true });
+    expect(safety.prepare('SELECT count(*) FROM images').pluck().get()).toBe(2);
+    safety.close();
   });
 
   test('a name with "..", a slash or a missing file is refused and nothing changes', async () => {
