@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { tinyMeanAffine } from '../src/inference/test-models';
+import { tinyMeanAffine } from '../src/test-support/onnx-models';
 import { startStudio, type Studio } from './harness';
 import { gotoView, importFromField, snap } from './helpers-ui';
 

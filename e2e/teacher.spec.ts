@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { OnnxGraphBuilder } from '../src/export/graph-builder';
 import { onnx } from '../src/export/onnx-proto';
-import { tinyNchwClassifier } from '../src/inference/test-models';
+import { tinyNchwClassifier } from '../src/test-support/onnx-models';
 import { writeTopBottomDataset } from '../src/test-support/fixtures';
 import { startStudio, type Studio } from './harness';
 import { createProjectWithPool, gotoView, reviewKey, reviewTotals, snap } from './helpers-ui';

@@ -4,7 +4,7 @@ import { AppService } from '../service';
 import { newToken, startWebServer } from '../server';
 import { tempDir } from '../test-support/fixtures';
 import { nodeWebClient } from '../test-support/web-client';
-import { contractSuite } from './contract-suite';
+import { contractSuite } from '../test-support/contract-suite';
 
 describe('AppApi contract, in-process client', () => {
   let cleanup: () => Promise<void> = async () => {};

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { ARCHITECTURES, buildArchitecture } from '../training/models';
 import { exportOnnx, randomSamples, verifyOnnx, VERIFY_MAX_ABS_DIFF } from './index';
 import { onnx } from './onnx-proto';
-import { metadataFor, randomizeBatchNorms } from './test-support';
+import { metadataFor, randomizeBatchNorms } from '../test-support/export-helpers';
 
 // tfjs's pure-JS backend is the reference; 16x16 inputs keep every architecture under a second.
 beforeAll(async () => {

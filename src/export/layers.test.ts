@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { exportOnnx, randomSamples, UnsupportedLayerError, verifyOnnx } from './index';
 import { onnx } from './onnx-proto';
-import { metadataFor, randomizeBatchNorms } from './test-support';
+import { metadataFor, randomizeBatchNorms } from '../test-support/export-helpers';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildArchitecture } from '../training/models';
 import { exportModel, exportOnnx, randomSamples, readOnnxMetadata, verifyOnnx } from './index';
 import { onnx } from './onnx-proto';
-import { metadataFor, randomizeBatchNorms, top1 } from './test-support';
+import { metadataFor, randomizeBatchNorms, top1 } from '../test-support/export-helpers';
 
 let model: tf.LayersModel;
 let dir: string;

@@ -7,7 +7,7 @@ import { AppService } from '../service';
 import * as store from '../store';
 import { detectInWorker } from '../training';
 import { tempDir } from '../test-support/fixtures';
-import { tinyMeanAffine } from './test-models';
+import { tinyMeanAffine } from '../test-support/onnx-models';
 import { decodeYolo, type YoloLayout } from './yolo-decode';
 import { pseudoLabelBoxes } from './pseudo-label-boxes';
 import type { Annotation, PseudoLabelResult } from '../api/types';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { AppService } from '../service';
 import { tempDir, writeTopBottomDataset } from '../test-support/fixtures';
-import { tinyNchwClassifier } from './test-models';
+import { tinyNchwClassifier } from '../test-support/onnx-models';
 import type { PseudoLabelResult, TrainResult } from '../api/types';
 
 let cleanup: () => Promise<void> = async () => {};

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { AppService } from '../service';
 import { tempDir } from '../test-support/fixtures';
-import { tinyLogClassifier, tinyMeanAffine, tinyNchwClassifier } from './test-models';
+import { tinyLogClassifier, tinyMeanAffine, tinyNchwClassifier } from '../test-support/onnx-models';
 import type { PseudoLabelResult } from '../api/types';
 
 let cleanup: () => Promise<void> = async () => {};

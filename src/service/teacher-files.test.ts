@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { AppError } from '../api/errors';
 import type { PseudoLabelResult } from '../api/types';
-import { tinyNchwClassifier } from '../inference/test-models';
+import { tinyNchwClassifier } from '../test-support/onnx-models';
 import { tempDir } from '../test-support/fixtures';
 import { AppService } from './service';
 

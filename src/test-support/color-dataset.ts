@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
-import { tinyNchwClassifier } from '../inference/test-models';
+import { tinyNchwClassifier } from './onnx-models';
 
 export const COLOR_CLASSES = ['red', 'green', 'blue'] as const;
 const CHANNELS = { red: [0, 1, 2], green: [1, 0, 2], blue: [2, 0, 1] } as const;

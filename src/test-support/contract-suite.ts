@@ -1,9 +1,9 @@
 import { expect, test } from 'vitest';
 import { join } from 'node:path';
-import { AppError } from './errors';
-import type { AppApi } from './contract';
-import type { ImportResult } from './types';
-import { writeBadFiles, writeImage } from '../test-support/fixtures';
+import { AppError } from '../api/errors';
+import type { AppApi } from '../api/contract';
+import type { ImportResult } from '../api/types';
+import { writeBadFiles, writeImage } from './fixtures';
 
 export interface ContractFixture {
   api: AppApi;

@@ -7,10 +7,10 @@ import { expect } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { AppService } from '../../service';
-import { tempDir } from '../../test-support/fixtures';
-import { iou, type Box } from '../../annotation';
-import { createRng } from '../augment/rng';
+import { AppService } from '../service';
+import { tempDir } from './fixtures';
+import { iou, type Box } from '../annotation';
+import { createRng } from '../training/augment/rng';
 
 export const SIZE = 64;
 export const CLASSES = ['red', 'blue'] as const;

@@ -4,8 +4,8 @@
  * pass unnoticed).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ExportMetadata } from './metadata';
-import { randomSamples } from './verify';
+import type { ExportMetadata } from '../export/metadata';
+import { randomSamples } from '../export/verify';
 
 export function metadataFor(model: tf.LayersModel, id = 'model-1'): ExportMetadata {
   const [, height, width, channels] = model.inputs[0]!.shape as number[];

@@ -4,7 +4,7 @@
  * Not a test file itself; imported by the *.test.ts next to it.
  */
 import * as tf from '@tensorflow/tfjs';
-import { selectTrainingBackend } from '../select.js';
+import { selectTrainingBackend } from '../training/backend/select.js';
 
 export interface HostTensor {
   values: Float32Array | Int32Array;

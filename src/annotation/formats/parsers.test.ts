@@ -4,7 +4,7 @@ import { parseBoxCsv } from './csv-boxes';
 import { parseCvat } from './cvat';
 import { parseLabelStudio } from './labelstudio';
 import type { FormatProblem, ParseResult, SizeLookup } from './model';
-import { COCO_SAMPLE, CSV_SAMPLE, CVAT_SAMPLE, LABEL_STUDIO_SAMPLE, VOC_SAMPLE, YOLO_LABELS, YOLO_YAML } from './test-fixtures';
+import { COCO_SAMPLE, CSV_SAMPLE, CVAT_SAMPLE, LABEL_STUDIO_SAMPLE, VOC_SAMPLE, YOLO_LABELS, YOLO_YAML } from '../../test-support/format-fixtures';
 import { parseVoc } from './voc';
 import { parseYolo } from './yolo';
 

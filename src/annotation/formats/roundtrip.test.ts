@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectFormat, FORMATS, type FormatName } from './index-formats';
 import type { Dataset, DatasetAnnotation, DatasetImage, SizeOf, WrittenDataset } from './model';
-import { COCO_SAMPLE, CVAT_SAMPLE, LABEL_STUDIO_SAMPLE, referenceDataset } from './test-fixtures';
+import { COCO_SAMPLE, CVAT_SAMPLE, LABEL_STUDIO_SAMPLE, referenceDataset } from '../../test-support/format-fixtures';
 
 let tmp: string;
 beforeAll(async () => {

@@ -11,7 +11,7 @@ import type { JobInfo } from '../../api/types';
 import { openDatabase } from '../../store';
 import { JOB_TEST_TIMEOUT_MS, within } from '../../test-support/wait';
 import { projectInputSpec } from '../data/input-spec';
-import { CLASSES, setupDetectionProject, type TrueBox } from './test-support';
+import { CLASSES, setupDetectionProject, type TrueBox } from '../../test-support/detection-project';
 import { DEFAULT_DETECTOR_OPTIONS, trainDetector } from './train';
 
 let cleanup: () => Promise<void> = async () => {};

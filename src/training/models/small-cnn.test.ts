@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectTrainingBackend } from '../backend/index.js';
 import { computeLocalGradients, softmaxCrossEntropy, trainableVariables } from '../parallel/index.js';
-import { tinyImages } from '../parallel/test-support.js';
+import { tinyImages } from '../../test-support/tiny-images.js';
 import { buildSmallCnn } from './small-cnn.js';
 
 describe('small CNN', () => {

@@ -5,7 +5,7 @@ import { buildSmallCnn } from '../models/small-cnn.js';
 import {
   DataParallelGradients, computeLocalGradients, sliceBatch, softmaxCrossEntropy, trainableVariables,
 } from './index.js';
-import { tinyImages } from './test-support.js';
+import { tinyImages } from '../../test-support/tiny-images.js';
 
 function maxRelativeDifference(a: tf.Tensor[], b: tf.Tensor[]): number {
   let worst = 0;

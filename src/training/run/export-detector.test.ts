@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { iou, type Box } from '../../annotation';
 import { readOnnxMetadata } from '../../export';
-import { CLASSES, setupDetectionProject } from '../detect/test-support';
+import { CLASSES, setupDetectionProject } from '../../test-support/detection-project';
 
 let cleanup: () => Promise<void> = async () => {};
 afterEach(() => cleanup());

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { AppService } from '../../service';
 import { tempDir } from '../../test-support/fixtures';
-import { tinyNchwClassifier } from '../../inference/test-models';
+import { tinyNchwClassifier } from '../../test-support/onnx-models';
 import type { TrainResult } from '../../api/types';
 
 let cleanup: () => Promise<void> = async () => {};

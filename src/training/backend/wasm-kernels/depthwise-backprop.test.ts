@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { overrideWasmKernel } from './register.js';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop.js';
-import { compareWithCpu, randomTensor, useWasmWithTrainingKernels } from './test-support.js';
+import { compareWithCpu, randomTensor, useWasmWithTrainingKernels } from '../../../test-support/wasm-kernels.js';
 
 // No dilated case: tfjs refuses gradients of dilated depthwise convs before any kernel runs, and
 // the cpu reference kernel ignores dilation, so there is nothing true to compare against.

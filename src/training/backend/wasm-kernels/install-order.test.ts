@@ -3,7 +3,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
 import { locateWasmDir } from '../wasm-files.js';
 import { installWasmTrainingKernels } from './index.js';
-import { relativeError, runKernelOn } from './test-support.js';
+import { relativeError, runKernelOn } from '../../../test-support/wasm-kernels.js';
 
 describe('installWasmTrainingKernels', () => {
   it('works when installed before the wasm backend starts (delegation to the originals included)', async () => {

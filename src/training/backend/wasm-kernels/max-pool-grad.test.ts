@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type HostTensor, compareWithCpu, randomTensor, runKernelOn, useWasmWithTrainingKernels } from './test-support.js';
+import { type HostTensor, compareWithCpu, randomTensor, runKernelOn, useWasmWithTrainingKernels } from '../../../test-support/wasm-kernels.js';
 
 /** Inputs with many ties (values from {0, 1, 2}), the case where "which maximum" matters. */
 function tiedTensor(shape: number[], seed: number): HostTensor {
