@@ -1,11 +1,50 @@
 // Lint keeps the house rules of DESIGN.md: src/ runs under plain Node (no Electron, React,
-// Konva or DOM), and renderer/ talks to AppApi only (no Node built-ins or native modules).
+// Konva or DOM), its floors import only downward, and renderer/ talks to AppApi only (no Node
+// built-ins or native modules).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const nativeModules = ['better-sqlite3', 'sharp', 'onnxruntime-node', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
+
+// Floors of src/, lowest first (DESIGN.md): a room imports only from its own floor or below, so
+// every arrow of the import graph points down. Type-only imports count too (an upward type import
+// is still an upward arrow). Rooms that share a floor import each other in one direction only, the
+// one the code already needs (training -> inference -> export, cli -> server), so they form no
+// circle. Tests (*.test.ts) stand above every floor; test-only code lives in src/test-support/
+// (and the crash tests' child processes in src/reliability/), which no shipped file may import.
+const floors = [['api'], ['store'], ['media'], ['annotation'], ['jobs'], ['inference', 'training', 'export'], ['service'], ['server', 'cli']];
+const sameFloor = { inference: ['export'], training: ['inference', 'export'], cli: ['server'] };
+const testOnly = ['test-support', 'reliability'];
+const floorRules = floors.flatMap((floor, level) =>
+  floor.flatMap((room) => {
+    const below = floors.slice(0, level).flat();
+    const allowed = [...below, room, ...(sameFloor[room] ?? [])];
+    const refused = [...floors.flat(), ...testOnly].filter((r) => !allowed.includes(r));
+    // One block per folder depth, so '../' * depth is exactly the way out to src/.
+    return [1, 2, 3, 4, 5].map((depth) => ({
+      files: [`src/${room}/${'*/'.repeat(depth - 1)}*.ts`],
+      ignores: ['src/**/*.test.ts'],
+      rules: {
+        // typescript-eslint's twin of no-restricted-imports, so the src/ block's refused packages
+        // (electron, react, ...) still apply; allowTypeImports stays off: type imports are refused too.
+        '@typescript-eslint/no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              {
+                regex: `^(\\.\\./){${depth}}(${refused.join('|')})(/|\\.js$|$)`,
+                message: `src/${room}/ may import only from its own floor or below (${allowed.join(', ')}) and never test-only code; move the shared piece down instead.`,
+              },
+              { regex: '\\.test(\\.js)?$', message: 'Shipped code never imports a test file.' },
+            ],
+          },
+        ],
+      },
+    }));
+  }),
+);
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'workspace/**', 'bench/.data/**', '**/*.py'] },
@@ -37,7 +76,7 @@ export default tseslint.config(
     // migration is one folder's change. Tests may read the database raw to check what is on disk,
     // and so may the crash tests' writer child process (it picks its targets from the file).
     files: ['src/**/*.ts', 'electron/**/*.ts'],
-    ignores: ['src/store/**', 'src/**/*.test.ts', 'src/test-support/**', 'src/reliability/crash-writer.ts'],
+    ignores: ['src/store/**', 'src/**/*.test.ts', 'src/reliability/crash-writer.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',
@@ -58,6 +97,7 @@ export default tseslint.config(
       ],
     },
   },
+  ...floorRules,
   {
     files: ['renderer/**/*.{ts,tsx}'],
     rules: {
