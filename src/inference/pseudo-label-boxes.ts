@@ -3,7 +3,7 @@ import { AppError } from '../api/errors';
 import type { PseudoLabelResult, Split } from '../api/types';
 import type { JobContext } from '../jobs/types';
 import type { ScoredBox } from '../annotation';
-import { getModel, listClasses, nextRound, teacherClassMap, teacherRound, writePseudoBoxes, type NewPseudoBox } from '../store';
+import { countImages, getModel, imagesToPseudoLabelBoxes, listClasses, nextRound, teacherClassMap, teacherRound, writePseudoBoxes, type NewPseudoBox } from '../store';
 import { classMapping } from './soft-labels';
 import { notANumberErrors } from './pseudo-label';
 
@@ -43,20 +43,10 @@ export async function pseudoLabelBoxes(
   if (mapping.index.every((i) => i === null)) {
     throw new AppError('INVALID_INPUT', `None of the teacher's classes (${teacherClasses.join(', ')}) labels a class of this project; map them in the model's class map, or add or rename classes to match.`);
   }
-  const todo = (
-    db
-      .prepare(
-        // Skip images this teacher already labeled (with boxes, or none: pseudo_empty) and images
-        // where a person decided about shapes (an accepted or corrected box or polygon).
-        `SELECT id FROM images i WHERE split = ?
-           AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.image_id = i.id AND a.deleted_at IS NULL AND a.kind IN ('box', 'polygon')
-                             AND ((a.source = 'pseudo' AND a.model_id = ?) OR a.status IN ('accepted', 'corrected')))
-           AND NOT EXISTS (SELECT 1 FROM pseudo_empty e WHERE e.model_id = ? AND e.image_id = i.id)
-         ORDER BY id`,
-      )
-      .all(input.split, teacherId, teacherId) as { id: number }[]
-  ).map((r) => r.id);
-  const already = (db.prepare('SELECT COUNT(*) AS n FROM images WHERE split = ?').get(input.split) as { n: number }).n - todo.length;
+  // Skips images this teacher already labeled (with boxes, or none) and images where a person
+  // decided about shapes.
+  const todo = imagesToPseudoLabelBoxes(db, input.split, teacherId);
+  const already = countImages(db, input.split) - todo.length;
   const round = teacherRound(db, teacherId) ?? nextRound(db);
   const chunkSize = options.chunk ?? CHUNK;
   let labeled = 0;

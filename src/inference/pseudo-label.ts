@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { AppError } from '../api/errors';
 import type { ImportError, PseudoLabelResult, Split } from '../api/types';
 import type { JobContext } from '../jobs/types';
-import { getImageRow, getModel, listClasses, nextRound, teacherClassMap, writePseudoLabels, type NewPseudoLabel } from '../store';
+import { countImages, getImageRow, getModel, imagesToPseudoLabel, listClasses, modelArch, nextRound, teacherClassMap, teacherLabelRound, writePseudoLabels, type NewPseudoLabel } from '../store';
 import { classMapping, entropy, margin, soften, toProjectOrder } from './soft-labels';
 import { DETECTOR_ARCH } from './yolo-decode';
 
@@ -32,23 +32,14 @@ export async function pseudoLabel(
 ): Promise<PseudoLabelResult> {
   const projectClasses = listClasses(db);
   if (projectClasses.length < 2) throw new AppError('INVALID_INPUT', 'Pseudo-labeling needs at least two classes in the project.');
-  const teacher = db.prepare('SELECT arch FROM models WHERE id = ?').get(teacherId) as { arch: string } | undefined;
-  if (teacher?.arch === DETECTOR_ARCH) throw new AppError('INVALID_INPUT', `Model "${teacherId}" is a detector: it pre-labels boxes, not image classes.`);
-  const chosen = teacher ? teacherClassMap(db, teacherId) : null;
-  const todo = (
-    db
-      .prepare(
-        // Skip images this teacher already labeled (a cancelled run resumes) and images whose
-        // pseudo-label a person (or a threshold) already accepted or corrected.
-        `SELECT id FROM images i WHERE split = ? AND NOT EXISTS (
-           SELECT 1 FROM annotations a WHERE a.image_id = i.id AND a.source = 'pseudo' AND a.deleted_at IS NULL
-              AND (a.model_id = ? OR a.status IN ('accepted', 'corrected')))
-         ORDER BY id`,
-      )
-      .all(input.split, teacherId) as { id: number }[]
-  ).map((r) => r.id);
-  const already = (db.prepare('SELECT COUNT(*) AS n FROM images WHERE split = ?').get(input.split) as { n: number }).n - todo.length;
-  const round = (db.prepare("SELECT round FROM annotations WHERE source = 'pseudo' AND model_id = ? AND deleted_at IS NULL LIMIT 1").get(teacherId) as { round: number } | undefined)?.round ?? nextRound(db);
+  const arch = modelArch(db, teacherId);
+  if (arch === DETECTOR_ARCH) throw new AppError('INVALID_INPUT', `Model "${teacherId}" is a detector: it pre-labels boxes, not image classes.`);
+  const chosen = arch !== undefined ? teacherClassMap(db, teacherId) : null;
+  // Skips images this teacher already labeled (a cancelled run resumes) and images whose
+  // pseudo-label a person (or a threshold) already accepted or corrected.
+  const todo = imagesToPseudoLabel(db, input.split, teacherId);
+  const already = countImages(db, input.split) - todo.length;
+  const round = teacherLabelRound(db, teacherId) ?? nextRound(db);
   let labeled = 0;
   let skipped = already;
   let unmapped: string[] = [];

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { AppError } from '../api/errors';
-import type { AnnotationStatus, ModelMetrics, RoundInfo, TrainResult } from '../api/types';
+import type { ModelMetrics, RoundInfo, TrainResult } from '../api/types';
 import type { JobContext } from '../jobs/types';
 import { pseudoLabel } from '../inference';
 import * as store from '../store';
@@ -95,9 +95,7 @@ export async function selfTrainJob(
 export function listRounds(db: Database.Database): RoundInfo[] {
   const models = store.listModels(db);
   const details = new Map(models.map((m) => [m.id, store.getModel(db, m.id)]));
-  const rows = db
-    .prepare("SELECT round, model_id AS modelId, status, COUNT(*) AS n, MAX(temperature) AS temperature FROM annotations WHERE source = 'pseudo' AND deleted_at IS NULL AND kind = 'tag' GROUP BY round, model_id, status ORDER BY round")
-    .all() as { round: number; modelId: string | null; status: AnnotationStatus; n: number; temperature: number | null }[];
+  const rows = store.pseudoTagRounds(db);
   const rounds = new Map<string, RoundInfo>();
   for (const r of rows) {
     const key = `${r.round}:${r.modelId}`;

@@ -2,7 +2,7 @@ import { AppError } from '../../api/errors';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type Database from 'better-sqlite3';
-import { getSetting, setSetting } from '../../store';
+import { firstImageSizes, getSetting, setSetting } from '../../store';
 
 /** The size and channels every image is resized to before it reaches a model. */
 export interface InputSpec {
@@ -26,7 +26,7 @@ const DEFAULT_SIDE = 96;
 export async function projectInputSpec(db: Database.Database, projectDir: string): Promise<InputSpec> {
   const stored = getSetting(db, 'input');
   if (stored) return JSON.parse(stored) as InputSpec;
-  const rows = db.prepare('SELECT media_path, width, height FROM images ORDER BY id LIMIT ?').all(SAMPLE) as { media_path: string; width: number; height: number }[];
+  const rows = firstImageSizes(db, SAMPLE);
   if (!rows.length) throw new AppError('INVALID_INPUT', 'The project has no images yet: import some before training.');
   const sides = rows.map((r) => Math.min(r.width, r.height)).sort((a, b) => a - b);
   const median = sides[Math.floor(sides.length / 2)]!;

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Split } from '../../api/types';
-import { listClasses } from '../../store';
+import { labeledRows, listClasses, type LabeledRow } from '../../store';
 import type { TensorData } from '../loop/data';
 import { decodeImages } from '../../media';
 import type { InputSpec } from './input-spec';
@@ -17,20 +17,8 @@ export interface ProjectData {
   test: ProjectSplit;
 }
 
-export interface LabeledRow {
-  id: number;
-  media_path: string;
-  sha256: string;
-  split: Exclude<Split, 'unlabeled'>;
-  class_id: number;
-}
-
-/** The project's labeled images (outside the unlabeled split), in import order. */
-export function labeledRows(db: Database.Database): LabeledRow[] {
-  return db
-    .prepare("SELECT id, media_path, sha256, split, class_id FROM images WHERE class_id IS NOT NULL AND split != 'unlabeled' ORDER BY id")
-    .all() as LabeledRow[];
-}
+// The project's labeled images (outside the unlabeled split), in import order: read by the store.
+export { labeledRows, type LabeledRow };
 
 /**
  * Split per-row values (pixels, or backbone features laid out as a 1x1xD "image") into

@@ -1,20 +1,10 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '../../api/errors';
-import { listClasses } from '../../store';
+import { listClasses, studentPseudoRows } from '../../store';
 import { packDistillationTargets } from '../losses/distillation';
 import { decodeImages } from '../../media';
 import type { InputSpec } from './input-spec';
 import { labeledRows, splitRows, type ProjectData } from './project-data';
-
-interface PseudoRow {
-  id: number;
-  media_path: string;
-  sha256: string;
-  class_id: number;
-  status: 'accepted' | 'corrected' | 'pending';
-  soft_label: string | null;
-  temperature: number | null;
-}
 
 /** A soft label stored at temperature t, re-expressed at temperature T: p^(t/T), normalized. */
 function retemper(soft: number[], from: number, to: number): number[] {
@@ -45,16 +35,7 @@ export async function loadStudentData(
   const k = classes.length;
   const index = new Map(classes.map((c, i) => [c.id, i]));
   const human = labeledRows(db);
-  const pseudo = db
-    .prepare(
-      `SELECT i.id, i.media_path, i.sha256, a.class_id, a.status, a.soft_label, a.temperature
-         FROM annotations a JOIN images i ON i.id = a.image_id
-        WHERE a.source = 'pseudo' AND a.deleted_at IS NULL AND a.kind = 'tag' AND a.class_id IS NOT NULL
-          AND i.split = 'unlabeled'
-          AND (a.status IN ('accepted', 'corrected') OR (a.status = 'pending' AND a.model_id = ? AND a.confidence >= ?))
-        ORDER BY i.id`,
-    )
-    .all(teacherId, opts.pendingAbove ?? 2) as PseudoRow[];
+  const pseudo = studentPseudoRows(db, teacherId, opts.pendingAbove);
   if (!pseudo.length) {
     throw new AppError('INVALID_INPUT', `The teacher ${teacherId} has no accepted or corrected pseudo-labels yet: pseudo-label and review first (or use --pending-above).`);
   }

@@ -10,7 +10,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Split } from '../../api/types';
-import { listClasses } from '../../store';
+import { listClasses, trainingBoxRows } from '../../store';
 import type { TargetBox } from './targets';
 
 export interface DetectionImage {
@@ -26,29 +26,10 @@ export interface DetectionData {
   images: DetectionImage[];
 }
 
-interface BoxRow {
-  image_id: number;
-  class_id: number;
-  geometry: string;
-  status: string;
-  confidence: number | null;
-  media_path: string;
-  sha256: string;
-  split: Split;
-}
-
 export function detectionData(db: Database.Database, pendingAbove: number | null): DetectionData {
   const classes = listClasses(db);
   const indexOf = new Map(classes.map((c, i) => [c.id, i]));
-  const rows = db
-    .prepare(
-      `SELECT a.image_id, a.class_id, a.geometry, a.status, a.confidence, i.media_path, i.sha256, i.split
-         FROM annotations a JOIN images i ON i.id = a.image_id
-        WHERE a.kind = 'box' AND a.deleted_at IS NULL AND a.class_id IS NOT NULL
-          AND (a.status IN ('accepted', 'corrected') OR (a.status = 'pending' AND a.source = 'pseudo' AND ? IS NOT NULL AND a.confidence >= ?))
-        ORDER BY a.image_id, a.id`,
-    )
-    .all(pendingAbove, pendingAbove) as BoxRow[];
+  const rows = trainingBoxRows(db, pendingAbove);
   const images = new Map<number, DetectionImage>();
   for (const r of rows) {
     const classIndex = indexOf.get(r.class_id);

@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import type { ScoredBox } from '../../annotation';
 import type { Detections } from '../../inference';
 import { imagePixels } from '../../media';
+import { imageFiles } from '../../store';
 import { selectTrainingBackend } from '../backend';
 import { decodeGrid, type DecodeOptions } from './decode';
 import { gridSize } from './model';
@@ -62,8 +63,7 @@ export async function detectWithProjectDetector(
   const { model, spec } = await loadDetector(dir);
   try {
     const decode = { ...spec.decode, ...thresholds };
-    const select = db.prepare('SELECT id, media_path AS mediaPath, sha256 FROM images WHERE id = ?');
-    const rows = imageIds.map((id) => select.get(id) as { id: number; mediaPath: string; sha256: string } | undefined).filter((r) => r !== undefined);
+    const rows = imageFiles(db, imageIds).map((r) => ({ id: r.id, mediaPath: r.media_path, sha256: r.sha256 }));
     const detections: Detections['detections'] = [];
     const CHUNK = 64;
     for (let start = 0; start < rows.length; start += CHUNK) {

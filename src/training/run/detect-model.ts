@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { AppError } from '../../api/errors';
+import { imageFiles } from '../../store';
 import type { Detections } from '../../inference';
 import { isOnnxModelDir, OnnxDetector, ONNX_MODEL_FILE, ONNX_SPEC_FILE, type DetectorSpec, type OnnxInputSpec } from '../../inference/onnx';
 import { resolveModelDir } from './predict-model';
@@ -28,8 +29,7 @@ export async function detectImages(
   if (!spec?.detector) throw new AppError('UNSUPPORTED', `Model "${modelRef}" is not a detector; import a YOLO-style ONNX model to pre-label boxes.`);
   const detector = await OnnxDetector.load(join(dir, ONNX_MODEL_FILE), spec);
   try {
-    const select = db.prepare('SELECT id, media_path, sha256 FROM images WHERE id = ?');
-    const rows = imageIds.map((id) => select.get(id) as { id: number; media_path: string; sha256: string } | undefined).filter((r) => r !== undefined);
+    const rows = imageFiles(db, imageIds);
     const boxes = await detector.detectRows(projectDir, rows, thresholds, opts);
     return { classes: spec.classes, detections: rows.map((r, i) => (boxes[i] ? { imageId: r.id, boxes: boxes[i] } : { imageId: r.id, boxes: [], notANumber: true })) };
   } finally {

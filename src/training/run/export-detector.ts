@@ -18,6 +18,7 @@ import {
 } from '../../export';
 import { decodeYolo } from '../../inference';
 import { writeFileAtomic } from '../../media';
+import { randomImageFiles } from '../../store';
 import { decodeGrid } from '../detect/decode';
 import { DETECTOR_SPEC_FILE, type ProjectDetectorSpec } from '../detect/files';
 import { detectorPixels, predictGrids } from '../detect/predict';
@@ -94,7 +95,7 @@ export async function exportProjectDetector(
     progress('verify', 2);
 
     // The project's images as the detector sees them (stretched to its input, uint8 HWC).
-    const rows = db.prepare('SELECT media_path AS mediaPath, sha256 FROM images ORDER BY random() LIMIT ?').all(SAMPLE_IMAGES) as { mediaPath: string; sha256: string }[];
+    const rows = randomImageFiles(db, SAMPLE_IMAGES).map((r) => ({ mediaPath: r.media_path, sha256: r.sha256 }));
     const side = spec.inputSize;
     const size = side * side * spec.channels;
     const pixels = rows.length

@@ -5,6 +5,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../api/errors';
 import { composeOnnxBackboneWithHead, exportModel, VERIFY_MAX_ABS_DIFF, type ExportFormat, type ExportModelResult } from '../../export';
 import { writeFileAtomic } from '../../media';
+import { randomImageFiles } from '../../store';
 import { OnnxClassifier, type OnnxInputSpec } from '../../inference/onnx';
 import { BACKBONE_FILE, BACKBONE_SPEC, hasOnnxBackbone, predictWithOnnxBackbone } from './onnx-backbone-model';
 import { selectTrainingBackend } from '../backend';
@@ -37,7 +38,7 @@ export async function exportProjectModel(
   try {
     const shape = model.inputs[0]!.shape;
     const input: InputSpec = metadata?.input ?? { height: shape[1]!, width: shape[2]!, channels: shape[3] === 1 ? 1 : 3 };
-    const rows = db.prepare('SELECT media_path, sha256 FROM images ORDER BY random() LIMIT ?').all(SAMPLE_IMAGES) as { media_path: string; sha256: string }[];
+    const rows = randomImageFiles(db, SAMPLE_IMAGES);
     const samples = rows.length ? await decodeImages(projectDir, rows, input, opts.signal ? { signal: opts.signal } : {}) : undefined;
     return await exportModel(
       {
@@ -99,7 +100,7 @@ async function exportOnnxBackboneModel(
     const out = args.out.toLowerCase().endsWith('.onnx') ? args.out : join(args.out, 'model.onnx');
     await writeFileAtomic(out, bytes);
     if (!args.verify) return { out, format: 'onnx', verified: false, maxAbsDiff: null, top1Agreement: null, files: [out] };
-    const rows = db.prepare('SELECT media_path, sha256 FROM images ORDER BY random() LIMIT ?').all(SAMPLE_IMAGES) as { media_path: string; sha256: string }[];
+    const rows = randomImageFiles(db, SAMPLE_IMAGES);
     const expected = await predictWithOnnxBackbone(dir, projectDir, rows);
     expected.head.dispose();
     const merged = await OnnxClassifier.load(out, { ...spec, classes });

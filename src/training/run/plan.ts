@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { AppError } from '../../api/errors';
 import type { InputSpec } from '../data/input-spec';
 import { decodeImages } from '../../media';
+import { countClasses } from '../../store';
 import { labeledRows, splitRows, type ProjectData } from '../data/project-data';
 import { loadStudentData } from '../data/student-data';
 import { buildArchitecture, defaultArchitecture } from '../models';
@@ -50,7 +51,7 @@ export async function makePlan(
   ctx: { signal: AbortSignal; onProgress: Progress },
 ): Promise<TrainingPlan> {
   const rows = labeledRows(db);
-  const numClasses = () => (db.prepare('SELECT COUNT(*) AS n FROM classes').get() as { n: number }).n;
+  const numClasses = () => countClasses(db);
   const loading = (done: number, total: number) => ctx.onProgress({ phase: 'loading images', step: done, total });
   if (options.mode !== 'scratch' && !options.backbone) {
     throw new AppError('INVALID_INPUT', `--mode ${options.mode} needs a --backbone (a model of this project, or a tfjs model.json).`);

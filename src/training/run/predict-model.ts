@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { AppError } from '../../api/errors';
 import type { Split } from '../../api/types';
-import { modelPath, resolveInside } from '../../store';
+import { imagesWithClassName, modelPath, resolveInside, type ImageWithClassName } from '../../store';
 import { isOnnxModelDir, OnnxClassifier, ONNX_MODEL_FILE, ONNX_SPEC_FILE, type OnnxInputSpec } from '../../inference/onnx';
 import { selectTrainingBackend } from '../backend';
 import { decodeImages } from '../../media';
@@ -23,15 +23,7 @@ export interface Prediction {
 }
 
 /** A model named by id (in this project) or by a path to a tfjs model folder or its model.json. */
-type Row = { id: number; media_path: string; sha256: string; original_path: string; class_name: string | null };
-
-/** The images to predict: given ids, or a split, or all. */
-function predictionRows(db: Database.Database, split: Split | null, imageIds?: number[]): Row[] {
-  const select = 'SELECT i.id, i.media_path, i.sha256, i.original_path, c.name AS class_name FROM images i LEFT JOIN classes c ON c.id = i.class_id';
-  return imageIds
-    ? imageIds.map((id) => db.prepare(`${select} WHERE i.id = ?`).get(id) as Row | undefined).filter((r): r is Row => r !== undefined)
-    : (db.prepare(`${select} ${split ? 'WHERE i.split = ?' : ''} ORDER BY i.id`).all(...(split ? [split] : [])) as Row[]);
-}
+type Row = ImageWithClassName;
 
 function toPredictions(rows: Row[], probs: Float32Array, classes: string[]): Prediction[] {
   const k = classes.length;
@@ -55,7 +47,7 @@ async function predictWithOnnx(
   if (spec.detector) throw new AppError('UNSUPPORTED', 'This model is a detector: it finds boxes rather than classifying images; use it to pseudo-label.');
   const classifier = await OnnxClassifier.load(join(dir, ONNX_MODEL_FILE), spec);
   try {
-    const rows = predictionRows(db, split, opts.imageIds);
+    const rows = imagesWithClassName(db, split, opts.imageIds);
     const { probs } = await classifier.predictRows(projectDir, rows, opts);
     return { classes: spec.classes, predictions: toPredictions(rows, probs, spec.classes) };
   } finally {
@@ -89,7 +81,7 @@ export async function predictImages(
   if (isOnnxModelDir(dir)) return predictWithOnnx(db, projectDir, dir, split, opts);
   if (hasOnnxBackbone(dir)) {
     await selectTrainingBackend();
-    const rows = predictionRows(db, split, opts.imageIds);
+    const rows = imagesWithClassName(db, split, opts.imageIds);
     const { probs, classes, head } = await predictWithOnnxBackbone(dir, projectDir, rows, opts);
     head.dispose();
     return { classes, predictions: toPredictions(rows, probs, classes) };
@@ -100,7 +92,7 @@ export async function predictImages(
     const shape = model.inputs[0]!.shape;
     const input: InputSpec = metadata?.input ?? { height: shape[1]!, width: shape[2]!, channels: shape[3] === 1 ? 1 : 3 };
     const classes = metadata?.classes ?? Array.from({ length: model.outputs[0]!.shape[1]! }, (_, i) => `class_${i}`);
-    const rows = predictionRows(db, split, opts.imageIds);
+    const rows = imagesWithClassName(db, split, opts.imageIds);
     const x = await decodeImages(projectDir, rows, input, opts);
     const probs = predictProbabilities(model, { x, n: rows.length, ...input });
     return { classes, predictions: toPredictions(rows, probs, classes) };
