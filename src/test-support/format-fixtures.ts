@@ -2,7 +2,7 @@
  * Small, valid inputs for each format, shared by the format tests and the fuzz test.
  * (Test data only; nothing in the app imports this.)
  */
-import type { Dataset } from '../annotation/formats/model';
+import type { Dataset } from '../annotation/formats/dataset';
 
 /** Class order deliberately neither alphabetical nor first-seen. */
 export function referenceDataset(): Dataset {

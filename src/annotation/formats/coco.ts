@@ -16,25 +16,12 @@
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { jsonErrorOffset } from './json-where';
 import { isDirectory, isFile, readText, toPosix, walkFiles, writeOutput } from './io';
-import {
-  checkPixelBox,
-  checkPolygon,
-  ClassTable,
-  className,
-  emptyResult,
-  ExportNames,
-  formatNumber,
-  mergeResults,
-  polygonArea,
-  splitFromName,
-  type Dataset,
-  type DatasetAnnotation,
-  type DatasetImage,
-  type DatasetSplit,
-  type FormatProblem,
-  type ParseResult,
-  type WrittenDataset,
-} from './model';
+import type { Dataset, DatasetAnnotation, DatasetImage, DatasetSplit } from './dataset';
+import { emptyResult, type FormatProblem, type ParseResult, type WrittenDataset } from './reports';
+import { formatNumber } from './numbers';
+import { checkPixelBox, checkPolygon, polygonArea } from './geometry-checks';
+import { className, ClassTable, mergeResults, splitFromName } from './classes';
+import { ExportNames } from './unique-names';
 
 export interface CocoParseOptions {
   /** Split given to every image (COCO keeps splits in separate files). */

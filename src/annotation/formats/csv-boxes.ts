@@ -11,26 +11,13 @@
  */
 import { basename, dirname, join, resolve } from 'node:path';
 import { isFile, parseWithSizes, readText, writeOutput } from './io';
-import {
-  checkPixelBox,
-  ClassTable,
-  className,
-  emptyResult,
-  ExportNames,
-  formatNumber,
-  lookupSize,
-  parseNumber,
-  splitFromName,
-  type Dataset,
-  type DatasetImage,
-  type DatasetSplit,
-  type FormatProblem,
-  type ParseResult,
-  type Size,
-  type SizeLookup,
-  type SizeOf,
-  type WrittenDataset,
-} from './model';
+import type { Dataset, DatasetImage, DatasetSplit, Size } from './dataset';
+import { emptyResult, type FormatProblem, type ParseResult, type WrittenDataset } from './reports';
+import { lookupSize, type SizeLookup, type SizeOf } from './sizes';
+import { formatNumber, parseNumber } from './numbers';
+import { checkPixelBox } from './geometry-checks';
+import { className, ClassTable, splitFromName } from './classes';
+import { ExportNames } from './unique-names';
 import { parseLabelList } from './voc';
 
 /** CSV records with the line each starts on; an unclosed quote is reported at its line. */

@@ -15,17 +15,11 @@
  */
 import { dirname, join, relative, resolve } from 'node:path';
 import { isDirectory, isFile, readText, toPosix } from './io';
-import {
-  checkPixelBox,
-  checkPolygon,
-  ClassTable,
-  emptyResult,
-  parseNumber,
-  splitFromName,
-  type DatasetImage,
-  type FormatProblem,
-  type ParseResult,
-} from './model';
+import type { DatasetImage } from './dataset';
+import { emptyResult, type FormatProblem, type ParseResult } from './reports';
+import { parseNumber } from './numbers';
+import { checkPixelBox, checkPolygon } from './geometry-checks';
+import { ClassTable, splitFromName } from './classes';
 import { at, childElement, childElements, parseXml, XmlError, type XmlElement } from './xml';
 
 const UNSUPPORTED = new Set(['polyline', 'points', 'mask', 'ellipse', 'cuboid', 'skeleton']);

@@ -4,7 +4,7 @@ import { parseBoxCsv } from './csv-boxes';
 import { parseCvat } from './cvat';
 import { jsonErrorOffset } from './json-where';
 import { parseLabelStudio } from './labelstudio';
-import { DatasetFormatError, type ParseResult } from './model';
+import { DatasetFormatError, type ParseResult } from './reports';
 import { COCO_SAMPLE, CSV_SAMPLE, CVAT_SAMPLE, LABEL_STUDIO_SAMPLE, VOC_SAMPLE, YOLO_LABELS, YOLO_YAML } from '../../test-support/format-fixtures';
 import { parseVoc } from './voc';
 import { parseXml, XmlError } from './xml';

@@ -1,5 +1,5 @@
 /**
- * Dataset formats: pure parsers and writers over the neutral model (model.ts), a thin file
+ * Dataset formats: pure parsers and writers over the neutral model (dataset.ts), a thin file
  * layer per format, and the registry the import/export jobs, the API and the CLI use.
  *
  * read(path, opts) -> { dataset, errors, root }: `file` of each image is relative to `root`
@@ -13,11 +13,19 @@ import { detectBoxCsv, readBoxCsv, writeBoxCsvFiles } from './csv-boxes';
 import { detectCoco, readCoco, writeCocoFiles } from './coco';
 import { detectCvat, readCvat } from './cvat';
 import { detectLabelStudio, readLabelStudio } from './labelstudio';
-import type { Dataset, DatasetSplit, ParseResult, SizeOf, WrittenDataset } from './model';
+import type { Dataset, DatasetSplit } from './dataset';
+import type { ParseResult, WrittenDataset } from './reports';
+import type { SizeOf } from './sizes';
 import { detectVoc, readVoc, writeVocFiles } from './voc';
 import { detectYolo, readYolo, writeYoloFiles } from './yolo';
 
-export * from './model';
+export * from './dataset';
+export * from './reports';
+export * from './sizes';
+export * from './numbers';
+export * from './geometry-checks';
+export * from './classes';
+export { ExportNames, stemOf } from './unique-names';
 export { parseCoco, writeCoco, readCoco, writeCocoFiles, type CocoParseOptions } from './coco';
 export { parseYolo, parseYoloConfig, writeYolo, readYolo, writeYoloFiles, type YoloInput } from './yolo';
 export { parseVoc, writeVoc, readVoc, writeVocFiles, parseLabelList, type VocInput } from './voc';

@@ -7,7 +7,9 @@ import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { writeFileAtomic } from '../../media/files';
 import { isInsideReal, outsideDatasetReason } from '../../store';
-import { DatasetFormatError, type FormatProblem, type Size, type SizeLookup, type SizeOf, type WrittenDataset } from './model';
+import type { Size } from './dataset';
+import { DatasetFormatError, type FormatProblem, type WrittenDataset } from './reports';
+import type { SizeLookup, SizeOf } from './sizes';
 
 const MAX_DEPTH = 32;
 

@@ -14,19 +14,11 @@
 import { dirname, resolve } from 'node:path';
 import { jsonErrorWhere } from './coco';
 import { isFile, parseWithSizes, readText } from './io';
-import {
-  checkNormBox,
-  checkPolygon,
-  ClassTable,
-  emptyResult,
-  lookupSize,
-  type DatasetAnnotation,
-  type DatasetImage,
-  type FormatProblem,
-  type ParseResult,
-  type SizeLookup,
-  type SizeOf,
-} from './model';
+import type { DatasetAnnotation, DatasetImage } from './dataset';
+import { emptyResult, type FormatProblem, type ParseResult } from './reports';
+import { lookupSize, type SizeLookup, type SizeOf } from './sizes';
+import { checkNormBox, checkPolygon } from './geometry-checks';
+import { ClassTable } from './classes';
 
 type Json = unknown;
 const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectFormat, FORMATS, type FormatName } from './index-formats';
-import type { Dataset, DatasetAnnotation, DatasetImage, SizeOf, WrittenDataset } from './model';
+import type { Dataset, DatasetAnnotation, DatasetImage } from './dataset';
+import type { WrittenDataset } from './reports';
+import type { SizeOf } from './sizes';
 import { COCO_SAMPLE, CVAT_SAMPLE, LABEL_STUDIO_SAMPLE, referenceDataset } from '../../test-support/format-fixtures';
 
 let tmp: string;

@@ -17,3 +17,26 @@ export class UniqueNames {
     return name;
   }
 }
+
+/** Export names: the base name where free, else "name-2.ext", unique by stem per folder. */
+export class ExportNames {
+  private taken = new Set<string>();
+
+  claim(folder: string, file: string): string {
+    const base = file.split(/[\\/]/).pop() || 'image';
+    const dot = base.lastIndexOf('.');
+    const stem = dot > 0 ? base.slice(0, dot) : base;
+    const ext = dot > 0 ? base.slice(dot) : '';
+    let name = base;
+    let n = 1;
+    while (this.taken.has(`${folder}/${stemOf(name)}`.toLowerCase())) name = `${stem}-${++n}${ext}`;
+    this.taken.add(`${folder}/${stemOf(name)}`.toLowerCase());
+    return name;
+  }
+}
+
+export function stemOf(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? name;
+  const dot = base.lastIndexOf('.');
+  return dot > 0 ? base.slice(0, dot) : base;
+}

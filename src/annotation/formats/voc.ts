@@ -15,26 +15,13 @@
  */
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { isDirectory, isFile, parseWithSizes, readText, toPosix, walkFiles, writeOutput } from './io';
-import {
-  checkPixelBox,
-  ClassTable,
-  className,
-  emptyResult,
-  ExportNames,
-  formatNumber,
-  lookupSize,
-  parseNumber,
-  stemOf,
-  type Dataset,
-  type DatasetAnnotation,
-  type DatasetImage,
-  type DatasetSplit,
-  type FormatProblem,
-  type ParseResult,
-  type SizeLookup,
-  type SizeOf,
-  type WrittenDataset,
-} from './model';
+import type { Dataset, DatasetAnnotation, DatasetImage, DatasetSplit } from './dataset';
+import { emptyResult, type FormatProblem, type ParseResult, type WrittenDataset } from './reports';
+import { lookupSize, type SizeLookup, type SizeOf } from './sizes';
+import { formatNumber, parseNumber } from './numbers';
+import { checkPixelBox } from './geometry-checks';
+import { className, ClassTable } from './classes';
+import { ExportNames, stemOf } from './unique-names';
 import { at, childElement, childElements, childText, parseXml, writeXml, XmlError, type XmlElement, type XmlOut } from './xml';
 
 export interface VocInput {

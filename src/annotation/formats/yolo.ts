@@ -17,27 +17,13 @@
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { hasImageExtension } from '../../media/formats';
 import { isDirectory, isFile, parseWithSizes, readText, toPosix, walkFiles, writeOutput } from './io';
-import {
-  checkNormBox,
-  checkPolygon,
-  ClassTable,
-  className,
-  emptyResult,
-  ExportNames,
-  formatNumber,
-  lookupSize,
-  parseNumber,
-  stemOf,
-  type Dataset,
-  type DatasetAnnotation,
-  type DatasetImage,
-  type DatasetSplit,
-  type FormatProblem,
-  type ParseResult,
-  type SizeLookup,
-  type SizeOf,
-  type WrittenDataset,
-} from './model';
+import type { Dataset, DatasetAnnotation, DatasetImage, DatasetSplit } from './dataset';
+import { emptyResult, type FormatProblem, type ParseResult, type WrittenDataset } from './reports';
+import { lookupSize, type SizeLookup, type SizeOf } from './sizes';
+import { formatNumber, parseNumber } from './numbers';
+import { checkNormBox, checkPolygon } from './geometry-checks';
+import { className, ClassTable } from './classes';
+import { ExportNames, stemOf } from './unique-names';
 import { parseYamlLite, YamlError, yamlString, type YamlValue } from './yaml-lite';
 
 export interface YoloConfig {
