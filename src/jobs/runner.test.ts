@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { join } from 'node:path';
 import { JobRunner } from './runner';
-import { createProject, getJob, paletteColor, type ProjectHandle } from '../store';
+import { createProject, getJob, openDatabase, paletteColor, type ProjectHandle } from '../store';
 import { tempDir } from '../test-support/fixtures';
 import type { JobDone, JobProgress } from '../api/types';
 
@@ -135,5 +135,25 @@ describe('job runner', () => {
     expect(events).toEqual(['resource released', 'side task ended', 'job recorded']);
     await new Promise((r) => setTimeout(r, 100));
     expect(timerFired).toBe(false);
+  });
+  test('while another connection holds the write lock, progress is skipped and the end waits for the lock without freezing the thread', async () => {
+    const { runner, progress, db } = setup();
+    const other = openDatabase(handle!.paths.database);
+    try {
+      const id = runner.start('beside-a-writer', {}, async (ctx) => {
+        other.exec('BEGIN IMMEDIATE'); // another process starts writing
+        // Released by a timer: it can only fire if the runner never blocks the event loop waiting for the lock.
+        setTimeout(() => other.exec('COMMIT'), 300);
+        ctx.onProgress({ phase: 'work', step: 1, total: 1 });
+        return { ok: true };
+      });
+      const ended = await runner.wait(id);
+      expect(ended).toMatchObject({ state: 'done', result: { ok: true } });
+      expect(getJob(db, id)).toMatchObject({ state: 'done', result: { ok: true } });
+      expect(progress.length).toBeGreaterThan(0); // progress still went out to listeners
+    } finally {
+      if (other.inTransaction) other.exec('ROLLBACK');
+      other.close();
+    }
   });
 });

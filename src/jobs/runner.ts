@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { AppError, toErrorPayload } from '../api/errors';
 import type { JobDone, JobProgress } from '../api/types';
-import { finishJob, insertJob, saveJobProgress } from '../store';
+import { finishJob, insertJob, saveJobProgress, withWriteLock, writeIfFree } from '../store';
 import { JobScope } from './scope';
 import type { JobContext, ProgressUpdate } from './types';
 
@@ -60,7 +60,10 @@ export class JobRunner {
       if (ended || !latest) return;
       lastSent = Date.now();
       try {
-        saveJobProgress(this.db, jobId, latest);
+        // Skipped while another process holds the write lock (the next update supersedes it):
+        // waiting here would freeze every request of this thread.
+        const update = latest;
+        writeIfFree(this.db, () => saveJobProgress(this.db, jobId, update));
       } catch (err) {
         // Progress is advisory: a full disk must not turn into an uncaught exception in a timer.
         this.log(`job ${kind} ${jobId}: progress could not be saved`, err);
@@ -100,7 +103,7 @@ export class JobRunner {
       if (latest) send();
       ended = true;
       const done: JobDone = 'error' in outcome ? { jobId, kind, state: outcome.state, error: outcome.error } : { jobId, kind, state: outcome.state, result: outcome.result };
-      const recorded = this.record(done);
+      const recorded = await this.record(done);
       this.finished.set(jobId, recorded);
       if (this.finished.size > KEEP_FINISHED) this.finished.delete(this.finished.keys().next().value!);
       this.running.delete(jobId);
@@ -115,9 +118,10 @@ export class JobRunner {
    * still ended and announced, as failed with the reason, so nobody waits for it forever; the
    * jobs table keeps "running" and the next open marks it interrupted.
    */
-  private record(done: JobDone): JobDone {
+  private async record(done: JobDone): Promise<JobDone> {
     try {
-      finishJob(this.db, done.jobId, done.state, done.result, done.error ?? null);
+      // Waits for the write lock without blocking the thread when another process is writing.
+      await withWriteLock(this.db, () => finishJob(this.db, done.jobId, done.state, done.result, done.error ?? null));
       return done;
     } catch (err) {
       this.log(`job ${done.kind} ${done.jobId}: its end could not be recorded`, err);

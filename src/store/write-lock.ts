@@ -75,3 +75,22 @@ function runBody<T>(db: Database.Database, body: () => T, own: boolean): T {
     throw err;
   }
 }
+
+/**
+ * Run a write once without waiting for the lock: false (nothing written) when another process
+ * holds it. For writes that are advisory and superseded by the next one, such as a job's
+ * progress, so they never freeze the thread.
+ */
+export function writeIfFree(db: Database.Database, body: () => void): boolean {
+  const previous = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  try {
+    body();
+    return true;
+  } catch (err) {
+    if (isBusy(err)) return false;
+    throw err;
+  } finally {
+    db.pragma(`busy_timeout = ${previous}`);
+  }
+}
