@@ -3,7 +3,7 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { ImportError, ImportResult, Split } from '../api/types';
 import type { JobContext } from '../api/job-context';
-import { addShapes, ensureClasses, findImageIdBySha, getImageRow, insertImage, listAnnotations, listClasses, setHumanClass, setSplit, splitForHash, type ProjectPaths } from '../store';
+import { addShapes, ensureClasses, findImageIdBySha, getImageRow, insertImage, listAnnotations, listClasses, setHumanClass, setSplit, splitForHash, withWriteLock, type ProjectPaths } from '../store';
 import {
   confineCandidates,
   contentPath,
@@ -112,7 +112,9 @@ export async function importImages(
   // Classes named by the layout or CSV are created up front in sorted order (the ImageFolder
   // convention), so class order does not depend on which file happened to decode first.
   const classNames = [...new Set(candidates.flatMap((c) => [...(c.className ? [c.className] : []), ...(c.shapes ?? []).map((s) => s.className)]))].sort();
-  const classIds = db.transaction(() => ensureClasses(db, classNames)).immediate();
+  // Every write of the import waits for the write lock on a timer (another process may be
+  // writing), so an import inside `serve` never freezes its other requests.
+  const classIds = await withWriteLock(db, () => ensureClasses(db, classNames));
   let done = 0;
   let imported = 0;
   let duplicates = 0;
@@ -148,10 +150,16 @@ export async function importImages(
     attached += added;
   };
 
-  const flush = () => {
-    if (!pending.length) return;
+  // Batches are written one after another, in list order, each in one transaction.
+  let writing: Promise<void> = Promise.resolve();
+  const flush = (): Promise<void> => {
+    if (!pending.length) return writing;
     const batch = pending;
     pending = [];
+    writing = writing.then(() => withWriteLock(db, () => storeBatch(batch))).then(() => ctx.onStored?.()); // the gallery can show this batch while the rest imports
+    return writing;
+  };
+  const storeBatch = (batch: Decoded[]) => {
     db.transaction(() => {
       for (const decoded of batch) {
         const { candidate } = decoded;
@@ -179,8 +187,7 @@ export async function importImages(
         if (candidate.shapes) addShapes(db, id, candidate.shapes.map((s) => ({ classId: classIds.get(s.className)!, kind: s.kind, geometry: s.geometry })), 'import');
         imported++;
       }
-    }).immediate();
-    ctx.onStored?.(); // the gallery can show this batch while the rest imports
+    })();
   };
 
   const processOne = async (candidate: Candidate): Promise<Decoded | null> => {
@@ -229,7 +236,7 @@ export async function importImages(
       results[stored++] = null; // release the decoded buffers
       if (r) pending.push(r);
     }
-    if (pending.length >= BATCH) flush();
+    return pending.length >= BATCH ? flush() : Promise.resolve();
   };
   // The decoders form one pool: when one of them fails (a full disk), the others stop taking
   // files and the pool waits for the ones in flight, so nothing is written after the import has
@@ -242,7 +249,7 @@ export async function importImages(
       const index = next++;
       try {
         results[index] = await processOne(candidates[index]!);
-        storeInOrder();
+        await storeInOrder();
       } catch (error) {
         failure ??= { error };
         return;
@@ -255,7 +262,7 @@ export async function importImages(
   // Keep what was decoded before a cancel or a disk error, still in list order.
   for (let i = stored; i < candidates.length; i++) if (results[i]) pending.push(results[i]!);
   try {
-    flush();
+    await flush();
   } catch (err) {
     failure ??= { error: err };
   }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { existsSync, symlinkSync, writeFileSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppService } from '../service';
+import { openDatabase } from '../store';
 import { tempDir, writeBadFiles, writeImage } from '../test-support/fixtures';
 import type { ImportResult } from '../api/types';
 import { contentPath } from './files';
@@ -179,5 +180,24 @@ describe('image import', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect({ images: (await s.invoke('stats.get', {})).images, media: countMedia() }).toEqual(afterEnd);
     expect(afterEnd.images).toBeLessThan(60);
+  });
+  test('an import beside another process that is writing waits for the lock without freezing the thread, and stores everything', async () => {
+    const { root, service: s } = await setup();
+    for (let i = 0; i < 30; i++) await writeImage(join(root, 'some', `i${i}.png`), i, { format: 'png' });
+    const other = openDatabase(join(root, 'proj', 'project.sqlite'));
+    try {
+      const { jobId } = await s.invoke('jobs.start', { kind: 'import', input: { paths: [join(root, 'some')], format: 'auto', split: 'auto' } });
+      // Once the job runs, another process holds the write lock for a while; the release is a
+      // timer, which can fire only if the import never blocks the event loop waiting for the lock.
+      other.exec('BEGIN IMMEDIATE');
+      setTimeout(() => other.exec('COMMIT'), 500);
+      const job = await s.waitForJob(jobId);
+      expect(job.state).toBe('done');
+      expect((job.result as ImportResult).imported).toBe(30);
+      expect((await s.invoke('stats.get', {})).images).toBe(30);
+    } finally {
+      if (other.inTransaction) other.exec('ROLLBACK');
+      other.close();
+    }
   });
 });
