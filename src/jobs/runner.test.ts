@@ -156,4 +156,18 @@ describe('job runner', () => {
       other.close();
     }
   });
+  test('a job started while another connection holds the write lock is recorded once the lock is free, without freezing the thread', async () => {
+    const { runner, db } = setup();
+    const other = openDatabase(handle!.paths.database);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      setTimeout(() => other.exec('COMMIT'), 300); // fires only if start() does not block the event loop
+      const id = runner.start('late-record', {}, async () => ({ ok: true }));
+      expect(await runner.wait(id)).toMatchObject({ state: 'done' });
+      expect(getJob(db, id)).toMatchObject({ kind: 'late-record', state: 'done', result: { ok: true } });
+    } finally {
+      if (other.inTransaction) other.exec('ROLLBACK');
+      other.close();
+    }
+  });
 });

@@ -42,7 +42,10 @@ export class JobRunner {
 
   start<T>(kind: string, input: unknown, body: (ctx: JobContext) => Promise<T>): string {
     const jobId = randomUUID();
-    insertJob(this.db, jobId, kind, input);
+    // The job's record is written at once when the project is free; while another process holds
+    // the write lock it is written (waiting on a timer) before the job's work begins, so starting a
+    // job never freezes the thread.
+    const recordedAtStart = writeIfFree(this.db, () => insertJob(this.db, jobId, kind, input));
     const controller = new AbortController();
     const scope = new JobScope();
     const started = Date.now();
@@ -86,6 +89,7 @@ export class JobRunner {
     const promise = (async () => {
       let outcome: { state: 'done' | 'cancelled'; result: T } | { state: 'failed' | 'cancelled'; error: { code: string; message: string } };
       try {
+        if (!recordedAtStart) await withWriteLock(this.db, () => insertJob(this.db, jobId, kind, input));
         const result = await body({ signal: controller.signal, onProgress, scope });
         outcome = { state: controller.signal.aborted ? 'cancelled' : 'done', result };
       } catch (err) {
