@@ -97,6 +97,11 @@ describe('the import graph of src/', () => {
 });
 
 describe('the per-floor lint rule', () => {
+  test('reaches every file: no src/ file lies deeper than the five folder levels it has blocks for', () => {
+    const tooDeep = sourceFiles(SRC).map((f) => relative(SRC, f)).filter((f) => f.split('/').length > 6);
+    expect(tooDeep).toEqual([]);
+  });
+
   const eslint = new ESLint({ cwd: ROOT });
   /** The import specifiers lint refuses in `code` placed at src/<file>. */
   const refused = async (file: string, code: string): Promise<string[]> => {
@@ -111,6 +116,8 @@ describe('the per-floor lint rule', () => {
     // Siblings on one floor import each other one way only: export is below inference and training.
     expect(await refused('export/probe.ts', "export { tinyConvNet } from '../training/models';\n")).toEqual(['../training/models']);
     expect(await refused('training/detect/probe.ts', "export { tempDir } from '../../test-support/fixtures';\n")).toEqual(['../../test-support/fixtures']);
+    expect(await refused('training/backend/wasm-kernels/probe.ts', "export { AppService } from '../../../service/index.js';\n")).toEqual(['../../../service/index.js']);
+    expect(await refused('server/probe.ts', "export { main } from '../cli/main';\n")).toEqual(['../cli/main']);
   }, 60_000);
 
   test('accepts imports from the same floor or below, and tests that use the whole house', async () => {
