@@ -3,7 +3,7 @@ import { AppError } from '../api/errors';
 import type { PseudoLabelResult, Split } from '../api/types';
 import type { JobContext } from '../jobs/types';
 import type { ScoredBox } from '../annotation';
-import { countImages, getModel, imagesToPseudoLabelBoxes, listClasses, nextRound, teacherClassMap, teacherRound, writePseudoBoxes, type NewPseudoBox } from '../store';
+import { countImages, getModel, imagesToPseudoLabelBoxes, listClasses, nextRound, teacherClassMap, teacherRound, withWriteLock, writePseudoBoxes, type NewPseudoBox } from '../store';
 import { classMapping } from './soft-labels';
 import { notANumberErrors } from './pseudo-label';
 
@@ -78,7 +78,8 @@ export async function pseudoLabelBoxes(
         return j === null || j === undefined ? [] : [{ classId: projectClasses[j]!.id, x: b.x, y: b.y, w: b.w, h: b.h, confidence: b.score }];
       }),
     }));
-    const written = writePseudoBoxes(db, images, { modelId: teacherId, round, author });
+    // Waits for the write lock on a timer: pseudo-labeling beside a CLI import never freezes serve.
+    const written = await withWriteLock(db, () => writePseudoBoxes(db, images, { modelId: teacherId, round, author }));
     labeled += written.images;
     boxes += written.boxes;
     emptyImages += written.empty;

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { AppError } from '../api/errors';
 import type { ImportError, PseudoLabelResult, Split } from '../api/types';
 import type { JobContext } from '../jobs/types';
-import { countImages, getImageRow, getModel, imagesToPseudoLabel, listClasses, modelArch, nextRound, teacherClassMap, teacherLabelRound, writePseudoLabels, type NewPseudoLabel } from '../store';
+import { countImages, getImageRow, getModel, imagesToPseudoLabel, listClasses, modelArch, nextRound, teacherClassMap, teacherLabelRound, withWriteLock, writePseudoLabels, type NewPseudoLabel } from '../store';
 import { classMapping, entropy, margin, soften, toProjectOrder } from './soft-labels';
 import { DETECTOR_ARCH } from './yolo-decode';
 
@@ -75,7 +75,8 @@ export async function pseudoLabel(
       for (let c = 1; c < probs.length; c++) if (probs[c]! > probs[best]!) best = c;
       rows.push({ imageId: p.imageId, classId: projectClasses[best]!.id, confidence: probs[best]!, soft: soften(probs, input.temperature), entropy: entropy(probs), margin: margin(probs) });
     }
-    const written = writePseudoLabels(db, rows, { modelId: teacherId, round, temperature: input.temperature, author });
+    // Waits for the write lock on a timer: pseudo-labeling beside a CLI import never freezes serve.
+    const written = await withWriteLock(db, () => writePseudoLabels(db, rows, { modelId: teacherId, round, temperature: input.temperature, author }));
     labeled += written.written;
     skipped += written.kept;
     ctx.onProgress({ phase: 'pseudo-labeling', step: Math.min(todo.length, start + CHUNK), total: todo.length, metrics: { labeled } });

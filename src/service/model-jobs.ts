@@ -34,7 +34,7 @@ export function recordTrainedModel(db: Database.Database, o: RunOutcome): TrainR
 export async function trainJob(s: ProjectSession, options: TrainOptions, ctx: JobContext): Promise<TrainResult> {
   const input = await projectInputSpec(s.db, s.paths.dir);
   const o = await trainInWorker({ projectDir: s.paths.dir, databaseFile: s.paths.database, input, options }, ctx);
-  return recordTrainedModel(s.db, o);
+  return store.withWriteLock(s.db, () => recordTrainedModel(s.db, o));
 }
 
 export interface SelfTrainInput {
@@ -75,7 +75,7 @@ export async function selfTrainJob(
       author,
     );
     if (ctx.signal.aborted) throw new AppError('CANCELLED', `Self-training was cancelled in round ${r + 1}.`);
-    const { changed: accepted } = store.applyBulk(s.db, { mode: 'accept-above', threshold: input.acceptAbove, round: labeled.round }, author);
+    const { changed: accepted } = await store.withWriteLock(s.db, () => store.applyBulk(s.db, { mode: 'accept-above', threshold: input.acceptAbove, round: labeled.round }, author));
     changed('review');
     const options: TrainOptions = {
       ...baseOptions,

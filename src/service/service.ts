@@ -9,7 +9,7 @@ import type { JobInfo, ModelInfo } from '../api/types';
 import type { SpecOverrides } from '../inference/onnx-spec';
 import { PROJECT_DETECTOR_ARCH, trainDetectorJob } from '../training';
 import { augmentationPreviewPng, detectInWorker, evaluateInWorker, exportInWorker, importTeacherInWorker, isDownloaded, parseTrainOptions, predictInWorker, projectInputSpec, zooEntries, type TrainOptions } from '../training';
-import { exportCsv, exportDataset, exportImageFolder, importImages } from '../annotation';
+import { exportDatasetAs, importImages } from '../annotation';
 import { contentPath } from '../media';
 import { DETECTOR_ARCH, pseudoLabel, pseudoLabelBoxes } from '../inference';
 import { listRounds, selfTrainJob, trainJob } from './model-jobs';
@@ -329,11 +329,7 @@ export class AppService implements AppApi {
           const out = this.options.workspace ? resolveInside(this.options.workspace, i.input.out, 'export path') : i.input.out;
           const { format, include } = i.input;
           return {
-            jobId: s.jobs.start('export', i.input, (ctx) =>
-              format === 'csv' ? exportCsv(s.db, s.paths.dir, out, include, ctx)
-              : format === 'imagefolder' ? exportImageFolder(s.db, s.paths.dir, out, include, ctx)
-              : exportDataset(s.db, s.paths.dir, out, format, include, ctx),
-            ),
+            jobId: s.jobs.start('export', i.input, (ctx) => exportDatasetAs(format, s.db, s.paths.dir, out, include, ctx)),
           };
         }
       }
@@ -528,7 +524,7 @@ export class AppService implements AppApi {
     if (before) return before;
     const row = await importTeacherInWorker({ projectDir: s.paths.dir, databaseFile: s.paths.database, file: path, flags: spec ?? {} }, { signal: new AbortController().signal, onProgress: () => {} });
     row.details.options = { ...row.details.options, importKey };
-    store.insertModel(s.db, row);
+    await store.withWriteLock(s.db, () => store.insertModel(s.db, row));
     this.changed('models');
     return store.listModels(s.db).find((m) => m.id === row.id)!;
   }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { ClassScore, ModelMetrics } from '../../api/types';
 import type { JobContext } from '../../jobs/types';
-import { insertModel } from '../../store';
+import { insertModel, withWriteLock } from '../../store';
 import { projectInputSpec } from '../data/input-spec';
 import { runInWorker } from '../run/train-job';
 import type { DetectorOutcome, DetectorTrainOptions } from './train';
@@ -64,5 +64,5 @@ export function recordDetector(db: Database.Database, o: DetectorOutcome): Detec
 export async function trainDetectorJob(db: Database.Database, paths: { dir: string; database: string }, options: DetectorTrainOptions, ctx: JobContext): Promise<DetectorTrainResult> {
   const input = await projectInputSpec(db, paths.dir);
   const outcome = await runInWorker<DetectorOutcome>({ task: 'train-detector', projectDir: paths.dir, databaseFile: paths.database, input, options }, ctx);
-  return recordDetector(db, outcome);
+  return withWriteLock(db, () => recordDetector(db, outcome));
 }
