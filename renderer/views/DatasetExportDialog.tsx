@@ -5,6 +5,7 @@
  * pseudo-labels only when asked for. The result says where it went and how much was written.
  */
 import { useState, type FormEvent } from 'react';
+import { exportFormatOptions, type ExportFormat } from '../../src/api/formats';
 import type { ExportResult } from '../../src/api/types';
 import { useDialogJob, type JobEnd } from '../state/jobs';
 import { appInfo, project } from '../state/project';
@@ -17,16 +18,10 @@ import { RejectedList } from './common/RejectedList';
 import { slug } from './format';
 import { Modal } from './Modal';
 
-type Format = 'coco' | 'yolo' | 'voc' | 'imagefolder' | 'csv';
+type Format = ExportFormat;
 type Source = 'human' | 'accepted' | 'corrected' | 'pending' | 'rejected';
 
-const FORMATS: { value: Format; label: string; hint: string }[] = [
-  { value: 'coco', label: 'COCO JSON', hint: 'annotations.json and images/: boxes and polygons (image classes are left out).' },
-  { value: 'yolo', label: 'YOLO', hint: 'data.yaml, images/<split>/ and labels/<split>/: boxes and polygons.' },
-  { value: 'voc', label: 'Pascal VOC', hint: 'Annotations/*.xml, JPEGImages/ and ImageSets/: boxes only.' },
-  { value: 'imagefolder', label: 'ImageFolder', hint: '<split>/<class>/ folders of images: image classes only.' },
-  { value: 'csv', label: 'CSV', hint: 'A path,label,split CSV with the images in images/ beside it: image classes only.' },
-];
+const FORMATS = exportFormatOptions;
 
 const SOURCES: { value: Source; label: string }[] = [
   { value: 'human', label: 'Human labels' },

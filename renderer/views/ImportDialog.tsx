@@ -5,6 +5,7 @@
  * with its file, line or JSON path and why, so a partly bad dataset shows what it lost.
  */
 import { useState, type FormEvent } from 'react';
+import { importFormatOptions, type ImportFormat } from '../../src/api/formats';
 import type { ImportError, ImportResult } from '../../src/api/types';
 import { useDialogJob, type JobEnd } from '../state/jobs';
 import { desktop, pickFolder } from '../state/platform';
@@ -16,20 +17,9 @@ import { RejectedList, type Rejected } from './common/RejectedList';
 import { Modal } from './Modal';
 import { PathField } from './PathField';
 
-type ImportFormat = 'auto' | 'folder' | 'imagefolder' | 'csv' | 'coco' | 'yolo' | 'voc' | 'labelstudio' | 'cvat';
 type ImportSplit = 'auto' | 'train' | 'val' | 'test' | 'unlabeled';
 
-const FORMATS: { value: ImportFormat; label: string; hint: string }[] = [
-  { value: 'auto', label: 'Detect automatically', hint: 'A folder or a file: class folders, a labels CSV or loose images are recognized from what is there.' },
-  { value: 'folder', label: 'Image folder', hint: 'A folder of images, searched with its subfolders; folder names are ignored (no classes).' },
-  { value: 'imagefolder', label: 'ImageFolder classes', hint: 'A folder with one subfolder per class, optionally inside train/, val/ and test/.' },
-  { value: 'csv', label: 'CSV', hint: 'A .csv file of path,label[,split] rows; paths are relative to the CSV.' },
-  { value: 'coco', label: 'COCO JSON', hint: 'The instances .json file, or the folder holding it; images are looked up beside it.' },
-  { value: 'yolo', label: 'YOLO', hint: 'The dataset folder with data.yaml (or classes.txt), images/ and labels/.' },
-  { value: 'voc', label: 'Pascal VOC', hint: 'The VOC folder with Annotations/ and JPEGImages/ (or one .xml file).' },
-  { value: 'labelstudio', label: 'Label Studio JSON', hint: 'The JSON export of a Label Studio project (a list of tasks).' },
-  { value: 'cvat', label: 'CVAT XML 1.1', hint: 'The annotations.xml of a "CVAT for images 1.1" export, or the folder holding it.' },
-];
+const FORMATS = importFormatOptions;
 
 const SPLITS: { value: ImportSplit; label: string }[] = [
   { value: 'auto', label: 'As the dataset says (else 80/10/10)' },

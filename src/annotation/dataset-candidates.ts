@@ -4,9 +4,6 @@ import type { ImportError } from '../api/types';
 import { confineCandidates, type Candidate } from '../media';
 import { FORMATS, type FormatName } from './formats/index-formats';
 
-export const DATASET_FORMATS = ['coco', 'yolo', 'voc', 'labelstudio', 'cvat'] as const;
-export type DatasetFormatName = (typeof DATASET_FORMATS)[number];
-
 /** The upright (EXIF-applied) size of an image file, which dataset geometry is relative to. */
 async function uprightSize(path: string): Promise<{ width: number; height: number }> {
   const m = await sharp(path).metadata();
@@ -19,8 +16,8 @@ async function uprightSize(path: string): Promise<{ width: number; height: numbe
  * image with its class tag and its boxes and polygons. Problems in the files come back as errors
  * naming the file and the line or JSON path; the valid part is imported.
  */
-export async function datasetCandidates(format: DatasetFormatName, path: string, classes: string[], errors: ImportError[], followLinks = false): Promise<Candidate[]> {
-  const reader = FORMATS[format as FormatName];
+export async function datasetCandidates(format: FormatName, path: string, classes: string[], errors: ImportError[], followLinks = false): Promise<Candidate[]> {
+  const reader = FORMATS[format];
   const { dataset, errors: problems, root, imageRoots } = await reader.read(path, { sizeOf: uprightSize, classes, followLinks });
   for (const p of problems) errors.push({ path: p.where ? `${p.file}:${p.where}` : p.file, reason: p.reason });
   // An image the dataset names outside its own folder (../../etc/passwd, a symlinked folder) is refused.

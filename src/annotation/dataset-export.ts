@@ -6,6 +6,9 @@ import { copyFileAtomic } from '../media/files';
 import { listClasses, liveShapes } from '../store';
 import { FORMATS, type Dataset, type DatasetImage } from './formats/index-formats';
 import { labeledImages, type IncludeSource } from './labeled-images';
+import { exportCsv } from './formats/csv';
+import { exportImageFolder } from './formats/imagefolder';
+import type { ExportFormat } from '../api/formats';
 
 /** Which shapes leave the project: human ones when 'human' is included, others by their status. */
 function included(source: string, status: string, include: readonly IncludeSource[]): boolean {
@@ -56,4 +59,20 @@ export async function exportDataset(
     ctx.onProgress({ phase: 'exporting', step: i + 1, total: written.images.length });
   }
   return { out, images: written.images.length, annotations, skipped: written.skipped };
+}
+
+type Exporter = (db: Database.Database, projectDir: string, out: string, include: readonly IncludeSource[], ctx: JobContext) => Promise<ExportResult>;
+
+/** The writer of every export format (api/formats.ts names them; a missing one is a type error). */
+const EXPORTERS: Record<ExportFormat, Exporter> = {
+  imagefolder: exportImageFolder,
+  csv: exportCsv,
+  coco: (db, dir, out, include, ctx) => exportDataset(db, dir, out, 'coco', include, ctx),
+  yolo: (db, dir, out, include, ctx) => exportDataset(db, dir, out, 'yolo', include, ctx),
+  voc: (db, dir, out, include, ctx) => exportDataset(db, dir, out, 'voc', include, ctx),
+};
+
+/** Write the project's dataset in `format` to `out`, images copied beside the labels. */
+export function exportDatasetAs(format: ExportFormat, db: Database.Database, projectDir: string, out: string, include: readonly IncludeSource[], ctx: JobContext): Promise<ExportResult> {
+  return EXPORTERS[format](db, projectDir, out, include, ctx);
 }

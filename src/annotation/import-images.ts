@@ -20,11 +20,12 @@ import {
   type Candidate,
   type IngestedImage,
 } from '../media';
-import { DATASET_FORMATS, datasetCandidates, type DatasetFormatName } from './dataset-candidates';
+import type { ImportFormat } from '../api/formats';
+import { datasetCandidates } from './dataset-candidates';
 
 export interface ImportInput {
   paths: string[];
-  format: 'auto' | 'folder' | 'imagefolder' | 'csv' | DatasetFormatName;
+  format: ImportFormat;
   split: Split | 'auto';
   /** Import images that lie outside the folder or dataset given (symbolic links, `..` paths); off by default. */
   followLinks?: boolean;
@@ -34,6 +35,57 @@ export interface ImportInput {
 const CONCURRENCY = 4;
 /** Images written per transaction: big enough to be fast, small enough that a cancel or crash loses little. */
 const BATCH = 200;
+
+/** What a reader of one given path (an existing file or folder) is told. */
+interface ReadRequest {
+  path: string;
+  kind: 'file' | 'dir';
+  input: ImportInput;
+  errors: ImportError[];
+  signal?: AbortSignal;
+  classes: string[];
+}
+type Reader = (r: ReadRequest) => Promise<Candidate[]>;
+
+/** A labels CSV (path,label[,split]); its paths are relative to the CSV's folder. */
+const readCsv: Reader = async ({ path, kind, input, errors }) => {
+  if (kind !== 'file') {
+    errors.push({ path, reason: 'a CSV import needs a .csv file, not a folder' });
+    return [];
+  }
+  return confineCandidates(await readLabelsCsv(path, errors), [dirname(path)], errors, input.followLinks);
+};
+
+/** An image file, or a folder of images (with its class folders when read as an ImageFolder). */
+const readImages: Reader = async ({ path, kind, input, errors, signal }) => {
+  if (kind === 'file') {
+    if (hasImageExtension(path) || input.format !== 'auto') return [{ path }];
+    errors.push({ path, reason: 'not an image file (unsupported extension)' });
+    return [];
+  }
+  const files = await walkImages(path, errors, signal);
+  const asImageFolder = input.format === 'imagefolder' || (input.format === 'auto' && (await looksLikeImageFolder(path)));
+  const found = files.map((f) => (asImageFolder ? imageFolderCandidate(path, f) : { path: f }));
+  return confineCandidates(found, [path], errors, input.followLinks);
+};
+
+const readDataset =
+  (format: Parameters<typeof datasetCandidates>[0]): Reader =>
+  ({ path, errors, classes, input }) =>
+    datasetCandidates(format, path, classes, errors, input.followLinks);
+
+/** The reader of every import format (api/formats.ts names them; a missing one is a type error). */
+const READERS: Record<ImportFormat, Reader> = {
+  auto: (r) => (r.kind === 'file' && extname(r.path).toLowerCase() === '.csv' ? readCsv(r) : readImages(r)),
+  folder: readImages,
+  imagefolder: readImages,
+  csv: readCsv,
+  coco: readDataset('coco'),
+  yolo: readDataset('yolo'),
+  voc: readDataset('voc'),
+  labelstudio: readDataset('labelstudio'),
+  cvat: readDataset('cvat'),
+};
 
 /** Turn the user's paths into the list of files to import, with labels from the layout. */
 export async function collectCandidates(input: ImportInput, errors: ImportError[], signal?: AbortSignal, classes: string[] = []): Promise<Candidate[]> {
@@ -45,24 +97,7 @@ export async function collectCandidates(input: ImportInput, errors: ImportError[
       errors.push({ path, reason: 'no such file or folder' });
       continue;
     }
-    if ((DATASET_FORMATS as readonly string[]).includes(input.format)) {
-      out.push(...(await datasetCandidates(input.format as DatasetFormatName, path, classes, errors, input.followLinks)));
-      continue;
-    }
-    if (input.format === 'csv' || (input.format === 'auto' && kind === 'file' && extname(path).toLowerCase() === '.csv')) {
-      if (kind !== 'file') errors.push({ path, reason: 'a CSV import needs a .csv file, not a folder' });
-      else out.push(...(await confineCandidates(await readLabelsCsv(path, errors), [dirname(path)], errors, input.followLinks)));
-      continue;
-    }
-    if (kind === 'file') {
-      if (hasImageExtension(path) || input.format !== 'auto') out.push({ path });
-      else errors.push({ path, reason: 'not an image file (unsupported extension)' });
-      continue;
-    }
-    const files = await walkImages(path, errors, signal);
-    const asImageFolder = input.format === 'imagefolder' || (input.format === 'auto' && (await looksLikeImageFolder(path)));
-    const found = files.map((f) => (asImageFolder ? imageFolderCandidate(path, f) : { path: f }));
-    out.push(...(await confineCandidates(found, [path], errors, input.followLinks)));
+    out.push(...(await READERS[input.format]({ path, kind, input, errors, signal, classes })));
   }
   return out;
 }

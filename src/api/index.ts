@@ -4,3 +4,4 @@ export * from './schemas';
 export * from './contract';
 export type { JobContext, JobScopeHandle, ProgressUpdate } from './job-context';
 export { validateInput } from './validate';
+export * from './formats';

@@ -3,6 +3,7 @@
  * and `.strict()` objects reject unknown fields (a typo is an error, not silently ignored).
  */
 import { z } from 'zod';
+import { exportFormats, importFormats } from './formats';
 
 const id = z.number().int().positive();
 const className = z
@@ -37,8 +38,7 @@ const backupName = z
   .refine((s) => !s.includes('..') && !s.includes('\0') && !/[\\/]/.test(s), 'a backup name cannot contain "..", slashes or NUL')
   .refine((s) => /^[A-Za-z0-9][A-Za-z0-9._-]*\.sqlite$/.test(s), 'a backup name is a .sqlite file name from backups.list');
 
-export const importFormats = ['auto', 'folder', 'imagefolder', 'csv', 'coco', 'yolo', 'voc', 'labelstudio', 'cvat'] as const;
-export const exportFormats = ['imagefolder', 'csv', 'coco', 'yolo', 'voc'] as const;
+export { importFormats, exportFormats } from './formats';
 export const includeSources = ['human', 'accepted', 'corrected', 'pending', 'rejected'] as const;
 
 /** Training the box student (a small anchor-free detector) on the project's boxes. */

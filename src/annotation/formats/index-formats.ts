@@ -9,6 +9,7 @@
  * Writers convert normalized geometry with the model's width/height, i.e. the EXIF-upright
  * size: give them that size, and copy the image upright (or keep its EXIF orientation).
  */
+import { parsedFormats, type ParsedFormat } from '../../api/formats';
 import { detectBoxCsv, readBoxCsv, writeBoxCsvFiles } from './csv-boxes';
 import { detectCoco, readCoco, writeCocoFiles } from './coco';
 import { detectCvat, readCvat } from './cvat';
@@ -65,7 +66,8 @@ export interface DatasetFormat {
   write?(dataset: Dataset, outPath: string): Promise<FormatWriteResult>;
 }
 
-export type FormatName = 'coco' | 'yolo' | 'voc' | 'csv' | 'labelstudio' | 'cvat';
+/** The formats with a parser here: named once, in api/formats.ts (a missing entry in FORMATS is a type error). */
+export type FormatName = ParsedFormat;
 
 export const FORMATS: Record<FormatName, DatasetFormat> = {
   coco: {
@@ -118,10 +120,10 @@ export const FORMATS: Record<FormatName, DatasetFormat> = {
 
 /**
  * The format of a path, for `--format auto`: the first whose detect() says yes, most specific
- * first (Label Studio before COCO: both are .json; CVAT before VOC: both are XML).
+ * first (the descriptors' detectRank: Label Studio before COCO, both .json; CVAT before VOC, both XML).
  */
 export async function detectFormat(path: string): Promise<FormatName | undefined> {
-  for (const name of ['labelstudio', 'coco', 'cvat', 'voc', 'yolo', 'csv'] as const) {
+  for (const name of parsedFormats) {
     if (await FORMATS[name].detect(path)) return name;
   }
   return undefined;

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { ExportResult } from '../../api/types';
-import { exportFormats, includeSources } from '../../api/schemas';
+import { exportFormats } from '../../api/formats';
+import { includeSources } from '../../api/schemas';
 import type { Command } from '../command';
 import { requireChoice } from '../command';
 import { UsageError } from '../errors';
@@ -8,7 +9,7 @@ import { runJob } from '../job';
 
 
 export const exportCommand: Command = {
-  usage: 'export <dir> --format imagefolder|csv|coco|yolo|voc --out <path> [--include human,accepted]',
+  usage: `export <dir> --format ${exportFormats.join('|')} --out <path> [--include human,accepted]`,
   options: { format: { type: 'string' }, out: { type: 'string' }, include: { type: 'string' } },
   positionals: 1,
   openProject: true,

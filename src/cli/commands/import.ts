@@ -1,12 +1,12 @@
 import type { ImportResult } from '../../api/types';
-import { importFormats } from '../../api/schemas';
+import { importFormats } from '../../api/formats';
 import type { Command } from '../command';
 import { UsageError } from '../errors';
 import { runJob } from '../job';
 import { requireChoice } from '../command';
 
 export const importCommand: Command = {
-  usage: 'import <dir> <path>... [--format auto|folder|imagefolder|csv|coco|yolo|voc|labelstudio|cvat] [--split train|val|test|unlabeled|auto] [--follow-links]',
+  usage: `import <dir> <path>... [--format ${importFormats.join('|')}] [--split train|val|test|unlabeled|auto] [--follow-links]`,
   options: { format: { type: 'string' }, split: { type: 'string' }, 'follow-links': { type: 'boolean' } },
   positionals: 'many',
   openProject: true,
