@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { exportFormats, importFormats } from './formats';
+import { splitSchema, taskSchema } from './types';
 
 const id = z.number().int().positive();
 const className = z
@@ -14,8 +15,7 @@ const className = z
   // eslint-disable-next-line no-control-regex -- refusing control characters is the point
   .refine((s) => !/[\\/\x00-\x1f]/.test(s), 'a class name cannot contain slashes or control characters');
 const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a color is #rrggbb');
-export const taskSchema = z.enum(['classify', 'detect', 'segment']);
-export const splitSchema = z.enum(['train', 'val', 'test', 'unlabeled']);
+export { splitSchema, taskSchema } from './types';
 const pathString = z.string().min(1).max(4096).refine((s) => !s.includes('\0'), 'a path cannot contain NUL');
 /**
  * One plain file or folder name: the shape of every id that is joined into a path (run ids,

@@ -1,374 +1,433 @@
-/** Plain data shapes returned by AppApi. No behaviour here: these cross IPC and HTTP as JSON. */
+/**
+ * Plain data shapes returned by AppApi, written as zod schemas: each type is the `z.infer` of its
+ * schema, so the shape is stated once. No behaviour here: these cross IPC and HTTP as JSON.
+ * Replies are parsed with these in the contract tests (which keeps them honest), not on every call.
+ */
+import { z } from 'zod';
 
-export type Task = 'classify' | 'detect' | 'segment';
-export type Split = 'train' | 'val' | 'test' | 'unlabeled';
-export type AnnotationSource = 'human' | 'pseudo' | 'model';
-export type AnnotationStatus = 'pending' | 'accepted' | 'rejected' | 'corrected';
+export const taskSchema = z.enum(['classify', 'detect', 'segment']);
+export const splitSchema = z.enum(['train', 'val', 'test', 'unlabeled']);
+export const annotationSourceSchema = z.enum(['human', 'pseudo', 'model']);
+export const annotationStatusSchema = z.enum(['pending', 'accepted', 'rejected', 'corrected']);
+export type Task = z.infer<typeof taskSchema>;
+export type Split = z.infer<typeof splitSchema>;
+export type AnnotationSource = z.infer<typeof annotationSourceSchema>;
+export type AnnotationStatus = z.infer<typeof annotationStatusSchema>;
 
-export interface ProjectInfo {
-  dir: string;
-  name: string;
-  task: Task;
-  classes: ClassInfo[];
-}
+/** A count per status / per split, every key present. */
+const statusCounts = z.object({ pending: z.number(), accepted: z.number(), rejected: z.number(), corrected: z.number() });
+const splitCounts = z.object({ train: z.number(), val: z.number(), test: z.number(), unlabeled: z.number() });
 
-export interface RecentProject {
-  dir: string;
-  name: string;
-  openedAt: string;
-}
+export const classInfoSchema = z.object({
+  id: z.number(),
+  name: z.string(),
+  color: z.string(),
+  position: z.number(),
+});
+export type ClassInfo = z.infer<typeof classInfoSchema>;
 
-export interface ClassInfo {
-  id: number;
-  name: string;
-  color: string;
-  position: number;
-}
+export const projectInfoSchema = z.object({
+  dir: z.string(),
+  name: z.string(),
+  task: taskSchema,
+  classes: z.array(classInfoSchema),
+});
+export type ProjectInfo = z.infer<typeof projectInfoSchema>;
 
-export interface ImageSummary {
-  id: number;
-  fileName: string;
-  originalPath: string;
-  width: number;
-  height: number;
-  split: Split;
+export const recentProjectSchema = z.object({
+  dir: z.string(),
+  name: z.string(),
+  openedAt: z.string(),
+});
+export type RecentProject = z.infer<typeof recentProjectSchema>;
+
+export const imageSummarySchema = z.object({
+  id: z.number(),
+  fileName: z.string(),
+  originalPath: z.string(),
+  width: z.number(),
+  height: z.number(),
+  split: splitSchema,
   /** The image-level class (human tag, or an accepted/corrected pseudo tag); null when unlabeled. */
-  classId: number | null;
-}
+  classId: z.number().nullable(),
+});
+export type ImageSummary = z.infer<typeof imageSummarySchema>;
 
-export interface ImagePage {
-  items: ImageSummary[];
+export const imagePageSchema = z.object({
+  items: z.array(imageSummarySchema),
   /** Number of images matching the filter: lets a virtualized grid size its scrollbar. */
-  total: number;
-  offset: number;
-}
+  total: z.number(),
+  offset: z.number(),
+});
+export type ImagePage = z.infer<typeof imagePageSchema>;
 
-export interface Annotation {
-  id: number;
-  imageId: number;
-  classId: number | null;
-  kind: 'tag' | 'box' | 'polygon';
-  geometry: unknown;
-  source: AnnotationSource;
-  modelId: string | null;
-  round: number | null;
-  confidence: number | null;
-  softLabel: number[] | null;
-  status: AnnotationStatus;
-  author: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export const annotationSchema = z.object({
+  id: z.number(),
+  imageId: z.number(),
+  classId: z.number().nullable(),
+  kind: z.enum(['tag', 'box', 'polygon']),
+  geometry: z.unknown(),
+  source: annotationSourceSchema,
+  modelId: z.string().nullable(),
+  round: z.number().nullable(),
+  confidence: z.number().nullable(),
+  softLabel: z.array(z.number()).nullable(),
+  status: annotationStatusSchema,
+  author: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Annotation = z.infer<typeof annotationSchema>;
 
 /** A box, normalized to [0, 1] of the EXIF-upright image: top-left corner and size. */
-export type BoxGeometry = { x: number; y: number; w: number; h: number };
+export const boxGeometryResultSchema = z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.number() });
+export type BoxGeometry = z.infer<typeof boxGeometryResultSchema>;
 /** A polygon, normalized to [0, 1] of the EXIF-upright image. */
-export type PolygonGeometry = { points: [number, number][] };
+export const polygonGeometryResultSchema = z.object({ points: z.array(z.tuple([z.number(), z.number()])) });
+export type PolygonGeometry = z.infer<typeof polygonGeometryResultSchema>;
 
 /** A live box or polygon of an image, as the region editor shows it. */
-export interface Region {
-  id: number;
-  imageId: number;
-  classId: number | null;
-  kind: 'box' | 'polygon';
-  geometry: BoxGeometry | PolygonGeometry;
-  source: AnnotationSource;
-  status: AnnotationStatus;
-  confidence: number | null;
-  modelId: string | null;
-  round: number | null;
-}
+export const regionSchema = z.object({
+  id: z.number(),
+  imageId: z.number(),
+  classId: z.number().nullable(),
+  kind: z.enum(['box', 'polygon']),
+  geometry: z.union([boxGeometryResultSchema, polygonGeometryResultSchema]),
+  source: annotationSourceSchema,
+  status: annotationStatusSchema,
+  confidence: z.number().nullable(),
+  modelId: z.string().nullable(),
+  round: z.number().nullable(),
+});
+export type Region = z.infer<typeof regionSchema>;
 
 /** The regions of one image and whether its edit history can step back or forward. */
-export interface RegionsState {
-  imageId: number;
-  regions: Region[];
-  canUndo: boolean;
-  canRedo: boolean;
-}
+export const regionsStateSchema = z.object({
+  imageId: z.number(),
+  regions: z.array(regionSchema),
+  canUndo: z.boolean(),
+  canRedo: z.boolean(),
+});
+export type RegionsState = z.infer<typeof regionsStateSchema>;
 
-export interface ImageDetail extends ImageSummary {
-  sha256: string;
-  format: string;
-  bytes: number;
-  createdAt: string;
-  annotations: Annotation[];
-}
+export const imageDetailSchema = imageSummarySchema.extend({
+  sha256: z.string(),
+  format: z.string(),
+  bytes: z.number(),
+  createdAt: z.string(),
+  annotations: z.array(annotationSchema),
+});
+export type ImageDetail = z.infer<typeof imageDetailSchema>;
 
-export interface Stats {
-  images: number;
-  labeled: number;
-  unlabeled: number;
+export const statsSchema = z.object({
+  images: z.number(),
+  labeled: z.number(),
+  unlabeled: z.number(),
   /** Per class: images labeled with it, and its regions (boxes and polygons drawn, or accepted or corrected). */
-  classes: { name: string; count: number; regions: number }[];
-  splits: Record<Split, number>;
-  pseudo: Record<AnnotationStatus, number>;
+  classes: z.array(z.object({ name: z.string(), count: z.number(), regions: z.number() })),
+  splits: splitCounts,
+  pseudo: statusCounts,
   /** The pseudo boxes (from detector teachers) among `pseudo`, by status. */
-  pseudoBoxes?: Record<AnnotationStatus, number>;
-}
+  pseudoBoxes: statusCounts.optional(),
+});
+export type Stats = z.infer<typeof statsSchema>;
 
-export interface ImportError {
-  path: string;
-  reason: string;
-}
+export const importErrorSchema = z.object({
+  path: z.string(),
+  reason: z.string(),
+});
+export type ImportError = z.infer<typeof importErrorSchema>;
 
-export interface ImportResult {
-  imported: number;
-  duplicates: number;
-  errors: ImportError[];
+export const importResultSchema = z.object({
+  imported: z.number(),
+  duplicates: z.number(),
+  errors: z.array(importErrorSchema),
   /** Labels (class tags, boxes, polygons) a dataset gave for images already in the project (same bytes), attached to them. */
-  attached?: number;
-}
+  attached: z.number().optional(),
+});
+export type ImportResult = z.infer<typeof importResultSchema>;
 
-export interface ExportResult {
-  out: string;
-  images: number;
-  annotations: number;
-}
+export const exportResultSchema = z.object({
+  out: z.string(),
+  images: z.number(),
+  annotations: z.number(),
+});
+export type ExportResult = z.infer<typeof exportResultSchema>;
 
-export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+export const jobStateSchema = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
+export type JobState = z.infer<typeof jobStateSchema>;
 
-export interface JobProgress {
-  jobId: string;
-  kind: string;
-  phase: string;
-  step: number;
-  total: number;
-  metrics?: Record<string, number>;
-  etaS?: number;
+const jobErrorSchema = z.object({ code: z.string(), message: z.string() });
+
+export const jobProgressSchema = z.object({
+  jobId: z.string(),
+  kind: z.string(),
+  phase: z.string(),
+  step: z.number(),
+  total: z.number(),
+  metrics: z.record(z.string(), z.number()).optional(),
+  etaS: z.number().optional(),
   /** A short line for people, e.g. which training backend is running. */
-  message?: string;
-}
+  message: z.string().optional(),
+});
+export type JobProgress = z.infer<typeof jobProgressSchema>;
 
-export interface JobInfo {
-  id: string;
-  kind: string;
-  state: JobState;
-  progress: JobProgress | null;
-  result: unknown;
-  error: { code: string; message: string } | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
+export const jobInfoSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  state: jobStateSchema,
+  progress: jobProgressSchema.nullable(),
+  result: z.unknown(),
+  error: jobErrorSchema.nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+export type JobInfo = z.infer<typeof jobInfoSchema>;
 
-export interface JobDone {
-  jobId: string;
-  kind: string;
-  state: Exclude<JobState, 'queued' | 'running'>;
-  result?: unknown;
-  error?: { code: string; message: string };
-}
+export const jobDoneSchema = z.object({
+  jobId: z.string(),
+  kind: z.string(),
+  state: z.enum(['done', 'failed', 'cancelled']),
+  result: z.unknown().optional(),
+  error: jobErrorSchema.optional(),
+});
+export type JobDone = z.infer<typeof jobDoneSchema>;
 
-export interface AppInfo {
-  name: string;
-  version: string;
+export const appInfoSchema = z.object({
+  name: z.string(),
+  version: z.string(),
   /** 'electron' | 'web' | 'in-process': which transport the renderer is on. */
-  transport: string;
+  transport: z.string(),
   /** True when the host can show native folder dialogs (Electron). */
-  nativeDialogs: boolean;
+  nativeDialogs: z.boolean(),
   /** The folder new projects are created in when a relative name is given (web transport). */
-  workspace: string | null;
-}
+  workspace: z.string().nullable(),
+});
+export type AppInfo = z.infer<typeof appInfoSchema>;
 
-export interface EpochMetrics {
-  epoch: number;
-  loss: number;
-  accuracy: number;
-  valLoss?: number;
-  valAccuracy?: number;
-  learningRate: number;
-  imagesPerSecond: number;
-  seconds: number;
-}
+export const epochMetricsSchema = z.object({
+  epoch: z.number(),
+  loss: z.number(),
+  accuracy: z.number(),
+  valLoss: z.number().optional(),
+  valAccuracy: z.number().optional(),
+  learningRate: z.number(),
+  imagesPerSecond: z.number(),
+  seconds: z.number(),
+});
+export type EpochMetrics = z.infer<typeof epochMetricsSchema>;
 
-export interface ClassScore {
-  name: string;
-  precision: number;
-  recall: number;
-  f1: number;
-  support: number;
-}
+export const classScoreSchema = z.object({
+  name: z.string(),
+  precision: z.number(),
+  recall: z.number(),
+  f1: z.number(),
+  support: z.number(),
+});
+export type ClassScore = z.infer<typeof classScoreSchema>;
 
-export interface ModelMetrics {
+export const detectionMetricsSchema = z.object({
+  /** Mean over classes with boxes of the average precision at IoU 0.5. */
+  map: z.number(),
+  iouThreshold: z.number(),
+  scoreThreshold: z.number(),
+  /** Over all boxes, at the score threshold. */
+  precision: z.number(),
+  recall: z.number(),
+  perClass: z.array(z.object({ name: z.string(), ap: z.number().nullable(), precision: z.number(), recall: z.number(), support: z.number() })),
+  images: z.number(),
+});
+export type DetectionMetrics = z.infer<typeof detectionMetricsSchema>;
+
+export const modelMetricsSchema = z.object({
   /** On the test split (or validation when there is no test split). */
-  accuracy: number;
-  loss: number;
-  perClass: ClassScore[];
-  topK?: { k: number; accuracy: number };
+  accuracy: z.number(),
+  loss: z.number(),
+  perClass: z.array(classScoreSchema),
+  topK: z.object({ k: z.number(), accuracy: z.number() }).optional(),
   /** Which split the numbers are from. */
-  split: 'test' | 'val';
+  split: z.enum(['test', 'val']),
   /** K-fold cross-validation, when asked for: mean and spread of the fold accuracies. */
-  kfold?: { k: number; accuracies: number[]; mean: number; std: number };
+  kfold: z.object({ k: z.number(), accuracies: z.array(z.number()), mean: z.number(), std: z.number() }).optional(),
   /**
    * A box detector (arch "detector"): mAP@0.5, also given as `accuracy` (and its per-class
    * precision and recall at the score threshold as `perClass`) so lists of models show it.
    */
-  detection?: DetectionMetrics;
-}
+  detection: detectionMetricsSchema.optional(),
+});
+export type ModelMetrics = z.infer<typeof modelMetricsSchema>;
 
-export interface DetectionMetrics {
-  /** Mean over classes with boxes of the average precision at IoU 0.5. */
-  map: number;
-  iouThreshold: number;
-  scoreThreshold: number;
-  /** Over all boxes, at the score threshold. */
-  precision: number;
-  recall: number;
-  perClass: { name: string; ap: number | null; precision: number; recall: number; support: number }[];
-  images: number;
-}
+export const modelInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  arch: z.string(),
+  kind: z.enum(['trained', 'imported']),
+  backend: z.string().nullable(),
+  createdAt: z.string(),
+  metrics: modelMetricsSchema.nullable(),
+  classes: z.array(z.string()),
+  params: z.number().nullable(),
+  trainingSeconds: z.number().nullable(),
+  imagesPerSecond: z.number().nullable(),
+});
+export type ModelInfo = z.infer<typeof modelInfoSchema>;
 
-export interface ModelInfo {
-  id: string;
-  name: string;
-  arch: string;
-  kind: 'trained' | 'imported';
-  backend: string | null;
-  createdAt: string;
-  metrics: ModelMetrics | null;
-  classes: string[];
-  params: number | null;
-  trainingSeconds: number | null;
-  imagesPerSecond: number | null;
-}
+export const misclassificationSchema = z.object({
+  imageId: z.number(),
+  trueClass: z.string(),
+  predictedClass: z.string(),
+  confidence: z.number(),
+});
+export type Misclassification = z.infer<typeof misclassificationSchema>;
 
-export interface Misclassification {
-  imageId: number;
-  trueClass: string;
-  predictedClass: string;
-  confidence: number;
-}
+export const searchTrialSchema = z.object({
+  trial: z.number(),
+  params: z.record(z.string(), z.union([z.number(), z.string()])),
+  score: z.number().nullable(),
+});
+export type SearchTrial = z.infer<typeof searchTrialSchema>;
 
-export interface SearchTrial {
-  trial: number;
-  params: Record<string, number | string>;
-  score: number | null;
-}
+export const onnxTeacherSpecSchema = z.object({
+  layout: z.enum(['nchw', 'nhwc']),
+  scale: z.number(),
+  mean: z.array(z.number()),
+  std: z.array(z.number()),
+  uint8: z.boolean(),
+  /** Set for YOLO-style detector teachers (arch "onnx-detector"). */
+  detector: z.object({ yolo: z.enum(['v5', 'v8']), scoreThreshold: z.number(), iouThreshold: z.number(), maxBoxes: z.number() }).nullable(),
+});
+export type OnnxTeacherSpec = z.infer<typeof onnxTeacherSpecSchema>;
 
-export interface ModelDetail extends ModelInfo {
-  history: EpochMetrics[];
-  confusion: number[][];
-  misclassified: Misclassification[];
-  options: Record<string, unknown>;
-  search: SearchTrial[] | null;
-  input: { height: number; width: number; channels: number };
+export const modelDetailSchema = modelInfoSchema.extend({
+  history: z.array(epochMetricsSchema),
+  confusion: z.array(z.array(z.number())),
+  misclassified: z.array(misclassificationSchema),
+  options: z.record(z.string(), z.unknown()),
+  search: z.array(searchTrialSchema).nullable(),
+  input: z.object({ height: z.number(), width: z.number(), channels: z.number() }),
   /** A distilled student's training data. */
-  studentData?: { human: number; pseudo: number };
+  studentData: z.object({ human: z.number(), pseudo: z.number() }).optional(),
   /** An imported ONNX teacher: how images are fed to it, and for a detector how its boxes are decoded. */
-  onnx?: OnnxTeacherSpec;
+  onnx: onnxTeacherSpecSchema.optional(),
   /**
    * Teachers: which project class each teacher class labels (by name; null = ignored). Imported
    * models always have it (by name, case-insensitive, unless a person changed it); others only
    * when a person set it.
    */
-  classMap?: Record<string, string | null>;
-}
+  classMap: z.record(z.string(), z.string().nullable()).optional(),
+});
+export type ModelDetail = z.infer<typeof modelDetailSchema>;
 
-export interface OnnxTeacherSpec {
-  layout: 'nchw' | 'nhwc';
-  scale: number;
-  mean: number[];
-  std: number[];
-  uint8: boolean;
-  /** Set for YOLO-style detector teachers (arch "onnx-detector"). */
-  detector: { yolo: 'v5' | 'v8'; scoreThreshold: number; iouThreshold: number; maxBoxes: number } | null;
-}
+export const trainResultSchema = z.object({
+  modelId: z.string(),
+  backend: z.string(),
+  epochs: z.number(),
+  metrics: modelMetricsSchema,
+  imagesPerSecond: z.number(),
+  stoppedEarly: z.boolean(),
+});
+export type TrainResult = z.infer<typeof trainResultSchema>;
 
-export interface TrainResult {
-  modelId: string;
-  backend: string;
-  epochs: number;
-  metrics: ModelMetrics;
-  imagesPerSecond: number;
-  stoppedEarly: boolean;
-}
+/** A keyset cursor: the sort value and image id of the last item of a page. */
+const cursorSchema = z.object({ value: z.number(), imageId: z.number() });
 
-export interface ReviewItem {
-  annotationId: number;
-  imageId: number;
-  fileName: string;
-  classId: number | null;
-  confidence: number;
-  entropy: number | null;
-  margin: number | null;
-  round: number | null;
-  modelId: string | null;
-  status: AnnotationStatus;
-  soft: number[] | null;
-  humanClassId: number | null;
-}
+export const reviewItemSchema = z.object({
+  annotationId: z.number(),
+  imageId: z.number(),
+  fileName: z.string(),
+  classId: z.number().nullable(),
+  confidence: z.number(),
+  entropy: z.number().nullable(),
+  margin: z.number().nullable(),
+  round: z.number().nullable(),
+  modelId: z.string().nullable(),
+  status: annotationStatusSchema,
+  soft: z.array(z.number()).nullable(),
+  humanClassId: z.number().nullable(),
+});
+export type ReviewItem = z.infer<typeof reviewItemSchema>;
 
-export interface ReviewPage {
-  items: ReviewItem[];
-  next: { value: number; imageId: number } | null;
-}
+export const reviewPageSchema = z.object({
+  items: z.array(reviewItemSchema),
+  next: cursorSchema.nullable(),
+});
+export type ReviewPage = z.infer<typeof reviewPageSchema>;
 
-export interface Disagreement {
-  imageId: number;
-  fileName: string;
-  humanClassId: number;
-  teacherClassId: number;
-  confidence: number;
-  modelId: string | null;
-}
+export const disagreementSchema = z.object({
+  imageId: z.number(),
+  fileName: z.string(),
+  humanClassId: z.number(),
+  teacherClassId: z.number(),
+  confidence: z.number(),
+  modelId: z.string().nullable(),
+});
+export type Disagreement = z.infer<typeof disagreementSchema>;
 
-export interface ReviewCounts {
+export const reviewCountsSchema = z.object({
   /** Pseudo tags and pseudo boxes (told apart by `kind`), per class, round and status. */
-  byClassAndRound: { classId: number | null; round: number | null; status: AnnotationStatus; count: number; kind?: 'tag' | 'box' }[];
+  byClassAndRound: z.array(
+    z.object({ classId: z.number().nullable(), round: z.number().nullable(), status: annotationStatusSchema, count: z.number(), kind: z.enum(['tag', 'box']).optional() }),
+  ),
   /** Review actions per minute over the last 10 minutes with activity. */
-  imagesPerMinute: number;
-}
+  imagesPerMinute: z.number(),
+});
+export type ReviewCounts = z.infer<typeof reviewCountsSchema>;
 
-export interface PseudoLabelResult {
-  labeled: number;
-  skipped: number;
-  errors: ImportError[];
-  round: number;
-  unmappedClasses: string[];
+export const pseudoLabelResultSchema = z.object({
+  labeled: z.number(),
+  skipped: z.number(),
+  errors: z.array(importErrorSchema),
+  round: z.number(),
+  unmappedClasses: z.array(z.string()),
   /** Set when the project had no classes and took the teacher's (these names). */
-  adoptedClasses?: string[];
+  adoptedClasses: z.array(z.string()).optional(),
   /** Detector teachers: pseudo boxes stored, and images where it found none (labeled with zero boxes). */
-  boxes?: number;
-  emptyImages?: number;
-}
+  boxes: z.number().optional(),
+  emptyImages: z.number().optional(),
+});
+export type PseudoLabelResult = z.infer<typeof pseudoLabelResultSchema>;
 
 /** One image with pseudo boxes to review (review.images). */
-export interface ReviewImageItem {
-  imageId: number;
-  fileName: string;
+export const reviewImageItemSchema = z.object({
+  imageId: z.number(),
+  fileName: z.string(),
   /** Its pseudo boxes of the asked status (and class and round, when filtered). */
-  boxes: number;
+  boxes: z.number(),
   /** The lowest confidence among them: the most uncertain box. */
-  minConfidence: number;
-  classIds: number[];
-}
+  minConfidence: z.number(),
+  classIds: z.array(z.number()),
+});
+export type ReviewImageItem = z.infer<typeof reviewImageItemSchema>;
 
-export interface ReviewImagesPage {
-  items: ReviewImageItem[];
-  next: { value: number; imageId: number } | null;
-}
+export const reviewImagesPageSchema = z.object({
+  items: z.array(reviewImageItemSchema),
+  next: cursorSchema.nullable(),
+});
+export type ReviewImagesPage = z.infer<typeof reviewImagesPageSchema>;
 
 /** One round of the teacher -> pseudo-label -> review -> student loop. */
-export interface RoundInfo {
-  round: number;
-  teacherId: string | null;
-  studentId: string | null;
+export const roundInfoSchema = z.object({
+  round: z.number(),
+  teacherId: z.string().nullable(),
+  studentId: z.string().nullable(),
   /** Pseudo-labels of this round by status. */
-  pseudo: Record<AnnotationStatus, number>;
+  pseudo: statusCounts,
   /** Images the student trained on, by kind. */
-  data: { human: number; pseudo: number } | null;
-  teacherAccuracy: number | null;
-  studentAccuracy: number | null;
-  alpha: number | null;
-  temperature: number | null;
-}
+  data: z.object({ human: z.number(), pseudo: z.number() }).nullable(),
+  teacherAccuracy: z.number().nullable(),
+  studentAccuracy: z.number().nullable(),
+  alpha: z.number().nullable(),
+  temperature: z.number().nullable(),
+});
+export type RoundInfo = z.infer<typeof roundInfoSchema>;
 
 /** One database snapshot in the project's backups/ folder. */
-export interface BackupInfo {
+export const backupInfoSchema = z.object({
   /** The file name, which is also its id: restore takes it. */
-  name: string;
+  name: z.string(),
   /** Why it was taken: auto (every 30 minutes), manual, before-restore, before-migration. */
-  reason: string;
-  size: number;
-  createdAt: string;
-}
+  reason: z.string(),
+  size: z.number(),
+  createdAt: z.string(),
+});
+export type BackupInfo = z.infer<typeof backupInfoSchema>;
