@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { ImportResult, JobDone, JobProgress, PseudoLabelResult, TrainResult } from '../../src/api/types';
 import type { MethodInput } from '../../src/api/schemas';
+import { jobKind, JOB_TITLES as JOB_TITLE_BY_KIND } from '../../src/api/job-kinds';
 import { api, ignore } from '../api';
 import { bumpData, refreshClasses, refreshStats } from './project';
 import { showError, showToast } from './toasts';
@@ -20,26 +21,8 @@ export interface ActiveJob {
 export const jobs = createStore<ActiveJob[]>([]);
 const finished = new Set<string>();
 
-/** Names of job kinds for people: "Pseudo-labeling", "Exporting the model". */
-export const JOB_TITLES: Record<string, string> = {
-  import: 'Importing',
-  export: 'Exporting',
-  train: 'Training',
-  'train-detector': 'Training the detector',
-  'pseudo-label': 'Pseudo-labeling',
-  'self-train': 'Self-training',
-  'export-model': 'Exporting the model',
-  evaluate: 'Evaluating',
-  predict: 'Predicting',
-};
-
-const DONE_NAMES: Record<string, string> = {
-  train: 'Training',
-  'train-detector': 'Training the detector',
-  'pseudo-label': 'Pseudo-labeling',
-  'self-train': 'Self-training',
-  'export-model': 'Model export',
-};
+/** Names of job kinds for people while they run: "Pseudo-labeling", "Exporting the model" (from the job kinds' descriptors). */
+export const JOB_TITLES: Record<string, string> = JOB_TITLE_BY_KIND;
 
 /** Shows a job the studio started in the progress list before its first event arrives. */
 export function trackJob(jobId: string, kind: string): void {
@@ -65,7 +48,7 @@ function finish(done: JobDone): void {
   // An ImageFolder import may have created classes.
   if (done.kind === 'import') refreshClasses().catch(ignore);
   bumpData();
-  const what = DONE_NAMES[done.kind] ?? done.kind.charAt(0).toUpperCase() + done.kind.slice(1);
+  const what = jobKind(done.kind)?.noun ?? done.kind.charAt(0).toUpperCase() + done.kind.slice(1);
   if (done.state === 'cancelled') {
     showToast('info', `${what} cancelled.`);
   } else if (done.state === 'failed') {

@@ -1,5 +1,5 @@
 import { AppError } from './errors';
-import { schemas, isMethod, type Method, type MethodParsed } from './schemas';
+import { schemas, isMethod, type Method, type MethodParsed } from './methods';
 
 /** Parse one method's input with its schema; a failure names every bad field. */
 export function validateInput<M extends Method>(method: M, input: unknown): MethodParsed<M> {

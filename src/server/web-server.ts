@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { EVENT_NAMES } from '../api/contract';
 import { AppError, toErrorPayload } from '../api/errors';
-import { isMethod } from '../api/schemas';
+import { isMethod } from '../api/methods';
 import type { AppService } from '../service';
 import { allowedHostHeaders, parseCookies, sameOriginRequest, setSecurityHeaders } from './security';
 import { tokenMatches } from './token';
