@@ -2,7 +2,10 @@ import { expect, test } from 'vitest';
 import { join } from 'node:path';
 import { AppError } from '../api/errors';
 import type { AppApi } from '../api/contract';
-import type { ImportResult } from '../api/types';
+import type { ImportResult, JobInfo } from '../api/types';
+import { methods } from '../api/methods';
+import { jobKind } from '../api/job-kinds';
+import type { z } from 'zod';
 import { writeBadFiles, writeImage } from './fixtures';
 
 export interface ContractFixture {
@@ -11,6 +14,35 @@ export interface ContractFixture {
   root: string;
   /** The `dir` to pass to project.create for a new project named `name`. */
   projectDir(name: string): string;
+}
+
+/** Throws when a value does not fit a result schema, naming the method and every field that does not. */
+function mustFit(schema: z.ZodType, value: unknown, what: string): void {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new Error(`${what} does not match its result schema: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(result)'}: ${i.message}`).join('; ')}`);
+  }
+}
+
+/**
+ * The client, with each reply parsed by its method's result schema (and a finished job's result by
+ * its kind's), so the schemas the types are inferred from say what the methods really return.
+ */
+export function checkingReplies(api: AppApi): AppApi {
+  return {
+    async invoke(method, input) {
+      const value = await api.invoke(method, input);
+      mustFit(methods[method].result, value, `${method}'s reply`);
+      if (method === 'jobs.get' || method === 'jobs.list') {
+        for (const job of (Array.isArray(value) ? value : [value]) as JobInfo[]) {
+          const kind = jobKind(job.kind);
+          if (job.state === 'done' && kind) mustFit(kind.result, job.result, `the result of the ${job.kind} job`);
+        }
+      }
+      return value;
+    },
+    on: api.on.bind(api),
+  };
 }
 
 async function waitDone(api: AppApi, jobId: string) {
@@ -26,7 +58,12 @@ async function waitDone(api: AppApi, jobId: string) {
  * The AppApi contract, run against every client (in-process, web). A method that behaves
  * differently on one transport fails here.
  */
-export function contractSuite(name: string, make: () => Promise<ContractFixture>, done: () => Promise<void>) {
+export function contractSuite(name: string, makeClient: () => Promise<ContractFixture>, done: () => Promise<void>) {
+  // Every reply of every call in the suite is checked against its method's result schema.
+  const make = async (): Promise<ContractFixture> => {
+    const fixture = await makeClient();
+    return { ...fixture, api: checkingReplies(fixture.api) };
+  };
   test(`${name}: a project is created, filled, labeled and reopened`, async () => {
     const { api, root, projectDir } = await make();
     try {
