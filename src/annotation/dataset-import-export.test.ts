@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppService } from '../service';
+import { CheckedService } from '../test-support/checking-replies';
 import { tempDir, writeImage } from '../test-support/fixtures';
 import type { ExportResult, ImportResult } from '../api/types';
 
@@ -10,7 +10,7 @@ afterEach(() => cleanup());
 
 async function service() {
   const t = tempDir();
-  const s = new AppService({ transport: 'in-process' });
+  const s = new CheckedService({ transport: 'in-process' });
   cleanup = async () => {
     await s.close();
     t.cleanup();

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import * as ort from 'onnxruntime-node';
-import { AppService } from '../service';
+import { CheckedService } from '../test-support/checking-replies';
 import * as store from '../store';
 import { detectInWorker } from '../training';
 import { tempDir } from '../test-support/fixtures';
@@ -70,7 +70,7 @@ async function referenceBoxes(file: string, layout: YoloLayout, scoreThreshold =
 
 async function setup(classes: string[]) {
   const t = tempDir();
-  let service = new AppService({ transport: 'in-process' });
+  let service = new CheckedService({ transport: 'in-process' });
   cleanup = async () => {
     await service.close();
     t.cleanup();
@@ -105,7 +105,7 @@ async function setup(classes: string[]) {
     /** Close the service (to run a job body directly on the project), or open it again. */
     async reopen() {
       await service.close();
-      service = new AppService({ transport: 'in-process' });
+      service = new CheckedService({ transport: 'in-process' });
       await service.invoke('project.open', { dir });
     },
   };

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { AppService } from '../service';
+import { CheckedService } from '../test-support/checking-replies';
 import { tempDir, writeTopBottomDataset } from '../test-support/fixtures';
 import { tinyNchwClassifier } from '../test-support/onnx-models';
 import type { PseudoLabelResult, TrainResult } from '../api/types';
@@ -17,7 +17,7 @@ async function solid(path: string, rgb: [number, number, number]) {
 
 async function setup(classes: string[]) {
   const t = tempDir();
-  const service = new AppService({ transport: 'in-process' });
+  const service = new CheckedService({ transport: 'in-process' });
   cleanup = async () => {
     await service.close();
     t.cleanup();

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { join } from 'node:path';
-import { AppService } from './service';
+import { CheckedService } from '../test-support/checking-replies';
 import { tempDir, writeTopBottomDataset } from '../test-support/fixtures';
 import type { TrainResult } from '../api/types';
 
@@ -9,7 +9,7 @@ afterEach(() => cleanup());
 
 async function setup() {
   const t = tempDir();
-  const service = new AppService({ transport: 'in-process', author: 'tester' });
+  const service = new CheckedService({ transport: 'in-process', author: 'tester' });
   cleanup = async () => {
     await service.close();
     t.cleanup();

@@ -6,7 +6,7 @@ import { AppError } from '../api/errors';
 import type { PseudoLabelResult } from '../api/types';
 import { tinyNchwClassifier } from '../test-support/onnx-models';
 import { tempDir } from '../test-support/fixtures';
-import { AppService } from './service';
+import { CheckedService } from '../test-support/checking-replies';
 
 let cleanup: () => Promise<void> = async () => {};
 afterEach(() => cleanup());
@@ -23,7 +23,7 @@ async function setup(classes: string[], opts: { web?: boolean } = {}) {
   const t = tempDir();
   const ws = join(t.dir, 'ws');
   mkdirSync(ws, { recursive: true });
-  const service = new AppService(opts.web ? { transport: 'web', workspace: ws } : { transport: 'in-process' });
+  const service = new CheckedService(opts.web ? { transport: 'web', workspace: ws } : { transport: 'in-process' });
   cleanup = async () => {
     await service.close();
     t.cleanup();

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppService } from '../service';
+import type { AppService } from '../service';
+import { CheckedService } from '../test-support/checking-replies';
 import { AppError } from '../api/errors';
 import { tempDir } from '../test-support/fixtures';
 import { createProject, insertImage, LATEST_VERSION, listBackups, migrate, MIGRATIONS, openDatabase, paletteColor, restoreProject, snapshot } from '.';
@@ -58,7 +59,7 @@ describe('backups', () => {
     const t = tempDir();
     cleanup = t.cleanup;
     const dir = join(t.dir, 'p');
-    service = new AppService({ transport: 'in-process' });
+    service = new CheckedService({ transport: 'in-process' });
     const info = await service.invoke('project.create', { dir, classes: ['cat', 'dog'] });
     const s = service['session']!;
     const ids = s.db.transaction(() => [1, 2, 3].map((i) => insertImage(s.db, fakeImage(i))))();
@@ -98,7 +99,7 @@ describe('backups', () => {
     const t = tempDir();
     cleanup = t.cleanup;
     const dir = join(t.dir, 'p');
-    service = new AppService({ transport: 'in-process', autoBackupMs: 0 });
+    service = new CheckedService({ transport: 'in-process', autoBackupMs: 0 });
     await service.invoke('project.create', { dir, task: 'detect', classes: ['x', 'y', 'z'] });
     const s = service['session']!;
     s.db.transaction(() => [1, 2].map((i) => insertImage(s.db, fakeImage(i))))();
@@ -141,7 +142,7 @@ describe('backups', () => {
     const t = tempDir();
     cleanup = t.cleanup;
     const dir = join(t.dir, 'p');
-    service = new AppService({ transport: 'in-process' });
+    service = new CheckedService({ transport: 'in-process' });
     await service.invoke('project.create', { dir, classes: ['a'] });
     // A database outside the backups folder that an attacker would like restored.
     const outside = createProject(join(t.dir, 'other'), 'classify', ['evil'], paletteColor);
@@ -166,7 +167,7 @@ describe('backups', () => {
     const t = tempDir();
     cleanup = t.cleanup;
     const dir = join(t.dir, 'p');
-    service = new AppService({ transport: 'in-process', autoBackupMs: 40 });
+    service = new CheckedService({ transport: 'in-process', autoBackupMs: 40 });
     await service.invoke('project.create', { dir, classes: ['a'] });
     await new Promise((r) => setTimeout(r, 200));
     const autos = (await service.invoke('backups.list', {})).filter((b) => b.reason === 'auto');

@@ -2,10 +2,8 @@ import { expect, test } from 'vitest';
 import { join } from 'node:path';
 import { AppError } from '../api/errors';
 import type { AppApi } from '../api/contract';
-import type { ImportResult, JobInfo } from '../api/types';
-import { methods } from '../api/methods';
-import { jobKind } from '../api/job-kinds';
-import type { z } from 'zod';
+import type { ImportResult } from '../api/types';
+import { checkingReplies } from './checking-replies';
 import { writeBadFiles, writeImage } from './fixtures';
 
 export interface ContractFixture {
@@ -14,35 +12,6 @@ export interface ContractFixture {
   root: string;
   /** The `dir` to pass to project.create for a new project named `name`. */
   projectDir(name: string): string;
-}
-
-/** Throws when a value does not fit a result schema, naming the method and every field that does not. */
-function mustFit(schema: z.ZodType, value: unknown, what: string): void {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    throw new Error(`${what} does not match its result schema: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(result)'}: ${i.message}`).join('; ')}`);
-  }
-}
-
-/**
- * The client, with each reply parsed by its method's result schema (and a finished job's result by
- * its kind's), so the schemas the types are inferred from say what the methods really return.
- */
-export function checkingReplies(api: AppApi): AppApi {
-  return {
-    async invoke(method, input) {
-      const value = await api.invoke(method, input);
-      mustFit(methods[method].result, value, `${method}'s reply`);
-      if (method === 'jobs.get' || method === 'jobs.list') {
-        for (const job of (Array.isArray(value) ? value : [value]) as JobInfo[]) {
-          const kind = jobKind(job.kind);
-          if (job.state === 'done' && kind) mustFit(kind.result, job.result, `the result of the ${job.kind} job`);
-        }
-      }
-      return value;
-    },
-    on: api.on.bind(api),
-  };
 }
 
 async function waitDone(api: AppApi, jobId: string) {
@@ -179,6 +148,27 @@ export function contractSuite(name: string, makeClient: () => Promise<ContractFi
       expect(await api.invoke('shapes.list', { imageId: img })).toMatchObject({ canUndo: true, canRedo: true, regions: [{ id: boxId, classId: dog }, { id: polyId }] });
       expect(await api.invoke('settings.shortcuts', {})).toEqual({ 'tool.box': ['b'], undo: ['Mod+Z', 'U'] });
       expect((await api.invoke('shapes.redo', { imageId: img })).regions.map((r) => r.id)).toEqual([boxId]);
+    } finally {
+      await done();
+    }
+  });
+
+  test(`${name}: the app, split, review, zoo and job-list methods answer in the shapes their descriptors give`, async () => {
+    const { api, root, projectDir } = await make();
+    try {
+      expect(await api.invoke('app.info', {})).toMatchObject({ name: 'Apprentice', transport: name });
+      await api.invoke('project.create', { dir: projectDir('delta'), classes: ['a'] });
+      await writeImage(join(root, 'two.jpg'), 11);
+      const job = await waitDone(api, (await api.invoke('jobs.start', { kind: 'import', input: { paths: [join(root, 'two.jpg')] } })).jobId);
+      const img = (await api.invoke('images.list', {})).items[0]!;
+      expect(await api.invoke('images.setSplit', { imageIds: [img.id], split: 'val' })).toEqual({ updated: 1 });
+      expect((await api.invoke('images.get', { id: img.id })).split).toBe('val');
+      // No pseudo-labels yet: nothing to change, undo or disagree with.
+      expect(await api.invoke('review.bulk', { mode: 'accept-above', threshold: 0.5, dryRun: true })).toEqual({ changed: 0 });
+      expect(await api.invoke('review.undo', {})).toEqual({ undone: 0 });
+      expect(await api.invoke('review.disagreements', {})).toEqual([]);
+      expect(Array.isArray(await api.invoke('training.zoo', {}))).toBe(true);
+      expect((await api.invoke('jobs.list', {})).map((j) => [j.id, j.kind, j.state])).toContainEqual([job.id, 'import', 'done']);
     } finally {
       await done();
     }

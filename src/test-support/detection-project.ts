@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { AppService } from '../service';
+import { CheckedService } from './checking-replies';
 import { tempDir } from './fixtures';
 import { iou, type Box } from '../annotation';
 import { createRng } from '../training/augment/rng';
@@ -48,7 +48,7 @@ export function synthImage(rand: () => number): { px: Buffer; boxes: TrueBox[] }
 
 export async function setupDetectionProject(counts: Record<'train' | 'val' | 'test' | 'unlabeled', number>, seed = 20240611) {
   const t = tempDir();
-  const service = new AppService({ transport: 'in-process' });
+  const service = new CheckedService({ transport: 'in-process' });
   const cleanup = async () => {
     await service.close();
     t.cleanup();

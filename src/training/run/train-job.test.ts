@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppService } from '../../service';
+import { CheckedService } from '../../test-support/checking-replies';
 import { tempDir, writeTopBottomDataset } from '../../test-support/fixtures';
 import type { TrainResult } from '../../api/types';
 import { JOB_TEST_TIMEOUT_MS, nextEvent, within } from '../../test-support/wait';
@@ -11,7 +11,7 @@ afterEach(() => cleanup());
 
 async function projectWithData() {
   const t = tempDir();
-  const service = new AppService({ transport: 'in-process' });
+  const service = new CheckedService({ transport: 'in-process' });
   cleanup = async () => {
     await service.close();
     t.cleanup();

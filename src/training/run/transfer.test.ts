@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppService } from '../../service';
+import { CheckedService } from '../../test-support/checking-replies';
 import { tempDir, writeTopBottomDataset } from '../../test-support/fixtures';
 import type { TrainResult } from '../../api/types';
 
@@ -11,7 +11,7 @@ afterEach(() => cleanup());
 describe('transfer learning from a backbone', () => {
   test('frozen trains a head on cached features (the second run decodes nothing), finetune trains all', async () => {
     const t = tempDir();
-    const service = new AppService({ transport: 'in-process' });
+    const service = new CheckedService({ transport: 'in-process' });
     cleanup = async () => {
       await service.close();
       t.cleanup();
@@ -54,7 +54,7 @@ describe('transfer learning from a backbone', () => {
 
   test('a mode that needs a backbone says so', async () => {
     const t = tempDir();
-    const service = new AppService({ transport: 'in-process' });
+    const service = new CheckedService({ transport: 'in-process' });
     cleanup = async () => {
       await service.close();
       t.cleanup();
