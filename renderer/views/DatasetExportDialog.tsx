@@ -6,6 +6,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { exportFormatOptions, type ExportFormat } from '../../src/api/formats';
+import type { IncludeSource } from '../../src/api/schemas';
 import type { ExportResult } from '../../src/api/types';
 import { useDialogJob, type JobEnd } from '../state/jobs';
 import { appInfo, project } from '../state/project';
@@ -19,7 +20,7 @@ import { slug } from './format';
 import { Modal } from './Modal';
 
 type Format = ExportFormat;
-type Source = 'human' | 'accepted' | 'corrected' | 'pending' | 'rejected';
+type Source = IncludeSource;
 
 const FORMATS = exportFormatOptions;
 

@@ -6,6 +6,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { importFormatOptions, type ImportFormat } from '../../src/api/formats';
+import type { ImportSplit } from '../../src/api/schemas';
 import type { ImportError, ImportResult } from '../../src/api/types';
 import { useDialogJob, type JobEnd } from '../state/jobs';
 import { desktop, pickFolder } from '../state/platform';
@@ -16,8 +17,6 @@ import { JobFailure } from './common/JobFailure';
 import { RejectedList, type Rejected } from './common/RejectedList';
 import { Modal } from './Modal';
 import { PathField } from './PathField';
-
-type ImportSplit = 'auto' | 'train' | 'val' | 'test' | 'unlabeled';
 
 const FORMATS = importFormatOptions;
 

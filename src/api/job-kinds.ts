@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { exportFormats, importFormats } from './formats';
-import { detectorTrainInputSchema, includeSources, onnxSpecSchema, pathString, trainInputSchema } from './schemas';
+import { detectorTrainInputSchema, importSplits, includeSources, onnxSpecSchema, pathString, trainInputSchema } from './schemas';
 import { classScoreSchema, exportResultSchema, importResultSchema, modelMetricsSchema, pseudoLabelResultSchema, splitSchema, trainResultSchema } from './types';
 
 interface JobDescriptor<K extends string, I extends z.ZodType, R extends z.ZodType> {
@@ -29,7 +29,7 @@ export const JOB_KINDS = [
       .object({
         paths: z.array(pathString).min(1).max(10_000),
         format: z.enum(importFormats).default('auto'),
-        split: z.enum(['train', 'val', 'test', 'unlabeled', 'auto']).default('auto'),
+        split: z.enum(importSplits).default('auto'),
         /** Also import images outside the folder or dataset given (symbolic links, `..` paths). */
         followLinks: z.boolean().default(false),
       })

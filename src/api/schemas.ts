@@ -40,6 +40,10 @@ export const backupName = z
 
 export { importFormats, exportFormats } from './formats';
 export const includeSources = ['human', 'accepted', 'corrected', 'pending', 'rejected'] as const;
+export type IncludeSource = (typeof includeSources)[number];
+/** Where an import puts its images: a split, or `auto` (as the dataset says, else 80/10/10 by content hash). */
+export const importSplits = ['train', 'val', 'test', 'unlabeled', 'auto'] as const;
+export type ImportSplit = (typeof importSplits)[number];
 
 /** Training the box student (a small anchor-free detector) on the project's boxes. */
 export const detectorTrainInputSchema = z

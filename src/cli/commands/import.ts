@@ -1,12 +1,13 @@
 import type { ImportResult } from '../../api/types';
 import { importFormats } from '../../api/formats';
+import { importSplits } from '../../api/schemas';
 import type { Command } from '../command';
 import { UsageError } from '../errors';
 import { runJob } from '../job';
 import { requireChoice } from '../command';
 
 export const importCommand: Command = {
-  usage: `import <dir> <path>... [--format ${importFormats.join('|')}] [--split train|val|test|unlabeled|auto] [--follow-links]`,
+  usage: `import <dir> <path>... [--format ${importFormats.join('|')}] [--split ${importSplits.join('|')}] [--follow-links]`,
   options: { format: { type: 'string' }, split: { type: 'string' }, 'follow-links': { type: 'boolean' } },
   positionals: 'many',
   openProject: true,
@@ -14,10 +15,10 @@ export const importCommand: Command = {
     const paths = positionals.slice(1);
     if (!paths.length) throw new UsageError('import needs at least one file or folder to import');
     const format = requireChoice('format', values.format ?? 'auto', importFormats);
-    const split = requireChoice('split', values.split ?? 'auto', ['train', 'val', 'test', 'unlabeled', 'auto']);
+    const split = requireChoice('split', values.split ?? 'auto', importSplits);
     const result = (await runJob(
       service,
-      () => service.invoke('jobs.start', { kind: 'import', input: { paths, format, split: split as never, followLinks: values['follow-links'] === true } }),
+      () => service.invoke('jobs.start', { kind: 'import', input: { paths, format, split, followLinks: values['follow-links'] === true } }),
       out,
     )) as ImportResult;
     out.result(result, () => [
