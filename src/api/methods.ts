@@ -42,8 +42,13 @@ import {
   taskSchema,
 } from './types';
 
-/** One method: what it takes and what it returns. */
-const method = <I extends z.ZodType, R extends z.ZodType>(input: I, result: R) => ({ input, result });
+/**
+ * One method: what it takes and what it returns. `writes`: its handler writes to the project
+ * synchronously, so the service runs it inside store.withWriteLock. (Jobs write from their own
+ * code; backups.create only reads, with VACUUM INTO; backups.restore takes the lock itself.)
+ */
+const method = <I extends z.ZodType, R extends z.ZodType>(input: I, result: R, options: { writes?: true } = {}) => ({ input, result, writes: options.writes ?? false });
+const writes = { writes: true } as const;
 
 const updated = z.object({ updated: z.number() });
 const changed = z.object({ changed: z.number() });
@@ -73,9 +78,9 @@ export const methods = {
   'project.current': method(z.object({}).strict(), projectInfoSchema.nullable()),
   'project.recent': method(z.object({}).strict(), z.array(recentProjectSchema)),
   'classes.list': method(z.object({}).strict(), z.array(classInfoSchema)),
-  'classes.add': method(z.object({ name: className, color: color.optional() }).strict(), classInfoSchema),
-  'classes.update': method(z.object({ id, name: className.optional(), color: color.optional() }).strict(), classInfoSchema),
-  'classes.remove': method(z.object({ id }).strict(), z.object({ removedAnnotations: z.number() })),
+  'classes.add': method(z.object({ name: className, color: color.optional() }).strict(), classInfoSchema, writes),
+  'classes.update': method(z.object({ id, name: className.optional(), color: color.optional() }).strict(), classInfoSchema, writes),
+  'classes.remove': method(z.object({ id }).strict(), z.object({ removedAnnotations: z.number() }), writes),
   'images.list': method(z
     .object({
       offset: z.number().int().min(0).default(0),
@@ -86,10 +91,10 @@ export const methods = {
     })
     .strict(), imagePageSchema),
   'images.get': method(z.object({ id }).strict(), imageDetailSchema),
-  'images.setSplit': method(z.object({ imageIds: z.array(id).min(1).max(100_000), split: splitSchema }).strict(), updated),
+  'images.setSplit': method(z.object({ imageIds: z.array(id).min(1).max(100_000), split: splitSchema }).strict(), updated, writes),
   'labels.setClass': method(z
     .object({ imageIds: z.array(id).min(1).max(100_000), classId: id.nullable() })
-    .strict(), updated),
+    .strict(), updated, writes),
   'stats.get': method(z.object({}).strict(), statsSchema),
   'jobs.start': method(jobStartInputSchema, z.object({ jobId: z.string() })),
   'models.list': method(z.object({}).strict(), z.array(modelInfoSchema)),
@@ -118,8 +123,8 @@ export const methods = {
       classId: id.optional(),
     })
     .strict()
-    .refine((v) => v.action !== 'relabel' || v.classId !== undefined, { message: 'relabel needs a classId', path: ['classId'] }), changed),
-  'review.undo': method(z.object({}).strict(), z.object({ undone: z.number() })),
+    .refine((v) => v.action !== 'relabel' || v.classId !== undefined, { message: 'relabel needs a classId', path: ['classId'] }), changed, writes),
+  'review.undo': method(z.object({}).strict(), z.object({ undone: z.number() }), writes),
   'review.bulk': method(z
     .object({
       mode: z.enum(['accept-above', 'reject-below']),
@@ -130,7 +135,7 @@ export const methods = {
       /** Only count what would change (the preview before applying). */
       dryRun: z.boolean().default(false),
     })
-    .strict(), changed),
+    .strict(), changed, writes),
   'review.disagreements': method(z.object({ minConfidence: z.number().min(0).max(1).default(0.9), limit: z.number().int().min(1).max(1000).default(100) }).strict(), z.array(disagreementSchema)),
   'review.counts': method(z.object({}).strict(), reviewCountsSchema),
   'rounds.list': method(z.object({}).strict(), z.array(roundInfoSchema)),
@@ -144,7 +149,7 @@ export const methods = {
         .record(z.string().min(1).max(100), z.string().min(1).max(100).nullable())
         .refine((m) => Object.keys(m).length <= 10_000, 'a class map has at most 10,000 entries'),
     })
-    .strict(), modelDetailSchema),
+    .strict(), modelDetailSchema, writes),
   /** Images with pseudo boxes, most uncertain first (lowest box confidence) or most boxes first; keyset-paged. */
   'review.images': method(z
     .object({
@@ -167,20 +172,20 @@ export const methods = {
   /** The live boxes/polygons of an image (rejected pseudo regions are not listed) and its undo/redo state. */
   'shapes.list': method(z.object({ imageId: id }).strict(), regionsStateSchema),
   /** Draw regions; one undo step. `created` holds the new ids in input order. */
-  'shapes.create': method(z.object({ imageId: id, shapes: z.array(newShapeSchema).min(1).max(5000) }).strict(), regionsStateSchema.extend({ created: z.array(z.number()) })),
+  'shapes.create': method(z.object({ imageId: id, shapes: z.array(newShapeSchema).min(1).max(5000) }).strict(), regionsStateSchema.extend({ created: z.array(z.number()) }), writes),
   /** Change class and/or geometry; a pseudo region becomes 'corrected'. One undo step. */
   'shapes.update': method(z
     .object({
       imageId: id,
       changes: z.array(z.object({ id, classId: id.optional(), geometry: anyGeometrySchema.optional() }).strict()).min(1).max(5000),
     })
-    .strict(), regionsStateSchema),
+    .strict(), regionsStateSchema, writes),
   /** Delete regions (a pseudo region is marked 'rejected'). One undo step. */
-  'shapes.delete': method(z.object({ imageId: id, ids: z.array(id).min(1).max(5000) }).strict(), regionsStateSchema),
+  'shapes.delete': method(z.object({ imageId: id, ids: z.array(id).min(1).max(5000) }).strict(), regionsStateSchema, writes),
   /** Step the image's region edits back / forward; `changed` is 0 when there was nothing to do. */
-  'shapes.undo': method(z.object({ imageId: id }).strict(), stepped),
-  'shapes.redo': method(z.object({ imageId: id }).strict(), stepped),
-  'project.setTask': method(z.object({ task: taskSchema }).strict(), projectInfoSchema),
+  'shapes.undo': method(z.object({ imageId: id }).strict(), stepped, writes),
+  'shapes.redo': method(z.object({ imageId: id }).strict(), stepped, writes),
+  'project.setTask': method(z.object({ task: taskSchema }).strict(), projectInfoSchema, writes),
   /** The user's shortcut key overrides, by shortcut id ({} when none). */
   'settings.shortcuts': method(z.object({}).strict(), shortcutOverrides),
   'settings.setShortcuts': method(z
@@ -189,7 +194,7 @@ export const methods = {
         .record(shortcutId, z.array(shortcutKey).max(6, 'a shortcut has at most 6 keys'))
         .refine((o) => Object.keys(o).length <= 300, 'at most 300 shortcuts can be changed'),
     })
-    .strict(), shortcutOverrides),
+    .strict(), shortcutOverrides, writes),
 } as const;
 
 export type Method = keyof typeof methods;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { AppError, toErrorPayload } from '../api/errors';
 import type { AppApi, AppEvents, EventName, MethodResults, Reply, Unsubscribe } from '../api/contract';
 import { validateInput } from '../api/validate';
+import { methods } from '../api/methods';
 import type { Method, MethodInput, MethodParsed } from '../api/schemas';
 import type { JobInfo, ModelInfo } from '../api/types';
 import type { SpecOverrides } from '../inference/onnx-spec';
@@ -39,18 +40,6 @@ type Handlers = { [M in Method]: (input: MethodParsed<M>) => Promise<MethodResul
 export const APP_VERSION = '0.1.0';
 
 /**
- * The methods whose handlers write to the project synchronously: `invoke` runs each inside
- * store.withWriteLock. (Jobs write from their own code; backups.create only reads, with VACUUM
- * INTO; backups.restore takes the lock itself.)
- */
-const WRITE_METHODS: ReadonlySet<Method> = new Set<Method>([
-  'classes.add', 'classes.update', 'classes.remove', 'images.setSplit', 'labels.setClass',
-  'review.apply', 'review.undo', 'review.bulk', 'teachers.setClassMap',
-  'shapes.create', 'shapes.update', 'shapes.delete', 'shapes.undo', 'shapes.redo',
-  'project.setTask', 'settings.setShortcuts',
-]);
-
-/**
  * The core implementation of AppApi. Every transport ends here: it validates the input with the
  * method's schema, runs the handler, and (through `handle`) turns any error into a reply.
  */
@@ -72,7 +61,7 @@ export class AppService implements AppApi {
     // A synchronous write waits for the write lock on a timer, not in busy_timeout: while another
     // process writes, reads and other requests are still answered.
     const session = this.session;
-    if (WRITE_METHODS.has(method) && session) {
+    if (methods[method].writes && session) {
       return store.withWriteLock(session.db, () => {
         // The project may have been closed or switched while this write waited for the lock.
         if (this.session !== session) throw new AppError('CONFLICT', 'The project was closed or changed while this change waited for it; nothing was saved.');
