@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../api/errors';
@@ -54,22 +54,27 @@ function probe(file: string): DatabaseState {
   }
 }
 
+/** Every file below `dir` (not following links; unreadable folders are passed over). */
+function* filesBelow(dir: string): Generator<{ path: string; entry: Dirent }> {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* filesBelow(path);
+    else yield { path, entry };
+  }
+}
+
 function countFiles(dir: string, limit: number): number {
   let n = 0;
-  const walk = (d: string) => {
-    let entries;
-    try {
-      entries = readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (n >= limit) return;
-      if (e.isDirectory()) walk(join(d, e.name));
-      else if (!TEMP_FILE.test(e.name)) n++;
-    }
-  };
-  walk(dir);
+  for (const { entry } of filesBelow(dir)) {
+    if (n >= limit) break;
+    if (!TEMP_FILE.test(entry.name)) n++;
+  }
   return n;
 }
 
@@ -125,29 +130,18 @@ export const TEMP_FILE_GRACE_MS = 10 * 60 * 1000;
 export function removeLeftoverTempFiles(paths: ProjectPaths, options: { olderThanMs?: number; now?: number } = {}): string[] {
   const cutoff = (options.now ?? Date.now()) - (options.olderThanMs ?? TEMP_FILE_GRACE_MS);
   const removed: string[] = [];
-  const walk = (d: string) => {
-    let entries;
-    try {
-      entries = readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile() && TEMP_FILE.test(e.name)) {
-        try {
-          if (statSync(p).mtimeMs <= cutoff) {
-            rmSync(p, { force: true });
-            removed.push(p);
-          }
-        } catch {
-          // Renamed into place (or removed) by its writer meanwhile: nothing to clean.
+  for (const root of [paths.media, join(paths.dir, 'cache')]) {
+    for (const { path, entry } of filesBelow(root)) {
+      if (!entry.isFile() || !TEMP_FILE.test(entry.name)) continue;
+      try {
+        if (statSync(path).mtimeMs <= cutoff) {
+          rmSync(path, { force: true });
+          removed.push(path);
         }
+      } catch {
+        // Renamed into place (or removed) by its writer meanwhile: nothing to clean.
       }
     }
-  };
-  walk(paths.media);
-  walk(join(paths.dir, 'cache'));
+  }
   return removed;
 }

@@ -51,17 +51,7 @@ export async function withWriteLock<T>(db: Database.Database, body: () => T, opt
 
 /** One non-waiting attempt at `BEGIN IMMEDIATE`; false when another connection holds the write lock. */
 function tryBegin(db: Database.Database): boolean {
-  const previous = db.pragma('busy_timeout', { simple: true }) as number;
-  db.pragma('busy_timeout = 0');
-  try {
-    db.exec('BEGIN IMMEDIATE');
-    return true;
-  } catch (err) {
-    if (isBusy(err)) return false;
-    throw err;
-  } finally {
-    db.pragma(`busy_timeout = ${previous}`);
-  }
+  return writeIfFree(db, () => db.exec('BEGIN IMMEDIATE'));
 }
 
 function runBody<T>(db: Database.Database, body: () => T, own: boolean): T {
