@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { ImportResult, JobDone, JobProgress, PseudoLabelResult, TrainResult } from '../../src/api/types';
-import type { MethodInput } from '../../src/api/schemas';
+import type { MethodInput } from '../../src/api/methods';
 import { jobKind, JOB_TITLES as JOB_TITLE_BY_KIND } from '../../src/api/job-kinds';
 import { api, ignore } from '../api';
 import { bumpData, refreshClasses, refreshStats } from './project';

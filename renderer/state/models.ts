@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { ModelDetail, ModelInfo } from '../../src/api/types';
-import type { MethodInput } from '../../src/api/schemas';
+import type { MethodInput } from '../../src/api/methods';
 import { api, ignore } from '../api';
 import { project } from './project';
 import { createStore } from './store';

@@ -3,7 +3,7 @@
  * cache of the core's answers, refetched when the core says something changed.
  */
 import type { AppInfo, ClassInfo, ProjectInfo, RecentProject, Stats, Task } from '../../src/api/types';
-import type { MethodInput } from '../../src/api/schemas';
+import type { MethodInput } from '../../src/api/methods';
 import { api, ignore } from '../api';
 import { createStore } from './store';
 import { shortcutOverrides } from './shortcuts';

@@ -5,7 +5,7 @@
  * image twice; the queue drops a decided item locally instead of refetching.
  */
 import type { AnnotationStatus, Disagreement, ReviewCounts, ReviewImagesPage, ReviewItem, RoundInfo } from '../../src/api/types';
-import type { MethodInput } from '../../src/api/schemas';
+import type { MethodInput } from '../../src/api/methods';
 import { api, ignore, mediaUrl } from '../api';
 import { preloadImage } from '../canvas/useHtmlImage';
 import { classes } from './project';

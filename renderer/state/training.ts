@@ -3,7 +3,7 @@
  * backend line, epoch metrics for the curves, the running batch loss), and how it ended. A train
  * job started elsewhere (the CLI, before a reload) is adopted when its first event arrives.
  */
-import type { MethodInput } from '../../src/api/schemas';
+import type { MethodInput } from '../../src/api/methods';
 import type { JobInfo, JobProgress, TrainResult } from '../../src/api/types';
 import { api, ignore } from '../api';
 import { cancelJob } from './jobs';

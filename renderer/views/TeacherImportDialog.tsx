@@ -7,7 +7,7 @@
  */
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { ModelDetail, ModelInfo } from '../../src/api/types';
-import type { MethodInput } from '../../src/api/schemas';
+import type { MethodInput } from '../../src/api/methods';
 import { importTeacher, modelDetail, showModel } from '../state/models';
 import { goTab } from '../state/nav';
 import { desktop, pickFile as pickNativeFile } from '../state/platform';

@@ -168,4 +168,3 @@ export const shortcutKey = z
   // eslint-disable-next-line no-control-regex -- refusing control characters is the point
   .refine((s) => !/[\x00-\x1f\x7f]/.test(s), 'a key cannot contain control characters');
 
-export type { Method, MethodInput, MethodParsed } from './methods';

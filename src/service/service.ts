@@ -5,7 +5,7 @@ import { AppError, toErrorPayload } from '../api/errors';
 import type { AppApi, AppEvents, EventName, MethodResults, Reply, Unsubscribe } from '../api/contract';
 import { validateInput } from '../api/validate';
 import { methods } from '../api/methods';
-import type { Method, MethodInput, MethodParsed } from '../api/schemas';
+import type { Method, MethodInput, MethodParsed } from '../api/methods';
 import type { JobInfo, ModelInfo } from '../api/types';
 import type { SpecOverrides } from '../inference/onnx-spec';
 import { PROJECT_DETECTOR_ARCH, trainDetectorJob } from '../training';
