@@ -56,6 +56,21 @@ async function settle(service: AppService) {
   for (const j of await service.invoke('jobs.list', {})) await service.waitForJob(j.id);
 }
 
+/** An in-process service with a project of 10 imported images, closed and removed after the test. */
+async function importedProject() {
+  const t = tempDir();
+  const service = new AppService({ transport: 'in-process' });
+  cleanup = async () => {
+    await service.close();
+    t.cleanup();
+  };
+  const project = join(t.dir, 'proj');
+  await service.invoke('project.create', { dir: project });
+  await writeTopBottomDataset(join(t.dir, 'data'), 5, 8);
+  await service.waitForJob((await service.invoke('jobs.start', { kind: 'import', input: { paths: [join(t.dir, 'data')] } })).jobId);
+  return { t, service, project };
+}
+
 describe('path-like API fields are shaped and confined', () => {
   test('over HTTP: every id and path field with ".." or an absolute path is refused, and nothing is written outside the project', async () => {
     const t = tempDir();
@@ -97,16 +112,7 @@ describe('path-like API fields are shaped and confined', () => {
   });
 
   test('in-process: run ids, model ids and backup names with ".." or an absolute path are refused before anything is written', async () => {
-    const t = tempDir();
-    const service = new AppService({ transport: 'in-process' });
-    cleanup = async () => {
-      await service.close();
-      t.cleanup();
-    };
-    const project = join(t.dir, 'proj');
-    await service.invoke('project.create', { dir: project });
-    await writeTopBottomDataset(join(t.dir, 'data'), 5, 8);
-    await service.waitForJob((await service.invoke('jobs.start', { kind: 'import', input: { paths: [join(t.dir, 'data')] } })).jobId);
+    const { t, service, project } = await importedProject();
     const before = listing(t.dir, project);
     for (const [method, input] of attempts()) {
       const r = await service.handle(method, input);
@@ -118,16 +124,7 @@ describe('path-like API fields are shaped and confined', () => {
   });
 
   test('the join itself is confined: a models/runs folder that is a symlink out of the project stops the run before it writes there', async () => {
-    const t = tempDir();
-    const service = new AppService({ transport: 'in-process' });
-    cleanup = async () => {
-      await service.close();
-      t.cleanup();
-    };
-    const project = join(t.dir, 'proj');
-    await service.invoke('project.create', { dir: project });
-    await writeTopBottomDataset(join(t.dir, 'data'), 5, 8);
-    await service.waitForJob((await service.invoke('jobs.start', { kind: 'import', input: { paths: [join(t.dir, 'data')] } })).jobId);
+    const { t, service, project } = await importedProject();
     const elsewhere = join(t.dir, 'elsewhere');
     mkdirSync(elsewhere);
     mkdirSync(join(project, 'models'), { recursive: true });
