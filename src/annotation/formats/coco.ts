@@ -256,7 +256,7 @@ function cocoAnnotation(a: DatasetAnnotation, img: DatasetImage, imageId: number
   let bbox: number[];
   let segmentation: number[][];
   let area: number;
-  if (a.kind === 'tag') return undefined;
+  if (a.kind !== 'box' && a.kind !== 'polygon') return undefined;
   if (a.kind === 'box') {
     bbox = [num(a.x * W), num(a.y * H), num(a.w * W), num(a.h * H)];
     segmentation = [];

@@ -233,8 +233,8 @@ export function writeBoxCsv(dataset: Dataset, opts: { fileName?: string; imagesF
     for (const a of img.annotations) {
       const cls = className(dataset, a, img.file);
       if (a.kind === 'tag') lines.push([to, cls, '', '', '', '', split].map(csvField).join(','));
-      else if (a.kind === 'polygon') {
-        skipped.push({ file: img.file, where: '', reason: 'the box CSV holds boxes and tags only; a polygon is not written' });
+      else if (a.kind !== 'box') {
+        skipped.push({ file: img.file, where: '', reason: `the box CSV holds boxes and tags only; a ${a.kind} is not written` });
         continue;
       } else if (!(img.width > 0 && img.height > 0)) {
         skipped.push({ file: img.file, where: '', reason: 'the image size is unknown; the box cannot be written in pixels' });

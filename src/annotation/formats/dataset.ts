@@ -15,19 +15,51 @@
 export type DatasetSplit = 'train' | 'val' | 'test';
 export type Point = [number, number];
 
-/** Optional extras kept when a format carries them. */
+/** A free attribute as the tool wrote it (CVAT `<attribute>`, COCO `attributes`, Label Studio extras). */
+export type AttributeValue = string | number | boolean;
+
+/** Optional extras kept when a format carries them; a writer that cannot hold one says so in `skipped`. */
 export interface AnnotationExtras {
+  /** COCO `iscrowd`. */
   iscrowd?: boolean;
   score?: number;
-  /** Pascal VOC flags, kept when present. */
+  /** Pascal VOC flags (CVAT `occluded` too). */
   difficult?: boolean;
   truncated?: boolean;
+  occluded?: boolean;
+  /** CVAT `z_order`: drawing order, higher on top. */
+  zOrder?: number;
+  /** Shapes with the same group belong together (CVAT `group_id`; a VOC `<part>` and its object). */
+  group?: number;
+  /** Named attributes, in the order the file gave them (CVAT, COCO, VOC `<actions>`, Label Studio). */
+  attributes?: Record<string, AttributeValue>;
+  /** Who made it, when the format says (Label Studio's annotator of each result, CVAT's source). */
+  author?: string;
+}
+
+/**
+ * A run-length mask in COCO's uncompressed form: `counts` alternate background/foreground runs,
+ * column-major (down each column, then the next), starting with background, over `height` x `width`
+ * pixels of the mask (usually the image's pixel size). Kept as pixels: masks are not normalized.
+ */
+export interface RleMask {
+  counts: number[];
+  width: number;
+  height: number;
 }
 
 export type DatasetAnnotation =
   | ({ kind: 'tag'; classIndex: number } & AnnotationExtras)
   | ({ kind: 'box'; classIndex: number; x: number; y: number; w: number; h: number } & AnnotationExtras)
-  | ({ kind: 'polygon'; classIndex: number; points: Point[] } & AnnotationExtras);
+  | ({ kind: 'polygon'; classIndex: number; points: Point[] } & AnnotationExtras)
+  /** An open line (CVAT `<polyline>`, a Label Studio polyline). */
+  | ({ kind: 'polyline'; classIndex: number; points: Point[] } & AnnotationExtras)
+  /** Key points (CVAT `<points>`, Label Studio keypoints). */
+  | ({ kind: 'points'; classIndex: number; points: Point[] } & AnnotationExtras)
+  /** A pixel mask (COCO RLE, crowd regions among them). */
+  | ({ kind: 'mask'; classIndex: number; mask: RleMask } & AnnotationExtras);
+
+export type AnnotationKind = DatasetAnnotation['kind'];
 
 export interface DatasetImage {
   /** Path relative to the dataset root (or as written in the file when it cannot be resolved). */
@@ -40,8 +72,16 @@ export interface DatasetImage {
 }
 
 export interface Dataset {
-  /** Class names in a stable order; `classIndex` points into it. */
+  /**
+   * Class names in a stable order; `classIndex` points into it. Every class the file declares is
+   * here, used or not, in the file's order (YOLO ids, labelmap.txt, CVAT meta labels, COCO categories).
+   */
   classes: string[];
+  /**
+   * The id each class had in the source, parallel to `classes`, when the format numbers them
+   * (COCO category ids). YOLO ids are the positions themselves, so they need no entry.
+   */
+  classIds?: number[];
   images: DatasetImage[];
 }
 

@@ -38,6 +38,11 @@ export interface WrittenDataset {
   images: { file: string; to: string }[];
   /** Annotations the format cannot hold (a tag in COCO...), one entry per image and reason. */
   skipped: FormatProblem[];
+  /**
+   * Annotations written in another form by the rule users of the format expect (a polygon as its
+   * bounding box in VOC), one entry per image and rule. Absent when nothing was converted.
+   */
+  converted?: FormatProblem[];
 }
 
 export function emptyResult(file: string, reason: string, where = ''): ParseResult {
