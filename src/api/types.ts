@@ -65,8 +65,11 @@ export const annotationSchema = z.object({
   id: z.number(),
   imageId: z.number(),
   classId: z.number().nullable(),
-  kind: z.enum(['tag', 'box', 'polygon']),
+  /** Polylines, points and masks come from imported datasets (CVAT, COCO RLE); the canvas draws boxes and polygons. */
+  kind: z.enum(['tag', 'box', 'polygon', 'polyline', 'points', 'mask']),
   geometry: z.unknown(),
+  /** Flags and attributes a dataset gave the region (VOC difficult, CVAT occluded/z_order/attributes, COCO iscrowd), or null. */
+  attributes: z.record(z.string(), z.unknown()).nullable(),
   source: annotationSourceSchema,
   modelId: z.string().nullable(),
   round: z.number().nullable(),

@@ -7,8 +7,9 @@ export interface AnnotationRow {
   id: number;
   image_id: number;
   class_id: number | null;
-  kind: 'tag' | 'box' | 'polygon';
+  kind: 'tag' | 'box' | 'polygon' | 'polyline' | 'points' | 'mask';
   geometry: string | null;
+  attributes?: string | null;
   source: AnnotationSource;
   model_id: string | null;
   round: number | null;
@@ -33,6 +34,7 @@ function toAnnotation(r: AnnotationRow): Annotation {
     classId: r.class_id,
     kind: r.kind,
     geometry: r.geometry === null ? null : JSON.parse(r.geometry),
+    attributes: r.attributes ? (JSON.parse(r.attributes) as Record<string, unknown>) : null,
     source: r.source,
     modelId: r.model_id,
     round: r.round,
@@ -122,12 +124,17 @@ export function setHumanClass(
   let changed = 0;
   db.transaction(() => {
     for (const imageId of imageIds) {
-      const current = findTag.get(imageId) as AnnotationRow | undefined;
+      // An imported image may carry several human tags (a multi-label image, several annotators):
+      // giving it one class keeps one tag and removes the others, each with a history row.
+      const tags = findTag.all(imageId) as AnnotationRow[];
+      const current = tags.find((t) => t.class_id === classId) ?? tags[0];
+      const others = tags.filter((t) => t !== current).map((t) => t.id);
+      if (others.length) deleteAnnotations(db, others, author, batch);
       if (classId === null) {
         if (!current) continue;
         deleteAnnotations(db, [current.id], author, batch);
       } else if (current) {
-        if (current.class_id === classId) continue;
+        if (current.class_id === classId && !others.length) continue;
         update.run(classId, author, current.id);
         recordHistory(db, 'update', current, rowById(db, current.id), author, batch);
       } else {

@@ -20,8 +20,9 @@ export function getClass(db: Database.Database, id: number): ClassInfo {
   return row;
 }
 
+/** Class names are case-sensitive: "Dog" and "dog" are two classes when a dataset says so. */
 export function findClassByName(db: Database.Database, name: string): ClassInfo | undefined {
-  return db.prepare('SELECT id, name, color, position FROM classes WHERE name = ? COLLATE NOCASE').get(name) as ClassInfo | undefined;
+  return db.prepare('SELECT id, name, color, position FROM classes WHERE name = ?').get(name) as ClassInfo | undefined;
 }
 
 function assertNameFree(db: Database.Database, name: string, exceptId?: number): void {
@@ -29,21 +30,28 @@ function assertNameFree(db: Database.Database, name: string, exceptId?: number):
   if (other && other.id !== exceptId) throw new AppError('CONFLICT', `A class named "${other.name}" already exists.`);
 }
 
-export function addClass(db: Database.Database, name: string, color?: string): ClassInfo {
+/** `sourceId`: the id the class had in the dataset it came from (a COCO category id), written back on export. */
+export function addClass(db: Database.Database, name: string, color?: string, sourceId?: number): ClassInfo {
   assertNameFree(db, name);
   const position = (db.prepare('SELECT COALESCE(MAX(position) + 1, 0) AS p FROM classes').get() as { p: number }).p;
-  const info = db.prepare('INSERT INTO classes (name, color, position) VALUES (?, ?, ?)').run(name, color ?? paletteColor(position), position);
+  const info = db.prepare('INSERT INTO classes (name, color, position, source_id) VALUES (?, ?, ?, ?)').run(name, color ?? paletteColor(position), position, sourceId ?? null);
   return getClass(db, Number(info.lastInsertRowid));
 }
 
 /** Find each name's class, creating the missing ones (imports name classes by folder or column). */
-export function ensureClasses(db: Database.Database, names: Iterable<string>): Map<string, number> {
+export function ensureClasses(db: Database.Database, names: Iterable<string>, sourceIds: ReadonlyMap<string, number> = new Map()): Map<string, number> {
   const ids = new Map<string, number>();
   for (const name of names) {
     const existing = findClassByName(db, name);
-    ids.set(name, existing ? existing.id : addClass(db, name).id);
+    ids.set(name, existing ? existing.id : addClass(db, name, undefined, sourceIds.get(name)).id);
   }
   return ids;
+}
+
+/** The dataset id of each class that has one (class id -> source id), for exports. */
+export function classSourceIds(db: Database.Database): Map<number, number> {
+  const rows = db.prepare('SELECT id, source_id AS sourceId FROM classes WHERE source_id IS NOT NULL').all() as { id: number; sourceId: number }[];
+  return new Map(rows.map((r) => [r.id, r.sourceId]));
 }
 
 export function updateClass(db: Database.Database, id: number, changes: { name?: string; color?: string }): ClassInfo {

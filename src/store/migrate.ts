@@ -33,10 +33,26 @@ export function migrate(db: Database.Database, options: MigrateOptions = {}): { 
   }
   for (const m of migrations) {
     if (m.version <= from) continue;
-    db.transaction(() => {
-      db.exec(m.up);
-      db.pragma(`user_version = ${m.version}`);
-    }).immediate();
+    runMigration(db, m);
   }
   return { from, to: latest, ...(backup ? { backup } : {}) };
+}
+
+/** One migration in one transaction; a table rebuild with foreign keys off and every reference checked before commit. */
+function runMigration(db: Database.Database, m: Migration): void {
+  const keysWereOn = db.pragma('foreign_keys', { simple: true }) === 1;
+  if (m.rebuildsTables && keysWereOn) db.pragma('foreign_keys = OFF'); // a no-op inside a transaction, so before it
+  try {
+    db.transaction(() => {
+      if (typeof m.up === 'string') db.exec(m.up);
+      else m.up(db);
+      if (m.rebuildsTables) {
+        const broken = db.pragma('foreign_key_check') as unknown[];
+        if (broken.length) throw new Error(`migration ${m.version} (${m.name}) would break ${broken.length} references`);
+      }
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+  } finally {
+    if (m.rebuildsTables && keysWereOn) db.pragma('foreign_keys = ON');
+  }
 }

@@ -45,7 +45,7 @@ export function createProject(dir: string, task: Task, classes: string[], colorF
   if (isProjectFolder(paths.dir)) {
     throw new AppError('PROJECT_EXISTS', `${paths.dir} already holds an Apprentice project; open it instead.`);
   }
-  const unique = new Set(classes.map((c) => c.toLowerCase()));
+  const unique = new Set(classes);
   if (unique.size !== classes.length) throw new AppError('INVALID_INPUT', 'The class list names a class twice.');
   makeFolders(paths);
   const handle = openHandle(paths);

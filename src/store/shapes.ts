@@ -1,21 +1,46 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Split } from '../api/types';
-import { recordHistory, rowById } from './annotations';
+import { recordHistory, refreshImageClass, rowById } from './annotations';
 
-/** A box or polygon, geometry normalized to the EXIF-upright image size. */
+/** The region kinds a project keeps. Boxes and polygons are drawn and trained on; the others come from datasets and go back out. */
+export type ShapeKind = 'box' | 'polygon' | 'polyline' | 'points' | 'mask';
+
+/** box: { x, y, w, h }; polygon, polyline, points: { points } — all in [0, 1]; mask: COCO RLE counts over its pixel size. */
+export type ShapeGeometry =
+  | { x: number; y: number; w: number; h: number }
+  | { points: [number, number][] }
+  | { mask: { counts: number[]; width: number; height: number } };
+
+/** What a dataset said about a region besides its class and geometry (flags, attributes); stored as JSON. */
+export interface ShapeAttributes {
+  iscrowd?: boolean;
+  difficult?: boolean;
+  truncated?: boolean;
+  occluded?: boolean;
+  zOrder?: number;
+  group?: number;
+  score?: number;
+  attributes?: Record<string, string | number | boolean>;
+}
+
+/** A human region, geometry normalized to the EXIF-upright image size. */
 export interface NewShape {
   classId: number;
-  kind: 'box' | 'polygon';
-  /** box: { x, y, w, h }; polygon: { points: [x, y][] } — all in [0, 1]. */
-  geometry: { x: number; y: number; w: number; h: number } | { points: [number, number][] };
+  kind: ShapeKind;
+  geometry: ShapeGeometry;
+  attributes?: ShapeAttributes;
+  /** Who drew it, when not the caller (a dataset's annotator). */
+  author?: string;
 }
+
+const attributesJson = (a: ShapeAttributes | undefined): string | null => (a && Object.keys(a).length ? JSON.stringify(a) : null);
 
 /** Add human shapes to an image, one history row each. Run inside the caller's transaction. */
 export function addShapes(db: Database.Database, imageId: number, shapes: NewShape[], author: string | null, batch: string = randomUUID()): number {
-  const insert = db.prepare("INSERT INTO annotations (image_id, class_id, kind, geometry, source, status, author) VALUES (?, ?, ?, ?, 'human', 'accepted', ?)");
+  const insert = db.prepare("INSERT INTO annotations (image_id, class_id, kind, geometry, attributes, source, status, author) VALUES (?, ?, ?, ?, ?, 'human', 'accepted', ?)");
   for (const s of shapes) {
-    const id = Number(insert.run(imageId, s.classId, s.kind, JSON.stringify(s.geometry), author).lastInsertRowid);
+    const id = Number(insert.run(imageId, s.classId, s.kind, JSON.stringify(s.geometry), attributesJson(s.attributes), s.author ?? author).lastInsertRowid);
     recordHistory(db, 'create', undefined, rowById(db, id), author, batch);
   }
   return shapes.length;
@@ -24,19 +49,48 @@ export function addShapes(db: Database.Database, imageId: number, shapes: NewSha
 export interface ShapeRow {
   imageId: number;
   classId: number | null;
-  kind: 'box' | 'polygon';
-  geometry: NewShape['geometry'];
+  kind: ShapeKind;
+  geometry: ShapeGeometry;
+  attributes: ShapeAttributes | null;
+  author: string | null;
   source: string;
   status: string;
 }
 
-/** Every live shape, in image order, for exports. */
+/** Every live region of every kind, in image order, for exports. */
 export function liveShapes(db: Database.Database): ShapeRow[] {
   return (
     db
-      .prepare("SELECT image_id AS imageId, class_id AS classId, kind, geometry, source, status FROM annotations WHERE kind IN ('box', 'polygon') AND deleted_at IS NULL ORDER BY image_id, id")
-      .all() as (Omit<ShapeRow, 'geometry'> & { geometry: string })[]
-  ).map((r) => ({ ...r, geometry: JSON.parse(r.geometry) as NewShape['geometry'] }));
+      .prepare("SELECT image_id AS imageId, class_id AS classId, kind, geometry, attributes, author, source, status FROM annotations WHERE kind != 'tag' AND deleted_at IS NULL ORDER BY image_id, id")
+      .all() as (Omit<ShapeRow, 'geometry' | 'attributes'> & { geometry: string; attributes: string | null })[]
+  ).map((r) => ({ ...r, geometry: JSON.parse(r.geometry) as ShapeGeometry, attributes: r.attributes === null ? null : (JSON.parse(r.attributes) as ShapeAttributes) }));
+}
+
+/** Every live human tag beyond one per image is a multi-label or several annotators' choice: all of them, for exports. */
+export function liveHumanTags(db: Database.Database): { imageId: number; classId: number; author: string | null; attributes: ShapeAttributes | null }[] {
+  return (
+    db
+      .prepare("SELECT image_id AS imageId, class_id AS classId, author, attributes FROM annotations WHERE kind = 'tag' AND source = 'human' AND class_id IS NOT NULL AND deleted_at IS NULL ORDER BY image_id, id")
+      .all() as { imageId: number; classId: number; author: string | null; attributes: string | null }[]
+  ).map((r) => ({ ...r, attributes: r.attributes === null ? null : (JSON.parse(r.attributes) as ShapeAttributes) }));
+}
+
+/**
+ * Add human tags an import brings (several classes, several annotators), skipping any the image
+ * already has for that class and author. Keeps images.class_id in step. Inside the caller's transaction.
+ */
+export function addHumanTags(db: Database.Database, imageId: number, tags: { classId: number; author: string; attributes?: ShapeAttributes }[], batch: string = randomUUID()): number {
+  const has = db.prepare("SELECT 1 FROM annotations WHERE image_id = ? AND kind = 'tag' AND source = 'human' AND class_id = ? AND IFNULL(author, '') = ? AND deleted_at IS NULL");
+  const insert = db.prepare("INSERT INTO annotations (image_id, class_id, kind, attributes, source, status, author) VALUES (?, ?, 'tag', ?, 'human', 'accepted', ?)");
+  let added = 0;
+  for (const t of tags) {
+    if (has.get(imageId, t.classId, t.author)) continue;
+    const id = Number(insert.run(imageId, t.classId, attributesJson(t.attributes), t.author).lastInsertRowid);
+    recordHistory(db, 'create', undefined, rowById(db, id), t.author, batch);
+    added++;
+  }
+  if (added) refreshImageClass(db, imageId);
+  return added;
 }
 
 export interface TrainingBoxRow {
