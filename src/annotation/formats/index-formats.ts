@@ -45,6 +45,8 @@ export interface FormatReadOptions {
   split?: DatasetSplit;
   /** Open images outside the dataset's folder too (symbolic links, `..`, absolute paths); off by default. */
   followLinks?: boolean;
+  /** The folder the images are in, when the layout cannot be guessed (`--images-root`); file names are resolved against it first. */
+  imagesRoot?: string;
 }
 
 /**
