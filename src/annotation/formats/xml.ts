@@ -1,11 +1,15 @@
 /**
- * A small, strict XML reader and writer: just what Pascal VOC and CVAT files need.
- * Supported: one root element, attributes (quoted, no duplicates), text, CDATA, comments,
- * processing instructions (the XML declaration), the five named entities and numeric ones.
- * Refused (with line:column): a DOCTYPE (no entity definitions, so no entity expansion
- * attacks), unknown entities, mismatched tags, stray text outside the root, bad names.
+ * XML for Pascal VOC and CVAT: a reader on `saxes` (a strict, streaming SAX parser that knows
+ * XML 1.0 well-formedness) building a small element tree, and a writer.
+ * Handled: a BOM, the XML declaration, attributes, text, CDATA, comments, processing
+ * instructions, the five named entities and numeric ones. Refused with line:column and a reason
+ * a person can act on: a DOCTYPE (no entity definitions, so no entity expansion attacks),
+ * unknown entities, mismatched or unclosed tags, stray content outside the root.
  * Namespaces are not interpreted: a prefixed name is just a name.
+ * Positions are 1-based lines and columns (UTF-16 units), pointing at the start of the
+ * construct at fault ("<" of a mismatched close tag, "&" of a bad entity), not where saxes noticed.
  */
+import { SaxesParser } from 'saxes';
 
 export interface XmlElement {
   name: string;
@@ -28,18 +32,15 @@ export class XmlError extends Error {
   }
 }
 
-const NAME_START = /[A-Za-z_:\u00C0-\uFFFF]/;
-const NAME_CHAR = /[A-Za-z0-9_:.\-\u00B7\u00C0-\uFFFF]/;
 const MAX_DEPTH = 256;
-const NAMED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+/** An "&" that does not start a well-formed reference (outside comments, CDATA and PIs). */
+const BAD_AMP = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|&(?!(?:[A-Za-z_:][\w.:\-\u00B7\u00C0-\uFFFF]*|#[0-9]+|#x[0-9a-fA-F]+);)/g;
 
 /** Parse a whole document; throws XmlError (and nothing else) on malformed input. */
 export function parseXml(input: string): XmlElement {
-  let pos = input.charCodeAt(0) === 0xfeff ? 1 : 0;
   const lineStarts: number[] = [0];
-  for (let i = 0; i < input.length; i++) if (input.charCodeAt(i) === 10) lineStarts.push(i + 1);
-
-  function where(at: number): [number, number] {
+  for (let i = input.indexOf('\n'); i >= 0; i = input.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const where = (at: number): [number, number] => {
     let lo = 0;
     let hi = lineStarts.length - 1;
     while (lo < hi) {
@@ -48,163 +49,122 @@ export function parseXml(input: string): XmlElement {
       else hi = mid - 1;
     }
     return [lo + 1, at - lineStarts[lo]! + 1];
-  }
-  function fail(reason: string, at = pos): never {
-    const [l, c] = where(at);
+  };
+  const fail = (reason: string, at: number): never => {
+    const [l, c] = where(Math.max(0, Math.min(at, input.length)));
     throw new XmlError(reason, l, c);
-  }
-  function startsWith(s: string): boolean {
-    return input.startsWith(s, pos);
-  }
-  function skipSpace(): void {
-    while (pos < input.length && /\s/.test(input[pos]!)) pos++;
-  }
-  function readName(): string {
-    const start = pos;
-    if (pos >= input.length || !NAME_START.test(input[pos]!)) fail('expected a name');
-    pos++;
-    while (pos < input.length && NAME_CHAR.test(input[pos]!)) pos++;
-    return input.slice(start, pos);
-  }
-  function decode(raw: string, at: number): string {
-    if (!raw.includes('&')) return raw;
-    let out = '';
-    let i = 0;
-    while (i < raw.length) {
-      const amp = raw.indexOf('&', i);
-      if (amp < 0) {
-        out += raw.slice(i);
-        break;
+  };
+
+  const parser = new SaxesParser({ position: true });
+  const stack: XmlElement[] = [];
+  let root: XmlElement | undefined;
+  let tagStart = 0; // offset of the "<" of the tag being read
+
+  parser.on('opentagstart', (tag) => {
+    tagStart = Math.max(0, input.lastIndexOf(`<${tag.name}`, parser.position - tag.name.length - 2));
+    if (stack.length >= MAX_DEPTH) fail(`elements are nested more than ${MAX_DEPTH} deep`, tagStart);
+  });
+  parser.on('opentag', (tag) => {
+    const [line, column] = where(tagStart);
+    const el: XmlElement = { name: tag.name, attrs: new Map(Object.entries(tag.attributes)), children: [], text: '', line, column };
+    stack.at(-1)?.children.push(el);
+    if (!root) root = el;
+    stack.push(el);
+  });
+  parser.on('closetag', (tag) => {
+    // saxes pops the open element before it complains about a mismatch: check here, where we still know it.
+    if (!tag.isSelfClosing) {
+      const at = input.lastIndexOf('</', parser.position - 1);
+      const closing = /^<\/([^\s>]*)/.exec(input.slice(at, at + 1024))?.[1] ?? '';
+      const open = stack.at(-1);
+      if (open && closing !== open.name) fail(`</${closing}> does not match <${open.name}> opened at line ${open.line}:${open.column}`, at);
+    }
+    stack.pop();
+  });
+  parser.on('text', (t) => {
+    const top = stack.at(-1);
+    if (top) top.text += t;
+  });
+  parser.on('cdata', (t) => {
+    const top = stack.at(-1);
+    if (top) top.text += t;
+  });
+  parser.on('doctype', () => {
+    fail('a DOCTYPE is not supported (entity definitions are refused)', input.lastIndexOf('<!DOCTYPE', parser.position));
+  });
+  parser.on('error', (err) => {
+    explain(err.message.replace(/^\d+:\d+: /, ''), parser.position);
+  });
+
+  /** Turn a saxes message into a reason at the place a person should look. */
+  function explain(message: string, pos: number): never {
+    // An "&" that starts no reference makes saxes read on to the next ";" (or the end): name it first.
+    BAD_AMP.lastIndex = 0;
+    for (let m = BAD_AMP.exec(input); m && m.index < pos; m = BAD_AMP.exec(input)) {
+      if (m[0] === '&') fail('an "&" that does not start an entity (write &amp;)', m.index);
+    }
+    const amp = input.lastIndexOf('&', pos - 1);
+    const entity = input.slice(amp, pos);
+    if (message.startsWith('undefined entity') || message.startsWith('disallowed character in entity')) fail(`unknown entity "${entity}"`, amp);
+    if (message.startsWith('malformed character entity')) fail(`unknown entity "${entity}" (not a character XML allows)`, amp);
+    if (message.startsWith('unexpected close tag') || message.startsWith('unmatched closing tag')) {
+      const at = input.lastIndexOf('</', pos - 1);
+      const closing = /^<\/([^\s>]*)/.exec(input.slice(at, at + 1024))?.[1] ?? '';
+      fail(`</${closing}> closes no open element`, at);
+    }
+    if (message.startsWith('unclosed tag') || message.startsWith('unexpected end')) {
+      for (const [open, close, what] of [['<!--', '-->', 'a comment'], ['<![CDATA[', ']]>', 'a CDATA section']] as const) {
+        const at = input.lastIndexOf(open);
+        if (at >= 0 && input.indexOf(close, at + open.length) < 0) fail(`${what} is not closed (missing "${close}")`, at);
       }
-      out += raw.slice(i, amp);
-      const semi = raw.indexOf(';', amp);
-      if (semi < 0 || semi - amp > 12) fail('an "&" that does not start an entity (write &amp;)', at + amp);
-      const ent = raw.slice(amp + 1, semi);
-      let ch: string | undefined;
-      if (ent.startsWith('#x') || ent.startsWith('#X')) {
-        ch = codePoint(/^[0-9a-fA-F]+$/.test(ent.slice(2)) ? parseInt(ent.slice(2), 16) : NaN);
-      } else if (ent.startsWith('#')) {
-        ch = codePoint(/^[0-9]+$/.test(ent.slice(1)) ? parseInt(ent.slice(1), 10) : NaN);
-      } else ch = NAMED_ENTITIES[ent];
-      if (ch === undefined) fail(`unknown entity "&${ent};"`, at + amp);
-      out += ch;
-      i = semi + 1;
     }
-    return out;
-  }
-  function skipMisc(): void {
-    for (;;) {
-      skipSpace();
-      if (startsWith('<!--')) comment();
-      else if (startsWith('<?')) pi();
-      else return;
+    if (message.startsWith('disallowed character.')) {
+      const ch = input[pos - 1] ?? '';
+      const shown = ch.charCodeAt(0) < 0x20 ? `U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` : `"${ch}"`;
+      fail(ch === '<' ? '"<" inside an attribute value (write &lt;)' : `the character ${shown} is not allowed in XML`, pos - 1);
     }
-  }
-  function comment(): void {
-    const end = input.indexOf('-->', pos + 4);
-    if (end < 0) fail('a comment is not closed (missing "-->")');
-    pos = end + 3;
-  }
-  function pi(): void {
-    const start = pos;
-    pos += 2;
-    const target = readName();
-    if (target.toLowerCase() === 'xml' && start !== (input.charCodeAt(0) === 0xfeff ? 1 : 0)) {
-      fail('the XML declaration must come first', start);
+    if (message.startsWith('unclosed tag')) {
+      const open = stack.at(-1)!;
+      fail(`<${open.name}> is never closed`, input.lastIndexOf('<', where0(open)));
     }
-    const end = input.indexOf('?>', pos);
-    if (end < 0) fail('a processing instruction is not closed (missing "?>")', start);
-    pos = end + 2;
+    if (message.startsWith('duplicate attribute')) {
+      const name = message.replace(/^duplicate attribute: /, '').replace(/\.$/, '');
+      const tag = input.slice(tagStart, pos);
+      const re = new RegExp(`\\s${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*=`, 'g');
+      re.exec(tag);
+      const second = re.exec(tag);
+      fail(`duplicate attribute "${name}"`, tagStart + (second ? second.index + 1 : 0));
+    }
+    if (message.startsWith('unquoted attribute value')) {
+      const attr = /([^\s=<]+)\s*=\s*[^\s"'=]*$/.exec(input.slice(tagStart, pos))?.[1];
+      fail(`the value of ${attr ? `"${attr}"` : 'an attribute'} must be in quotes`, pos - 1);
+    }
+    if (message.startsWith('documents may contain only one root')) fail('content after the root element (a document has one root)', tagStart);
+    if (message.startsWith('text data outside of root')) {
+      fail(root ? 'content after the root element' : 'text before the root element', pos - 1);
+    }
+    if (message.startsWith('document must contain a root')) fail('the document is empty (no root element)', pos);
+    if (message.includes('XML declaration must') || message.includes('xml declaration must')) {
+      fail('the XML declaration must come first', input.lastIndexOf('<?', pos - 1));
+    }
+    if (message.startsWith('the string "]]>"')) fail('"]]>" is not allowed in text', input.lastIndexOf(']]>', pos - 1));
+    if (message.startsWith('unexpected end')) fail('the document ends inside a tag, comment or declaration', pos);
+    return fail(message.replace(/\.$/, ''), pos - 1);
+  }
+  /** Offset of an element's start, from its line:column. */
+  function where0(el: XmlElement): number {
+    return lineStarts[el.line - 1]! + el.column - 1;
   }
 
-  function element(depth: number): XmlElement {
-    const start = pos;
-    if (depth > MAX_DEPTH) fail(`elements are nested more than ${MAX_DEPTH} deep`);
-    pos++; // '<'
-    const name = readName();
-    const [line, column] = where(start);
-    const el: XmlElement = { name, attrs: new Map(), children: [], text: '', line, column };
-    for (;;) {
-      const before = pos;
-      skipSpace();
-      if (pos >= input.length) fail(`the tag <${name}> is not closed`, start);
-      if (startsWith('/>')) {
-        pos += 2;
-        return el;
-      }
-      if (input[pos] === '>') {
-        pos++;
-        break;
-      }
-      if (before === pos) fail(`expected a space, ">" or "/>" in <${name}>`);
-      const attrAt = pos;
-      const attr = readName();
-      skipSpace();
-      if (input[pos] !== '=') fail(`attribute "${attr}" has no value (expected =)`);
-      pos++;
-      skipSpace();
-      const quote = input[pos];
-      if (quote !== '"' && quote !== "'") fail(`the value of "${attr}" must be in quotes`);
-      const end = input.indexOf(quote, pos + 1);
-      if (end < 0) fail(`the value of "${attr}" is not closed`);
-      const raw = input.slice(pos + 1, end);
-      if (raw.includes('<')) fail(`"<" inside the value of "${attr}" (write &lt;)`, pos + 1 + raw.indexOf('<'));
-      if (el.attrs.has(attr)) fail(`duplicate attribute "${attr}"`, attrAt);
-      el.attrs.set(attr, decode(raw.replace(/[\t\n\r]/g, ' '), pos + 1)); // literal whitespace -> space; &#10; stays
-      pos = end + 1;
-    }
-    // content
-    let text = '';
-    for (;;) {
-      if (pos >= input.length) fail(`<${name}> is never closed`, start);
-      const lt = input.indexOf('<', pos);
-      if (lt < 0) {
-        pos = input.length;
-        fail(`<${name}> is never closed`, start);
-      }
-      if (lt > pos) {
-        const raw = input.slice(pos, lt);
-        const bad = raw.indexOf(']]>');
-        if (bad >= 0) fail('"]]>" is not allowed in text', pos + bad);
-        text += decode(raw, pos);
-        pos = lt;
-      }
-      if (startsWith('</')) {
-        const closeAt = pos;
-        pos += 2;
-        const closing = readName();
-        skipSpace();
-        if (input[pos] !== '>') fail(`expected ">" to close </${closing}>`);
-        pos++;
-        if (closing !== name) fail(`</${closing}> does not match <${name}> opened at line ${line}:${column}`, closeAt);
-        el.text = text;
-        return el;
-      }
-      if (startsWith('<!--')) comment();
-      else if (startsWith('<![CDATA[')) {
-        const end = input.indexOf(']]>', pos + 9);
-        if (end < 0) fail('a CDATA section is not closed (missing "]]>")');
-        text += input.slice(pos + 9, end);
-        pos = end + 3;
-      } else if (startsWith('<?')) pi();
-      else if (startsWith('<!')) fail('declarations (DOCTYPE, ENTITY) are not supported');
-      else el.children.push(element(depth + 1));
-    }
+  try {
+    parser.write(input).close();
+  } catch (err) {
+    if (err instanceof XmlError) throw err;
+    // saxes throws only through our handler; anything else is still a malformed document.
+    explain(err instanceof Error ? err.message : String(err), parser.position);
   }
-
-  skipMisc();
-  if (startsWith('<!DOCTYPE') || startsWith('<!')) fail('a DOCTYPE is not supported');
-  if (pos >= input.length) fail('the document is empty (no root element)');
-  if (input[pos] !== '<') fail('expected the root element');
-  const root = element(0);
-  skipMisc();
-  if (pos < input.length) fail('content after the root element');
+  if (!root) return fail('the document is empty (no root element)', input.length);
   return root;
-}
-
-function codePoint(n: number): string | undefined {
-  if (!Number.isInteger(n) || n < 1 || n > 0x10ffff || (n >= 0xd800 && n <= 0xdfff)) return undefined;
-  return String.fromCodePoint(n);
 }
 
 // ---------------------------------------------------------------------------------------------
