@@ -3,7 +3,7 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { ImportError, ImportResult, Split } from '../api/types';
 import type { JobContext } from '../api/job-context';
-import { addShapes, ensureClasses, findImageIdBySha, getImageRow, insertImage, listAnnotations, listClasses, setHumanClass, setSplit, splitForHash, withWriteLock, type ProjectPaths } from '../store';
+import { addHumanTags, addShapes, ensureClasses, findImageIdBySha, getImageRow, insertImage, listAnnotations, listClasses, setHumanClass, setSplit, splitForHash, withWriteLock, type ProjectPaths } from '../store';
 import {
   confineCandidates,
   contentPath,
@@ -21,7 +21,7 @@ import {
   type IngestedImage,
 } from '../media';
 import type { ImportFormat } from '../api/formats';
-import { datasetCandidates } from './dataset-candidates';
+import { datasetCandidates, type DeclaredClass } from './dataset-candidates';
 
 export interface ImportInput {
   paths: string[];
@@ -29,6 +29,8 @@ export interface ImportInput {
   split: Split | 'auto';
   /** Import images that lie outside the folder or dataset given (symbolic links, `..` paths); off by default. */
   followLinks?: boolean;
+  /** A dataset's image folder, when its layout cannot be guessed (`--images-root`). */
+  imagesRoot?: string;
 }
 
 /** Files decoded at once: sharp decodes on libuv's threads, so a few in flight keep both cores busy. */
@@ -44,6 +46,8 @@ interface ReadRequest {
   errors: ImportError[];
   signal?: AbortSignal;
   classes: string[];
+  /** Where a dataset reader puts the classes its files declare (used or not), in their order. */
+  declared: DeclaredClass[];
 }
 type Reader = (r: ReadRequest) => Promise<Candidate[]>;
 
@@ -71,8 +75,11 @@ const readImages: Reader = async ({ path, kind, input, errors, signal }) => {
 
 const readDataset =
   (format: Parameters<typeof datasetCandidates>[0]): Reader =>
-  ({ path, errors, classes, input }) =>
-    datasetCandidates(format, path, classes, errors, input.followLinks);
+  async ({ path, errors, classes, input, declared }) => {
+    const read = await datasetCandidates(format, path, classes, errors, { followLinks: input.followLinks, imagesRoot: input.imagesRoot });
+    declared.push(...read.classes);
+    return read.candidates;
+  };
 
 /** The reader of every import format (api/formats.ts names them; a missing one is a type error). */
 const READERS: Record<ImportFormat, Reader> = {
@@ -87,8 +94,11 @@ const READERS: Record<ImportFormat, Reader> = {
   cvat: readDataset('cvat'),
 };
 
-/** Turn the user's paths into the list of files to import, with labels from the layout. */
-export async function collectCandidates(input: ImportInput, errors: ImportError[], signal?: AbortSignal, classes: string[] = []): Promise<Candidate[]> {
+/**
+ * Turn the user's paths into the list of files to import, with labels from the layout. `declared`
+ * receives the classes the datasets declare, in their order (created even when unused).
+ */
+export async function collectCandidates(input: ImportInput, errors: ImportError[], signal?: AbortSignal, classes: string[] = [], declared: DeclaredClass[] = []): Promise<Candidate[]> {
   const out: Candidate[] = [];
   for (const given of input.paths) {
     const path = resolve(given);
@@ -97,7 +107,7 @@ export async function collectCandidates(input: ImportInput, errors: ImportError[
       errors.push({ path, reason: 'no such file or folder' });
       continue;
     }
-    out.push(...(await READERS[input.format]({ path, kind, input, errors, signal, classes })));
+    out.push(...(await READERS[input.format]({ path, kind, input, errors, signal, classes, declared })));
   }
   return out;
 }
@@ -116,6 +126,11 @@ type Shape = NonNullable<Candidate['shapes']>[number];
 /** The same geometry, up to rounding (a re-import of the same dataset gives the same numbers). */
 function sameGeometry(a: unknown, b: Shape['geometry']): boolean {
   const close = (x: unknown, y: number) => typeof x === 'number' && Math.abs(x - y) <= 1e-6;
+  if ('mask' in b) {
+    const m = (a as { mask?: { counts?: unknown; width?: unknown; height?: unknown } } | null)?.mask;
+    const counts = Array.isArray(m?.counts) ? (m.counts as unknown[]) : [];
+    return m?.width === b.mask.width && m.height === b.mask.height && counts.length === b.mask.counts.length && b.mask.counts.every((c, i) => counts[i] === c);
+  }
   if ('points' in b) {
     const pa = (a as { points?: unknown } | null)?.points;
     return Array.isArray(pa) && pa.length === b.points.length && b.points.every(([x, y], i) => Array.isArray(pa[i]) && close(pa[i][0], x) && close(pa[i][1], y));
@@ -125,7 +140,7 @@ function sameGeometry(a: unknown, b: Shape['geometry']): boolean {
 }
 
 function hasLabels(c: Candidate): boolean {
-  return !!c.className || !!c.shapes?.length;
+  return !!c.className || !!c.tags?.length || !!c.shapes?.length;
 }
 
 /**
@@ -142,14 +157,21 @@ export async function importImages(
 ): Promise<ImportResult> {
   const errors: ImportError[] = [];
   ctx.onProgress({ phase: 'scanning', step: 0, total: 0 });
-  const candidates = await collectCandidates(input, errors, ctx.signal, listClasses(db).map((c) => c.name));
+  const declared: DeclaredClass[] = [];
+  const candidates = await collectCandidates(input, errors, ctx.signal, listClasses(db).map((c) => c.name), declared);
   const total = candidates.length;
-  // Classes named by the layout or CSV are created up front in sorted order (the ImageFolder
-  // convention), so class order does not depend on which file happened to decode first.
-  const classNames = [...new Set(candidates.flatMap((c) => [...(c.className ? [c.className] : []), ...(c.shapes ?? []).map((s) => s.className)]))].sort();
+  // Classes a dataset declares come first, in its order and with its ids (YOLO ids, labelmap.txt,
+  // COCO categories), used or not; classes named only by a folder layout or CSV follow in sorted
+  // order (the ImageFolder convention), so class order never depends on which file decoded first.
+  const used = candidates.flatMap((c) => [...(c.className ? [c.className] : []), ...(c.tags ?? []).map((t) => t.className), ...(c.shapes ?? []).map((s) => s.className)]);
+  const classNames = [...new Set([...declared.map((d) => d.name), ...[...new Set(used)].sort()])];
+  const sourceIds = new Map(declared.flatMap((d) => (d.sourceId !== undefined ? [[d.name, d.sourceId] as const] : [])));
   // Every write of the import waits for the write lock on a timer (another process may be
   // writing), so an import inside `serve` never freezes its other requests.
-  const classIds = await withWriteLock(db, () => ensureClasses(db, classNames));
+  const classIds = await withWriteLock(db, () => ensureClasses(db, classNames, sourceIds));
+  const tagsOf = (c: Candidate) => (c.tags ?? []).map((t) => ({ classId: classIds.get(t.className)!, author: t.author ?? 'import', ...(t.attributes ? { attributes: t.attributes } : {}) }));
+  const shapesOf = (shapes: NonNullable<Candidate['shapes']>) =>
+    shapes.map((s) => ({ classId: classIds.get(s.className)!, kind: s.kind, geometry: s.geometry, ...(s.attributes ? { attributes: s.attributes } : {}), ...(s.author ? { author: s.author } : {}) }));
   let done = 0;
   let imported = 0;
   let duplicates = 0;
@@ -166,7 +188,8 @@ export async function importImages(
   const attach = (imageId: number, candidate: Candidate) => {
     const human = listAnnotations(db, imageId).filter((a) => a.source === 'human');
     let added = 0;
-    if (candidate.className) {
+    if (candidate.tags) added += addHumanTags(db, imageId, tagsOf(candidate));
+    else if (candidate.className) {
       const want = classIds.get(candidate.className)!;
       const tag = human.find((a) => a.kind === 'tag');
       if (!tag) added += setHumanClass(db, [imageId], want, 'import');
@@ -177,7 +200,7 @@ export async function importImages(
     }
     const fresh = (candidate.shapes ?? []).filter((s) => !human.some((a) => a.kind === s.kind && a.classId === classIds.get(s.className) && sameGeometry(a.geometry, s.geometry)));
     if (fresh.length) {
-      added += addShapes(db, imageId, fresh.map((s) => ({ classId: classIds.get(s.className)!, kind: s.kind, geometry: s.geometry })), 'import');
+      added += addShapes(db, imageId, shapesOf(fresh), 'import');
       // Boxes make an unlabeled image training data, as a class tag does (setHumanClass moves it too).
       const row = getImageRow(db, imageId);
       if (input.split === 'auto' && row.split === 'unlabeled') setSplit(db, [imageId], candidate.split ?? splitForHash(row.sha256));
@@ -218,8 +241,9 @@ export async function importImages(
           bytes: image.bytes,
           split: chooseSplit(input.split, candidate, image.sha256),
         });
-        if (candidate.className) setHumanClass(db, [id], classIds.get(candidate.className)!, 'import');
-        if (candidate.shapes) addShapes(db, id, candidate.shapes.map((s) => ({ classId: classIds.get(s.className)!, kind: s.kind, geometry: s.geometry })), 'import');
+        if (candidate.tags) addHumanTags(db, id, tagsOf(candidate));
+        else if (candidate.className) setHumanClass(db, [id], classIds.get(candidate.className)!, 'import');
+        if (candidate.shapes) addShapes(db, id, shapesOf(candidate.shapes), 'import');
         imported++;
       }
     })();

@@ -32,6 +32,8 @@ export const JOB_KINDS = [
         split: z.enum(importSplits).default('auto'),
         /** Also import images outside the folder or dataset given (symbolic links, `..` paths). */
         followLinks: z.boolean().default(false),
+        /** A dataset's image folder, when its layout cannot be guessed; file names in the dataset are resolved against it. */
+        imagesRoot: pathString.optional(),
       })
       .strict(),
     result: importResultSchema,

@@ -150,10 +150,17 @@ export const importResultSchema = z.object({
 });
 export type ImportResult = z.infer<typeof importResultSchema>;
 
+/** One annotation an export could not write as it is: its image (the exported path), where, and why. */
+const exportNoteSchema = z.object({ file: z.string(), where: z.string(), reason: z.string() });
+
 export const exportResultSchema = z.object({
   out: z.string(),
   images: z.number(),
   annotations: z.number(),
+  /** What the format cannot hold, one entry per image and reason (nothing is left out without one). */
+  skipped: z.array(exportNoteSchema).default([]),
+  /** What was written in another form by the format's usual rule (a polygon as its box in VOC). */
+  converted: z.array(exportNoteSchema).default([]),
 });
 export type ExportResult = z.infer<typeof exportResultSchema>;
 

@@ -1,7 +1,7 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { ImportError, Split } from '../api/types';
-import { isInside, outsideDatasetReason } from '../store';
+import { isInside, outsideDatasetReason, type ShapeAttributes, type ShapeGeometry, type ShapeKind } from '../store';
 import { hasImageExtension } from './formats';
 
 /** One file to import, with what its location says about it. */
@@ -11,8 +11,13 @@ export interface Candidate {
   className?: string;
   /** The split named by the folder layout (train/val/test folders) or a CSV row. */
   split?: Exclude<Split, 'unlabeled'>;
-  /** Boxes and polygons from a detection/segmentation dataset, normalized to the upright image. */
-  shapes?: { className: string; kind: 'box' | 'polygon'; geometry: { x: number; y: number; w: number; h: number } | { points: [number, number][] } }[];
+  /** Regions from a dataset (boxes, polygons, polylines, points, masks), normalized to the upright image, with their flags and annotator. */
+  shapes?: { className: string; kind: ShapeKind; geometry: ShapeGeometry; attributes?: ShapeAttributes; author?: string }[];
+  /**
+   * Every image-level class a dataset gives, when more than a plain `className` (a multi-label
+   * image, several annotators' choices): each is kept as its own tag, with its annotator.
+   */
+  tags?: { className: string; author?: string; attributes?: ShapeAttributes }[];
 }
 
 export interface ScanResult {

@@ -5,6 +5,7 @@ import { addClass, paletteColor, removeClass } from './classes';
 import { insertImage } from './images';
 import { annotationHistory, listAnnotations, setHumanClass } from './annotations';
 import { projectStats } from './stats';
+import { addHumanTags, addShapes } from './shapes';
 import { tempDir } from '../test-support/fixtures';
 
 let cleanup = () => {};
@@ -72,5 +73,17 @@ describe('annotation writes', () => {
     expect(projectStats(db)).toMatchObject({ labeled: 1, classes: [{ name: 'dog', count: 1 }] });
     expect(annotationHistory(db, ids[0]!).map((h) => h.action)).toEqual(['create', 'delete']);
     expect(addClass(db, 'Cat').name).toBe('Cat'); // the name is free again
+  });
+
+  test('boxed images count as labeled, and several tags of one image stay apart until a person gives it one class', () => {
+    const { db, ids, cat, dog } = setup();
+    db.transaction(() => addShapes(db, ids[0]!, [{ classId: cat, kind: 'box', geometry: { x: 0, y: 0, w: 0.5, h: 0.5 }, attributes: { difficult: true } }], 'ann'))();
+    expect(projectStats(db)).toMatchObject({ labeled: 1, unlabeled: 2 });
+    expect(listAnnotations(db, ids[0]!)[0]).toMatchObject({ kind: 'box', attributes: { difficult: true } });
+    db.transaction(() => addHumanTags(db, ids[1]!, [{ classId: cat, author: 'a@x' }, { classId: dog, author: 'a@x' }, { classId: dog, author: 'b@x' }, { classId: dog, author: 'b@x' }]))();
+    expect(listAnnotations(db, ids[1]!).map((a) => [a.classId, a.author])).toEqual([[cat, 'a@x'], [dog, 'a@x'], [dog, 'b@x']]);
+    expect(projectStats(db)).toMatchObject({ labeled: 2 });
+    expect(setHumanClass(db, [ids[1]!], dog, 'ann')).toBe(1);
+    expect(listAnnotations(db, ids[1]!).map((a) => [a.classId, a.author])).toEqual([[dog, 'ann']]);
   });
 });

@@ -25,8 +25,23 @@ export function projectStats(db: Database.Database): Stats {
     splits[r.split] = r.n;
   }
   const images = splits.train + splits.val + splits.test + splits.unlabeled;
-  // images.class_id only ever points at an existing class (ON DELETE SET NULL): the class counts add up to the labeled images.
-  const labeled = classes.reduce((a, c) => a + c.count, 0);
+  // An image is labeled when it has a class (images.class_id only ever points at an existing
+  // class, so the class counts add up) or regions a person drew or decided: a detection
+  // project's boxed images are labeled too. The region scan runs only when there are regions.
+  const withClass = classes.reduce((a, c) => a + c.count, 0);
+  const anyRegions = [...regions.values()].some((n) => n > 0);
+  const regionOnly = anyRegions
+    ? (
+        db
+          .prepare(
+            `SELECT COUNT(*) AS n FROM images i WHERE i.class_id IS NULL AND EXISTS (
+               SELECT 1 FROM annotations a WHERE a.image_id = i.id AND a.deleted_at IS NULL AND a.kind != 'tag'
+                 AND (a.source = 'human' OR a.status IN ('accepted', 'corrected')))`,
+          )
+          .get() as { n: number }
+      ).n
+    : 0;
+  const labeled = withClass + regionOnly;
   const pseudo = pseudoStatusCounts(db);
   return { images, labeled, unlabeled: images - labeled, classes, splits, pseudo, pseudoBoxes: pseudoBoxCounts(db) };
 }

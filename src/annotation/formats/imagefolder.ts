@@ -1,10 +1,11 @@
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { ExportResult } from '../../api/types';
 import type { JobContext } from '../../api/job-context';
 import { copyFileAtomic } from '../../media/files';
 import { labeledImages, type IncludeSource } from '../labeled-images';
 import { UniqueNames } from './unique-names';
+import { classOnlyNotes } from './class-only-notes';
 
 /**
  * ImageFolder out: `<out>/<split>/<class>/<file>` for every labeled image (unlabeled images
@@ -20,14 +21,18 @@ export async function exportImageFolder(
 ): Promise<ExportResult> {
   const rows = [...labeledImages(db, include)].filter((r) => r.className !== null);
   const names = new UniqueNames();
+  const exported = new Map<number, string>();
   let written = 0;
   for (const r of rows) {
     ctx.signal.throwIfAborted();
     const split = r.split === 'unlabeled' ? 'train' : r.split;
     const folder = join(split, r.className!);
-    await copyFileAtomic(join(projectDir, r.mediaPath), join(out, folder, names.claim(folder, r.fileName, r.sha256)));
+    const to = join(folder, names.claim(folder, r.fileName, r.sha256));
+    exported.set(r.id, to.split(sep).join('/'));
+    await copyFileAtomic(join(projectDir, r.mediaPath), join(out, to));
     written++;
     ctx.onProgress({ phase: 'exporting', step: written, total: rows.length });
   }
-  return { out, images: written, annotations: written };
+  const skipped = classOnlyNotes(db, include, 'ImageFolder', (id) => exported.get(id) ?? `image ${id} (not exported: no class)`);
+  return { out, images: written, annotations: written, skipped, converted: [] };
 }

@@ -7,7 +7,6 @@ import { requireChoice } from '../command';
 import { UsageError } from '../errors';
 import { runJob } from '../job';
 
-
 export const exportCommand: Command = {
   usage: `export <dir> --format ${exportFormats.join('|')} --out <path> [--include human,accepted]`,
   options: { format: { type: 'string' }, out: { type: 'string' }, include: { type: 'string' } },
@@ -25,6 +24,12 @@ export const exportCommand: Command = {
       () => service.invoke('jobs.start', { kind: 'export', input: { format, out: resolve(values.out as string), include: include as never } }),
       out,
     )) as ExportResult;
-    out.result(result, () => [`Wrote ${result.images} images (${result.annotations} labels) to ${result.out}`]);
+    const skipped = result.skipped ?? [];
+    const converted = result.converted ?? [];
+    out.result(result, () => [
+      `Wrote ${result.images} images (${result.annotations} labels) to ${result.out}; ${converted.length} converted, ${skipped.length} not written`,
+      ...converted.map((c) => `  converted ${c.file}${c.where ? ` (${c.where})` : ''}: ${c.reason}`),
+      ...skipped.map((c) => `  not written ${c.file}${c.where ? ` (${c.where})` : ''}: ${c.reason}`),
+    ]);
   },
 };

@@ -7,8 +7,8 @@ import { runJob } from '../job';
 import { requireChoice } from '../command';
 
 export const importCommand: Command = {
-  usage: `import <dir> <path>... [--format ${importFormats.join('|')}] [--split ${importSplits.join('|')}] [--follow-links]`,
-  options: { format: { type: 'string' }, split: { type: 'string' }, 'follow-links': { type: 'boolean' } },
+  usage: `import <dir> <path>... [--format ${importFormats.join('|')}] [--split ${importSplits.join('|')}] [--follow-links] [--images-root DIR]`,
+  options: { format: { type: 'string' }, split: { type: 'string' }, 'follow-links': { type: 'boolean' }, 'images-root': { type: 'string' } },
   positionals: 'many',
   openProject: true,
   async run({ service, positionals, values, out }) {
@@ -18,7 +18,7 @@ export const importCommand: Command = {
     const split = requireChoice('split', values.split ?? 'auto', importSplits);
     const result = (await runJob(
       service,
-      () => service.invoke('jobs.start', { kind: 'import', input: { paths, format, split, followLinks: values['follow-links'] === true } }),
+      () => service.invoke('jobs.start', { kind: 'import', input: { paths, format, split, followLinks: values['follow-links'] === true, ...(typeof values['images-root'] === 'string' ? { imagesRoot: values['images-root'] } : {}) } }),
       out,
     )) as ImportResult;
     out.result(result, () => [
