@@ -1,63 +1,72 @@
 /**
- * CVAT for images 1.1, read only (https://docs.cvat.ai/docs/manual/advanced/xml_format/):
+ * CVAT for images 1.1, read only (https://docs.cvat.ai/docs/other/xml_format/), task, job and
+ * project exports alike:
  *   <annotations><version>1.1</version>
- *     <meta><task|project|job>...<labels><label><name>cat</name>...</label></labels>...</meta>
- *     <image id="0" name="a.jpg" width="640" height="480" subset="Train">
- *       <box label="cat" xtl="1" ytl="2" xbr="30" ybr="40" rotation="0" occluded="0" .../>
- *       <polygon label="cat" points="1,2;30,4;5,60" .../>
- *       <tag label="cat"/>
+ *     <meta><task|job|project>...<labels><label><name>cat</name>...</label></labels>...</meta>
+ *     <image id="0" name="a.jpg" [subset="Train" task_id="3"] width="640" height="480">
+ *       <box label="cat" source="manual" occluded="0" xtl="1" ytl="2" xbr="30" ybr="40" z_order="0"/>
+ *       <polygon|polyline|points label="cat" points="1,2;30,4;5,60" .../>  <mask ... rle=".."/>  <tag label="cat"/>
  *     </image>
  *   </annotations>
- * Coordinates are pixels of the image as CVAT shows it. Class order: the labels in <meta>,
- * then names first seen. `subset` gives the split (Train/Validation/Test). A rotated box
- * (degrees clockwise about its centre) becomes a 4-point polygon. Other shapes (polyline,
- * points, mask, ellipse, cuboid, skeleton) are reported as not supported.
+ * A project export puts its images under images/<Subset>/<name>; one name may appear in several
+ * subsets (each is its own image). Subsets become splits (Train -> train, Validation -> val,
+ * Test -> test; CVAT's "default" is no split); any other subset name is reported once.
+ * Class order: the labels in <meta>, then names first seen. Shapes: see cvat-shapes.ts;
+ * ellipses, cuboids and skeletons are reported as not supported.
  */
 import { dirname, join, relative, resolve } from 'node:path';
 import { isDirectory, isFile, readText, toPosix } from './io';
-import type { DatasetImage } from './dataset';
+import type { DatasetAnnotation, DatasetImage } from './dataset';
 import { emptyResult, type FormatProblem, type ParseResult } from './reports';
 import { parseNumber } from './numbers';
-import { checkPixelBox, checkPolygon } from './geometry-checks';
 import { ClassTable, splitFromName } from './classes';
+import { readCvatMeta } from './cvat-meta';
+import { CVAT_SHAPES, readCvatShape } from './cvat-shapes';
 import { at, childElement, childElements, parseXml, XmlError, type XmlElement } from './xml';
 
-const UNSUPPORTED = new Set(['polyline', 'points', 'mask', 'ellipse', 'cuboid', 'skeleton']);
+const NOT_SUPPORTED: Record<string, string> = {
+  ellipse: 'an ellipse has no polygon or box form here',
+  cuboid: 'a 3D cuboid has no form in the model',
+  skeleton: 'skeletons (keypoints with edges) have no form in the model',
+};
 
-function metaLabels(root: XmlElement): string[] {
-  const meta = childElement(root, 'meta');
-  if (!meta) return [];
-  const names: string[] = [];
-  for (const holder of meta.children) {
-    const labels = childElement(holder, 'labels');
-    if (!labels) continue;
-    for (const l of childElements(labels, 'label')) {
-      const n = childElement(l, 'name')?.text.trim();
-      if (n && !names.includes(n)) names.push(n);
-    }
-  }
-  return names;
+/** What the file layer needs beside the dataset: where each image was and its subset. */
+export interface CvatParse extends ParseResult {
+  origins: { subset?: string; line: string }[];
 }
 
 export function parseCvat(text: string, file: string, opts: { classes?: readonly string[] } = {}): ParseResult {
+  const { dataset, errors } = parseCvatWithOrigins(text, file, opts);
+  return { dataset, errors };
+}
+
+export function parseCvatWithOrigins(text: string, file: string, opts: { classes?: readonly string[] } = {}): CvatParse {
   let root: XmlElement;
   try {
     root = parseXml(text);
   } catch (err) {
-    if (err instanceof XmlError) return emptyResult(file, `not well-formed XML: ${err.reason}`, `line ${err.line}:${err.column}`);
+    if (err instanceof XmlError) return { ...emptyResult(file, `not well-formed XML: ${err.reason}`, `line ${err.line}:${err.column}`), origins: [] };
     throw err;
   }
-  if (root.name !== 'annotations') return emptyResult(file, `the root element is <${root.name}>, expected <annotations>`, at(root));
+  if (root.name !== 'annotations') return { ...emptyResult(file, `the root element is <${root.name}>, expected <annotations>`, at(root)), origins: [] };
   const errors: FormatProblem[] = [];
   const problem = (el: XmlElement, reason: string): void => {
     errors.push({ file, where: at(el), reason });
   };
-  const version = childElement(root, 'version')?.text.trim();
-  if (version && version !== '1.1') problem(childElement(root, 'version')!, `version ${version}: only CVAT for images 1.1 is known; reading it as 1.1`);
-  if (childElements(root, 'track').length > 0) problem(childElements(root, 'track')[0]!, 'tracks (CVAT for video) are not supported');
-  const table = new ClassTable([...(opts.classes ?? []), ...metaLabels(root)]);
+  const versionEl = childElement(root, 'version');
+  const version = versionEl?.text.trim();
+  if (versionEl && version !== '1.1') problem(versionEl, `version ${version}: only CVAT for images 1.1 is known; reading it as 1.1`);
+  const tracks = childElements(root, 'track');
+  if (tracks.length > 0) problem(tracks[0]!, `${tracks.length} track(s) (CVAT for video) are not supported; export the task as "CVAT for images"`);
+  const meta = readCvatMeta(root);
+  const isProject = !!childElement(childElement(root, 'meta') ?? root, 'project');
+  // A task export names its one subset in the meta only.
+  const taskSubset = !isProject && meta.subsets.length === 1 ? meta.subsets[0] : undefined;
+  const table = new ClassTable([...(opts.classes ?? []), ...meta.labels]);
   const images: DatasetImage[] = [];
-  const names = new Set<string>();
+  const origins: CvatParse['origins'] = [];
+  const seen = new Set<string>();
+  const unknownSubsets = new Map<string, { el: XmlElement; count: number }>();
 
   for (const im of childElements(root, 'image')) {
     const name = im.attrs.get('name')?.trim();
@@ -65,8 +74,10 @@ export function parseCvat(text: string, file: string, opts: { classes?: readonly
       problem(im, 'an <image> without a name');
       continue;
     }
-    if (names.has(name)) {
-      problem(im, `the image "${name}" appears twice; the second is ignored`);
+    const subset = im.attrs.get('subset')?.trim() || taskSubset;
+    const key = `${subset ?? ''}\0${name}`;
+    if (seen.has(key)) {
+      problem(im, `the image "${name}"${subset ? ` of subset "${subset}"` : ''} appears twice; the second is ignored`);
       continue;
     }
     const dims: number[] = [];
@@ -79,89 +90,51 @@ export function parseCvat(text: string, file: string, opts: { classes?: readonly
       else dims.push(v);
     }
     if (dims.length !== 2) continue;
-    names.add(name);
+    seen.add(key);
     const size = { width: dims[0]!, height: dims[1]! };
     const img: DatasetImage = { file: name, width: size.width, height: size.height, annotations: [] };
-    const split = splitFromName(im.attrs.get('subset'));
+    const split = splitFromName(subset);
     if (split) img.split = split;
+    else if (subset && subset.toLowerCase() !== 'default') {
+      const u = unknownSubsets.get(subset);
+      if (u) u.count++;
+      else unknownSubsets.set(subset, { el: im, count: 1 });
+    }
     images.push(img);
+    origins.push({ subset, line: at(im) });
+    readShapes(im, name, img, size);
+  }
+  for (const [subset, { el, count }] of unknownSubsets) {
+    problem(el, `the subset "${subset}" is not Train, Validation or Test: its ${count} image(s) are imported without a split`);
+  }
+  return { dataset: { classes: table.names, images }, errors, origins };
 
+  function readShapes(im: XmlElement, name: string, img: DatasetImage, size: { width: number; height: number }): void {
     for (const el of im.children) {
+      if (NOT_SUPPORTED[el.name]) {
+        problem(el, `not supported: <${el.name}> in image "${name}" (${NOT_SUPPORTED[el.name]}); it is not imported`);
+        continue;
+      }
+      if (!CVAT_SHAPES.has(el.name)) {
+        problem(el, `an unknown element <${el.name}> in image "${name}" is ignored`);
+        continue;
+      }
       const label = el.attrs.get('label')?.trim();
-      if (UNSUPPORTED.has(el.name)) {
-        problem(el, `<${el.name}> shapes are not supported (box, polygon and tag are read)`);
-        continue;
-      }
-      if (el.name !== 'box' && el.name !== 'polygon' && el.name !== 'tag') continue;
       if (!label) {
-        problem(el, `a <${el.name}> without a label`);
+        problem(el, `a <${el.name}> without a label in image "${name}"; it is not imported`);
         continue;
       }
-      if (el.name === 'tag') {
-        const ci = table.indexOf(label);
-        if (!img.annotations.some((a) => a.kind === 'tag' && a.classIndex === ci)) img.annotations.push({ kind: 'tag', classIndex: ci });
-        continue;
-      }
-      if (el.name === 'box') {
-        const v: number[] = [];
-        for (const k of ['xtl', 'ytl', 'xbr', 'ybr', 'rotation']) {
-          const raw = el.attrs.get(k);
-          if (raw === undefined && k === 'rotation') {
-            v.push(0);
-            continue;
-          }
-          const n = raw === undefined ? NaN : parseNumber(raw);
-          if (Number.isNaN(n)) {
-            problem(el, raw === undefined ? `the box has no ${k}` : `bad number "${raw}" for ${k}`);
-            break;
-          }
-          v.push(n);
-        }
-        if (v.length !== 5) continue;
-        const [xtl, ytl, xbr, ybr, rot] = v as [number, number, number, number, number];
-        if (xbr < xtl || ybr < ytl) {
-          problem(el, `negative box size: xbr ${xbr} < xtl ${xtl} or ybr ${ybr} < ytl ${ytl}`);
-          continue;
-        }
-        if (rot % 360 !== 0) {
-          const [cx, cy, hw, hh] = [(xtl + xbr) / 2, (ytl + ybr) / 2, (xbr - xtl) / 2, (ybr - ytl) / 2];
-          const th = (rot * Math.PI) / 180;
-          const [c, s] = [Math.cos(th), Math.sin(th)];
-          const corners = [[-hw, -hh], [hw, -hh], [hw, hh], [-hw, hh]].flatMap(([dx, dy]) => [cx + dx! * c - dy! * s, cy + dx! * s + dy! * c]);
-          const p = checkPolygon(corners, size);
-          if (!p.ok) problem(el, `the rotated box: ${p.reason}`);
-          else img.annotations.push({ kind: 'polygon', classIndex: table.indexOf(label), points: p.points });
-          continue;
-        }
-        const b = checkPixelBox(xtl, ytl, xbr - xtl, ybr - ytl, size);
-        if (!b.ok) problem(el, b.reason);
-        else img.annotations.push({ kind: 'box', classIndex: table.indexOf(label), x: b.x, y: b.y, w: b.w, h: b.h });
-        continue;
-      }
-      // polygon
-      const raw = el.attrs.get('points') ?? '';
-      const flat: number[] = [];
-      let bad: string | undefined;
-      for (const pair of raw.split(';')) {
-        if (pair.trim() === '') continue;
-        const xy = pair.split(',');
-        const nums = xy.map(parseNumber);
-        if (xy.length !== 2 || nums.some((n) => Number.isNaN(n))) {
-          bad = `bad point "${pair.trim()}" (expected "x,y")`;
-          break;
-        }
-        flat.push(...nums);
-      }
-      if (bad) {
-        problem(el, bad);
-        continue;
-      }
-      const p = checkPolygon(flat, size);
-      if (!p.ok) problem(el, p.reason);
-      else img.annotations.push({ kind: 'polygon', classIndex: table.indexOf(label), points: p.points });
+      const r = readCvatShape(el, { size, classIndex: table.indexOf(label), attributeTypes: meta.attributeTypes.get(label), problem });
+      if (!r) continue;
+      if ('error' in r) problem(el, r.error);
+      else if (r.kind !== 'tag' || !img.annotations.some((a) => sameTag(a, r))) img.annotations.push(r);
     }
   }
-  return { dataset: { classes: table.names, images }, errors };
+}
+
+/** The same tag twice on an image is one tag (CVAT allows it; nothing is lost). */
+function sameTag(a: DatasetAnnotation, b: DatasetAnnotation): boolean {
+  return a.kind === 'tag' && JSON.stringify(a) === JSON.stringify(b);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -180,22 +153,35 @@ export async function detectCvat(path: string): Promise<boolean> {
 }
 
 /**
- * Read annotations.xml (or a folder holding it, as CVAT exports it with images/). An image
- * name is resolved against the XML's folder, then images/; `file` is relative to `root`.
+ * Read annotations.xml (or a folder holding it, as CVAT exports it with images/). An image is
+ * looked for in images/<subset>/, images/, then beside the XML; `file` is relative to `root`.
+ * An image found nowhere is reported and left out (its shapes cannot be placed on anything).
  */
 export async function readCvat(path: string, opts: { classes?: readonly string[] } = {}): Promise<ParseResult & { root: string }> {
   const f = (await cvatFileOf(path)) ?? path;
   const root = dirname(resolve(f));
   const t = await readText(f);
   if ('error' in t) return { ...emptyResult(f, t.error), root };
-  const result = parseCvat(t.text, resolve(f), opts);
-  for (const img of result.dataset.images) {
-    for (const c of [join(root, img.file), join(root, 'images', img.file)]) {
+  const file = resolve(f);
+  const result = parseCvatWithOrigins(t.text, file, opts);
+  const images: DatasetImage[] = [];
+  for (const [i, img] of result.dataset.images.entries()) {
+    const { subset, line } = result.origins[i]!;
+    const candidates = [...(subset ? [join(root, 'images', subset, img.file)] : []), join(root, 'images', img.file), join(root, img.file)];
+    let found: string | undefined;
+    for (const c of candidates) {
       if (await isFile(c)) {
-        img.file = toPosix(relative(root, c));
+        found = c;
         break;
       }
     }
+    if (!found) {
+      const tried = candidates.map((c) => toPosix(relative(root, c))).join(', ');
+      const lost = img.annotations.length ? `; its ${img.annotations.length} annotation(s) are not imported` : '';
+      result.errors.push({ file, where: line, reason: `the image "${img.file}" is not found (looked for ${tried})${lost}` });
+      continue;
+    }
+    images.push({ ...img, file: toPosix(relative(root, found)) });
   }
-  return { ...result, root };
+  return { dataset: { classes: result.dataset.classes, images }, errors: result.errors, root };
 }

@@ -275,9 +275,10 @@ describe('CVAT for images 1.1', () => {
     const [a, b] = r.dataset.images;
     expect(a).toMatchObject({ file: 'a.jpg', width: 640, height: 480, split: 'train' });
     expect(a!.annotations).toEqual([
-      { kind: 'box', classIndex: 1, x: 0.1, y: 0.1, w: 0.2, h: 0.2 },
-      { kind: 'polygon', classIndex: 0, points: [[10 / 640, 10 / 480], [100 / 640, 10 / 480], [50 / 640, 80 / 480]] },
-      { kind: 'tag', classIndex: 1 },
+      // CVAT's occluded, z_order and source are kept (occluded, zOrder, author).
+      { kind: 'box', classIndex: 1, x: 0.1, y: 0.1, w: 0.2, h: 0.2, occluded: false, zOrder: 0, author: 'manual' },
+      { kind: 'polygon', classIndex: 0, points: [[10 / 640, 10 / 480], [100 / 640, 10 / 480], [50 / 640, 80 / 480]], occluded: false, zOrder: 0 },
+      { kind: 'tag', classIndex: 1, author: 'manual' },
     ]);
     expect(b).toMatchObject({ split: 'val', annotations: [] });
   });
@@ -288,7 +289,7 @@ describe('CVAT for images 1.1', () => {
     ['points="10.0,10.0;100.0,10.0;50.0,80.0"', 'points="10,10;100,10"', 'line 14:5', 'at least 3 points'],
     ['points="10.0,10.0;100.0,10.0;50.0,80.0"', 'points="10,10;100;5,5"', 'line 14:5', 'bad point "100"'],
     ['width="100"', 'width="-100"', 'line 17:3', 'must be positive'],
-    ['<tag label="cat" source="manual"/>', '<polyline label="cat" points="1,1;2,2"/>', 'line 15:5', 'not supported'],
+    ['<tag label="cat" source="manual"/>', '<ellipse label="cat" cx="5" cy="5" rx="2" ry="2"/>', 'line 15:5', 'not supported'],
     ['<tag label="cat" source="manual"/>', '<tag label="cat" label="dog"/>', 'line 15:22', 'duplicate attribute'],
   ])('rejects %j -> %j at line:column', (from, to, where, reason) => {
     const r = parseCvat(CVAT_SAMPLE.replace(from, to), 'annotations.xml');
