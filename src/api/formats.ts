@@ -77,8 +77,18 @@ export const DATASET_FORMATS = [
     path: 'file-or-folder',
     labels: ['box', 'polygon'],
     import: { title: 'YOLO', hint: 'The dataset folder with data.yaml (or classes.txt), images/ and labels/.' },
-    export: { title: 'YOLO', hint: 'data.yaml, images/<split>/ and labels/<split>/: boxes and polygons.' },
+    export: { title: 'YOLO', hint: 'data.yaml, images/<split>/ and labels/<split>/: boxes (a polygon as its bounding box).' },
     parser: { detectRank: 4 },
+  },
+  {
+    // The segment export of YOLO: polygon rows only (the 'yolo' export writes boxes). Read as 'yolo'
+    // (one parser reads both), so it is never detected. Exported once the export job knows it:
+    // add `export: { title: 'YOLO segment', hint: 'data.yaml, images/<split>/ and labels/<split>/: polygons only (boxes are left out).' }`.
+    name: 'yolo-seg',
+    tasks: ['segment'],
+    path: 'file-or-folder',
+    labels: ['polygon'],
+    parser: { detectRank: 6 },
   },
   {
     name: 'voc',

@@ -3,7 +3,8 @@
  * (x, y = top-left corner), an optional header naming the columns (path, label, x, y, w, h,
  * split in any order). A row without box values is an image-level tag (`path,label[,split]`,
  * the classification CSV), a row with an empty label and no box is an image without
- * annotations. Paths are relative to the CSV's folder. Fields follow RFC 4180 quoting.
+ * annotations. Paths are relative to the CSV's folder. Fields follow RFC 4180 quoting (the
+ * app's one CSV parser, shared with the labels CSV of an image import).
  * Pixel boxes need the image size: the `sizeOf` callback (the EXIF-upright size) gives it.
  * Class order: `classes.txt` beside the CSV when present (written on export), then the
  * order names first appear. Writing: header, rows in image order, images to `images/<name>`
@@ -19,70 +20,10 @@ import { checkPixelBox } from './geometry-checks';
 import { className, ClassTable, splitFromName } from './classes';
 import { ExportNames } from './unique-names';
 import { parseLabelList } from './voc';
+import { csvField, csvRecords } from '../../media/csv-records';
 
-/** CSV records with the line each starts on; an unclosed quote is reported at its line. */
-export function csvRecords(text: string): { records: { line: number; cells: string[] }[]; errors: { line: number; reason: string }[] } {
-  const records: { line: number; cells: string[] }[] = [];
-  const errors: { line: number; reason: string }[] = [];
-  let line = 1;
-  let start = 1;
-  let cells: string[] = [];
-  let field = '';
-  let quoted = false;
-  let quoteLine = 0;
-  let wasQuoted = false;
-  const endRecord = (): void => {
-    cells.push(field);
-    if (!(cells.length === 1 && cells[0]!.trim() === '' && !wasQuoted)) records.push({ line: start, cells });
-    cells = [];
-    field = '';
-    wasQuoted = false;
-  };
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (ch === '\n') line++;
-        field += ch;
-      }
-      continue;
-    }
-    if (ch === '"') {
-      if (field.trim() !== '') {
-        // Not RFC 4180: report the record and go on with the next line.
-        errors.push({ line: start, reason: 'a quote inside an unquoted field (quote the whole field: "a ""b"" c")' });
-        const nl = text.indexOf('\n', i);
-        i = nl < 0 ? text.length : nl;
-        cells = [];
-        field = '';
-        wasQuoted = false;
-        line++;
-        start = line;
-        continue;
-      }
-      field = '';
-      quoted = true;
-      wasQuoted = true;
-      quoteLine = line;
-    } else if (ch === ',') {
-      cells.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      endRecord();
-      line++;
-      start = line;
-    } else field += ch;
-  }
-  if (quoted) errors.push({ line: quoteLine, reason: 'a quoted field is never closed' });
-  else if (field !== '' || cells.length > 0) endRecord();
-  return { records, errors };
-}
+// One CSV parser for every CSV layout (media/csv-records.ts, csv-parse): re-exported for the registry.
+export { csvRecords };
 
 const HEADER_ALIASES: Record<string, string> = {
   path: 'path', file: 'path', filename: 'path', file_name: 'path', image: 'path', image_path: 'path',
@@ -96,7 +37,7 @@ export interface BoxCsvOptions {
 }
 
 export function parseBoxCsv(text: string, file: string, opts: BoxCsvOptions = {}, sizes?: SizeLookup): ParseResult {
-  const parsed = csvRecords(text.replace(/^\uFEFF/, ''));
+  const parsed = csvRecords(text);
   const records = parsed.records;
   const errors: FormatProblem[] = parsed.errors.map((e) => ({ file, where: `line ${e.line}`, reason: e.reason }));
   const table = new ClassTable(opts.classes);
@@ -213,10 +154,6 @@ export function parseBoxCsv(text: string, file: string, opts: BoxCsvOptions = {}
     entry.img.annotations.push({ kind: 'box', classIndex: table.indexOf(label), x: b.x, y: b.y, w: b.w, h: b.h });
   }
   return { dataset: { classes: table.names, images }, errors };
-}
-
-function csvField(value: string): string {
-  return /[",\n\r]/.test(value) || value !== value.trim() ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 export function writeBoxCsv(dataset: Dataset, opts: { fileName?: string; imagesFolder?: string } = {}): WrittenDataset {

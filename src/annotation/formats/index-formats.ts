@@ -18,7 +18,7 @@ import type { Dataset, DatasetSplit } from './dataset';
 import type { ParseResult, WrittenDataset } from './reports';
 import type { SizeOf } from './sizes';
 import { detectVoc, readVoc, writeVocFiles } from './voc';
-import { detectYolo, readYolo, writeYoloFiles } from './yolo';
+import { detectYolo, readYolo, writeYoloFiles, writeYoloSegFiles } from './yolo-files';
 
 export * from './dataset';
 export * from './reports';
@@ -28,13 +28,14 @@ export * from './geometry-checks';
 export * from './classes';
 export { ExportNames, stemOf } from './unique-names';
 export { parseCoco, writeCoco, readCoco, writeCocoFiles, type CocoParseOptions } from './coco';
-export { parseYolo, parseYoloConfig, writeYolo, readYolo, writeYoloFiles, type YoloInput } from './yolo';
+export { parseYolo, parseYoloConfig, writeYolo, type YoloInput, type YoloTask } from './yolo';
+export { readYolo, writeYoloFiles, writeYoloSegFiles } from './yolo-files';
 export { parseVoc, writeVoc, readVoc, writeVocFiles, parseLabelList, type VocInput } from './voc';
 export { parseBoxCsv, writeBoxCsv, readBoxCsv, writeBoxCsvFiles, csvRecords } from './csv-boxes';
 export { parseLabelStudio, readLabelStudio, labelStudioFile } from './labelstudio';
 export { parseCvat, readCvat } from './cvat';
 export { parseXml, writeXml, XmlError, type XmlElement, type XmlOut } from './xml';
-export { parseYamlLite, YamlError } from './yaml-lite';
+export { readYaml, type YamlDoc } from './yaml-doc';
 
 export interface FormatReadOptions {
   /** Measures an image (absolute path) after EXIF orientation; needed by YOLO and box CSV. */
@@ -87,6 +88,15 @@ export const FORMATS: Record<FormatName, DatasetFormat> = {
     detect: detectYolo,
     read: (path, opts = {}) => readYolo(path, { sizeOf: opts.sizeOf, followLinks: opts.followLinks }),
     write: writeYoloFiles,
+  },
+  'yolo-seg': {
+    name: 'yolo-seg',
+    label: 'YOLO segment (polygons only)',
+    extensions: ['', '.yaml', '.yml'],
+    // The layout is YOLO's: detection says 'yolo', whose reader reads boxes and polygons alike.
+    detect: async () => false,
+    read: (path, opts = {}) => readYolo(path, { sizeOf: opts.sizeOf, followLinks: opts.followLinks }),
+    write: writeYoloSegFiles,
   },
   voc: {
     name: 'voc',

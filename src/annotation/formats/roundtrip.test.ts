@@ -28,6 +28,11 @@ async function placeImages(root: string, dataset: Dataset, out: WrittenDataset):
   }
 }
 
+function bboxOf(classIndex: number, points: [number, number][]): DatasetAnnotation {
+  const [xs, ys] = [points.map((p) => p[0]), points.map((p) => p[1])];
+  return { kind: 'box', classIndex, x: Math.min(...xs), y: Math.min(...ys), w: Math.max(...xs) - Math.min(...xs), h: Math.max(...ys) - Math.min(...ys) };
+}
+
 /** What a format can hold of the reference dataset. */
 function expected(format: FormatName, d: Dataset): Dataset {
   const keep = (a: DatasetAnnotation): boolean =>
@@ -38,6 +43,8 @@ function expected(format: FormatName, d: Dataset): Dataset {
       const out: DatasetImage = { ...img, annotations: img.annotations.filter(keep) };
       if (format === 'coco') delete out.split;
       if (format === 'voc') out.annotations = out.annotations.map((a) => ({ ...a, difficult: false, truncated: false }));
+      // YOLO detect writes a polygon as its bounding box (listed in `converted`); 'yolo-seg' keeps polygons.
+      if (format === 'yolo') out.annotations = out.annotations.map((a) => (a.kind === 'polygon' ? bboxOf(a.classIndex, a.points) : a));
       return out;
     }),
   };
@@ -117,7 +124,8 @@ describe('details of the writers', () => {
     expect(await readFile(join(w.root, 'labels/train/c.txt'), 'utf8')).toBe('');
     expect(await readFile(join(w.root, 'labels/d.txt'), 'utf8')).toBe(''); // its tag cannot be written
     const yaml = await readFile(join(w.root, 'data.yaml'), 'utf8');
-    expect(yaml).toContain('names:\n  0: "zebra"\n  1: "cat"\n  2: "dog"\n');
+    // The whole class list in id order (id = position), as Ultralytics reads it.
+    expect(yaml).toContain('names:\n  - "zebra"\n  - "cat"\n  - "dog"\n');
     expect(yaml).toContain('train: images/train\nval: images/val\ntest: images/test\nnc: 3');
     expect(w.images.map((i) => i.to)).toEqual(['images/train/a.jpg', 'images/val/b.png', 'images/train/c.jpg', 'images/test/a.jpg', 'images/d.jpg']);
   });

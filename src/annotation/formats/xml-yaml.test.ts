@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseXml, writeXml, XmlError } from './xml';
-import { parseYamlLite, YamlError } from './yaml-lite';
+import { readYaml } from './yaml-doc';
 
 function xmlError(text: string): XmlError {
   try {
@@ -59,38 +59,44 @@ describe('xml reader', () => {
   });
 });
 
-describe('yaml subset', () => {
-  it('reads names as a block list, an index map, flow forms; skips other blocks', () => {
-    const doc = parseYamlLite(
-      'path: ../data # root\ntrain: [images/train, "more"]\nval: images/val\nnc: 2\nnames:\n- person\n- "bi: cycle"\n' +
-        'download: |\n  import x\n  x.run()\nother:\n  deep:\n    - 1\n',
+describe('yaml reader (the yaml package)', () => {
+  it('reads block and flow forms, quoted keys, anchors and comments, and says where each key is', () => {
+    const doc = readYaml(
+      '# Ultralytics data.yaml\npath: ../data # root\ntrain: [images/train, "more"]\nval: images/val\nnc: 2\nnames:\n- person\n- "bi: cycle"\n' +
+        'download: |\n  import x\n  x.run()\nother: &o\n  deep:\n    - 1\ncopy: *o\n"quoted key": {0: a, 2: b}\n',
     );
-    expect(doc.get('path')).toMatchObject({ kind: 'scalar', value: '../data' });
-    expect(doc.get('train')).toMatchObject({ kind: 'list', items: ['images/train', 'more'] });
-    expect(doc.get('names')).toMatchObject({ kind: 'list', items: ['person', 'bi: cycle'] });
-    expect(doc.get('download')?.kind).toBe('nested');
-    expect(doc.get('other')?.kind).toBe('nested');
-    const map = parseYamlLite("names:\n  0: 'it''s'\n  1: \"tab\\there \\u00e9\"\n");
-    expect(map.get('names')).toMatchObject({ kind: 'map', entries: [['0', "it's"], ['1', 'tab\there é']] });
-    expect(parseYamlLite('names: {0: a, 1: b}').get('names')).toMatchObject({ entries: [['0', 'a'], ['1', 'b']] });
+    expect(doc.errors).toEqual([]);
+    expect(doc.value).toEqual({
+      path: '../data',
+      train: ['images/train', 'more'],
+      val: 'images/val',
+      nc: 2,
+      names: ['person', 'bi: cycle'],
+      download: 'import x\nx.run()\n',
+      other: { deep: [1] },
+      copy: { deep: [1] },
+      'quoted key': { 0: 'a', 2: 'b' },
+    });
+    expect([doc.lineOf('path'), doc.lineOf('names'), doc.lineOf('names', 1), doc.lineOf('quoted key', 2), doc.lineOf('nope')]).toEqual([2, 6, 8, 16, 0]);
+    expect(readYaml("names:\n  0: 'it''s'\n  1: \"tab\\there \\u00e9\"\n").value).toEqual({ names: { 0: "it's", 1: 'tab\there é' } });
   });
 
   it.each([
-    ['names:\n  0: a\n x: 1\nnc: [1', 4, 'not closed'],
-    ['nc: 1\nnc: 2', 2, 'duplicate key'],
-    ['  indented: 1', 1, 'unexpected indentation'],
-    ['names: "open', 1, 'not closed'],
-    ['names: *anchor', 1, 'aliases'],
-    ['just text', 1, 'key: value'],
-  ])('rejects %j with its line', (text, line, reason) => {
-    let err: unknown;
-    try {
-      parseYamlLite(text);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(YamlError);
-    expect((err as YamlError).line).toBe(line);
-    expect((err as YamlError).reason).toContain(reason);
+    ['names:\n  0: a\n x: 1\nnc: [1', 3, 'same column'],
+    ['nc: 1\nnc: 2', 2, 'unique'],
+    ['names: "open', 1, 'quote'],
+    ['a: 1\n\tb: 2', 2, 'Tabs'],
+    ['a: b\n---\nc: d\n', 2, 'multiple documents'],
+  ])('reports %j at its line without throwing', (text, line, reason) => {
+    const doc = readYaml(text);
+    expect(doc.errors[0]!.line).toBe(line);
+    expect(doc.errors[0]!.reason).toContain(reason);
+  });
+
+  it('refuses an alias bomb instead of expanding it', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcdefgh'[i]}`).join(', ')}]`)].join('\n');
+    const doc = readYaml(bomb);
+    expect(doc.value).toBeUndefined();
+    expect(doc.errors[0]!.reason).toMatch(/alias/i);
   });
 });
