@@ -41,8 +41,10 @@ function defaultOut(name: string, format: Format, workspace: string | null, proj
 
 function ExportOutcome({ end }: { end: JobEnd }) {
   if (end.state !== 'done' || !end.result) return <JobFailure end={end} testId="dataset-export-result" cancelled="Export cancelled." failed="Export failed" />;
-  const r = end.result as ExportResult & { skipped?: { file: string; where: string; reason: string }[] };
-  const skipped = (r.skipped ?? []).map((s) => ({ file: s.file, where: s.where || null, reason: s.reason }));
+  const r = end.result as ExportResult;
+  const listed = (notes: ExportResult['skipped'] | undefined) => (notes ?? []).map((s) => ({ file: s.file, where: s.where || null, reason: s.reason }));
+  const skipped = listed(r.skipped);
+  const converted = listed(r.converted);
   return (
     <>
       <div className="export-result ok small" data-testid="dataset-export-result" data-state="done">
@@ -53,6 +55,7 @@ function ExportOutcome({ end }: { end: JobEnd }) {
           → <code>{r.out}</code>
         </span>
       </div>
+      <RejectedList items={converted} testid="dataset-export-converted" verb="Converted" />
       <RejectedList items={skipped} testid="dataset-export-skipped" />
     </>
   );

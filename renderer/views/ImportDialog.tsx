@@ -57,6 +57,7 @@ export function ImportDialog({ onClose }: { onClose(): void }) {
   const [format, setFormat] = useState<ImportFormat>('auto');
   const [split, setSplit] = useState<ImportSplit>('auto');
   const [followLinks, setFollowLinks] = useState(false);
+  const [imagesRoot, setImagesRoot] = useState('');
   const { busy, running, progress, end, start } = useDialogJob();
   const hint = FORMATS.find((f) => f.value === format)!.hint;
 
@@ -64,7 +65,8 @@ export function ImportDialog({ onClose }: { onClose(): void }) {
     e.preventDefault();
     const p = path.trim();
     if (!p || busy || running) return;
-    await start({ kind: 'import', input: { paths: [p], format, split, followLinks } });
+    const root = imagesRoot.trim();
+    await start({ kind: 'import', input: { paths: [p], format, split, followLinks, ...(root ? { imagesRoot: root } : {}) } });
   };
 
   return (
@@ -86,6 +88,10 @@ export function ImportDialog({ onClose }: { onClose(): void }) {
           <p className="muted small span-2 dataset-hint" data-testid="dataset-import-hint">
             {hint}
           </p>
+          <label className="field span-2" title="The folder the dataset's images are in, when they are not where the dataset's layout says (COCO images/<split>/, Roboflow, CVAT images/<subset>/ are found by themselves)">
+            <span>Images folder (optional)</span>
+            <input type="text" value={imagesRoot} spellCheck={false} placeholder="Found automatically" onChange={(e) => setImagesRoot(e.target.value)} data-testid="dataset-import-images-root" />
+          </label>
           <label className="check-line span-2" title="Images outside the chosen folder (symbolic links, ../ paths in the dataset file) are skipped and listed unless this is ticked">
             <input type="checkbox" checked={followLinks} onChange={(e) => setFollowLinks(e.target.checked)} data-testid="dataset-import-follow-links" />
             <span>Follow links: also import images outside this folder</span>

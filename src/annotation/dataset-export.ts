@@ -7,6 +7,7 @@ import { classSourceIds, listClasses, liveHumanTags, liveShapes, type ShapeAttri
 import { FORMATS, type AnnotationExtras, type Dataset, type DatasetAnnotation, type DatasetImage } from './formats/index-formats';
 import { labeledImages, type IncludeSource } from './labeled-images';
 import { exportCsv } from './formats/csv';
+import { withItem } from './formats/class-only-notes';
 import { exportImageFolder } from './formats/imagefolder';
 import type { ExportFormat } from '../api/formats';
 
@@ -85,7 +86,7 @@ export async function exportDataset(
     await copyFileAtomic(join(projectDir, mediaOf.get(file)!), join(written.root, to));
     ctx.onProgress({ phase: 'exporting', step: i + 1, total: written.images.length });
   }
-  return { out, images: written.images.length, annotations, skipped: written.skipped, converted: written.converted ?? [] };
+  return { out, images: written.images.length, annotations, skipped: written.skipped.map(withItem), converted: (written.converted ?? []).map(withItem) };
 }
 
 type Exporter = (db: Database.Database, projectDir: string, out: string, include: readonly IncludeSource[], ctx: JobContext) => Promise<ExportResult>;

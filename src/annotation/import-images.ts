@@ -326,5 +326,5 @@ export async function importImages(
     failure ??= { error: err };
   }
   if (failure) throw (failure as { error: unknown }).error;
-  return { imported, duplicates, errors, attached };
+  return { imported, duplicates, errors, attached, skipped: errors.map((e) => ({ item: e.path, reason: e.reason })) };
 }

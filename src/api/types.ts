@@ -147,11 +147,20 @@ export const importResultSchema = z.object({
   errors: z.array(importErrorSchema),
   /** Labels (class tags, boxes, polygons) a dataset gave for images already in the project (same bytes), attached to them. */
   attached: z.number().optional(),
+  /**
+   * Everything the import left out, one line each (CLI.md's `skipped: [{ item, reason }]`): an
+   * image that could not be read or found, a label or region the dataset's files gave that could
+   * not be kept. `item` is the file, with its line or JSON path where there is one.
+   */
+  skipped: z.array(z.object({ item: z.string(), reason: z.string() })).default([]),
 });
 export type ImportResult = z.infer<typeof importResultSchema>;
 
-/** One annotation an export could not write as it is: its image (the exported path), where, and why. */
-const exportNoteSchema = z.object({ file: z.string(), where: z.string(), reason: z.string() });
+/**
+ * One annotation an export could not write as it is: `item` (CLI.md's name: the image with the
+ * place in it, when there is one), the image's exported path, where, and why.
+ */
+const exportNoteSchema = z.object({ item: z.string(), file: z.string(), where: z.string(), reason: z.string() });
 
 export const exportResultSchema = z.object({
   out: z.string(),

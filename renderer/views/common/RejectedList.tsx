@@ -1,4 +1,4 @@
-/** Entries a dataset import or export skipped, in a scrolling list: file, line or JSON path, reason. */
+/** Entries a dataset import or export skipped (or converted), in a scrolling list: file, line or JSON path, reason. */
 
 export interface Rejected {
   file: string;
@@ -6,12 +6,12 @@ export interface Rejected {
   reason: string;
 }
 
-export function RejectedList({ items, testid }: { items: Rejected[]; testid: string }) {
+export function RejectedList({ items, testid, verb = 'Skipped' }: { items: Rejected[]; testid: string; verb?: string }) {
   if (!items.length) return null;
   return (
     <div className="dataset-rejected">
       <div className="small">
-        Skipped {items.length.toLocaleString()} {items.length === 1 ? 'entry' : 'entries'}:
+        {verb} {items.length.toLocaleString()} {items.length === 1 ? 'entry' : 'entries'}:
       </div>
       <ul className="dataset-rejected-list" data-testid={testid}>
         {items.slice(0, 1000).map((e, i) => (

@@ -5,7 +5,7 @@ import type { JobContext } from '../../api/job-context';
 import { copyFileAtomic } from '../../media/files';
 import { labeledImages, type IncludeSource } from '../labeled-images';
 import { UniqueNames } from './unique-names';
-import { classOnlyNotes } from './class-only-notes';
+import { classOnlyNotes, withItem } from './class-only-notes';
 
 /**
  * ImageFolder out: `<out>/<split>/<class>/<file>` for every labeled image (unlabeled images
@@ -34,5 +34,5 @@ export async function exportImageFolder(
     ctx.onProgress({ phase: 'exporting', step: written, total: rows.length });
   }
   const skipped = classOnlyNotes(db, include, 'ImageFolder', (id) => exported.get(id) ?? `image ${id} (not exported: no class)`);
-  return { out, images: written, annotations: written, skipped, converted: [] };
+  return { out, images: written, annotations: written, skipped: skipped.map(withItem), converted: [] };
 }
