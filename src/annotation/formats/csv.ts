@@ -6,6 +6,7 @@ import { copyFileAtomic, writeFileAtomic } from '../../media/files';
 import { csvField } from '../../media/csv';
 import { labeledImages, type IncludeSource } from '../labeled-images';
 import { UniqueNames } from './unique-names';
+import { classOnlyNotes, withItem } from './class-only-notes';
 
 /**
  * CSV out: `<out>` holds `path,label,split` rows (label empty when unlabeled) and the images
@@ -23,10 +24,12 @@ export async function exportCsv(
   const imagesDir = join(dirname(out), 'images');
   const names = new UniqueNames();
   const lines = ['path,label,split'];
+  const exported = new Map<number, string>();
   let annotations = 0;
   for (const [i, r] of rows.entries()) {
     ctx.signal.throwIfAborted();
     const name = names.claim('images', r.fileName, r.sha256);
+    exported.set(r.id, `images/${name}`);
     await copyFileAtomic(join(projectDir, r.mediaPath), join(imagesDir, name));
     const split = r.split === 'unlabeled' ? '' : r.split;
     lines.push([`images/${name}`, r.className ?? '', split].map(csvField).join(','));
@@ -34,5 +37,6 @@ export async function exportCsv(
     ctx.onProgress({ phase: 'exporting', step: i + 1, total: rows.length });
   }
   await writeFileAtomic(out, lines.join('\n') + '\n');
-  return { out: join(dirname(out), basename(out)), images: rows.length, annotations };
+  const skipped = classOnlyNotes(db, include, 'The labels CSV', (id) => exported.get(id) ?? `image ${id}`);
+  return { out: join(dirname(out), basename(out)), images: rows.length, annotations, skipped: skipped.map(withItem), converted: [] };
 }
