@@ -12,7 +12,7 @@ import { exportImageFolder } from './formats/imagefolder';
 import type { ExportFormat } from '../api/formats';
 
 /** The export formats a dataset writer of annotation/formats serves. */
-type DatasetExportFormat = 'coco' | 'yolo' | 'voc';
+type DatasetExportFormat = 'coco' | 'yolo' | 'yolo-seg' | 'voc';
 
 /** Which shapes leave the project: human ones when 'human' is included, others by their status. */
 function included(source: string, status: string, include: readonly IncludeSource[]): boolean {
@@ -97,6 +97,7 @@ const EXPORTERS: Record<ExportFormat, Exporter> = {
   csv: exportCsv,
   coco: (db, dir, out, include, ctx) => exportDataset(db, dir, out, 'coco', include, ctx),
   yolo: (db, dir, out, include, ctx) => exportDataset(db, dir, out, 'yolo', include, ctx),
+  'yolo-seg': (db, dir, out, include, ctx) => exportDataset(db, dir, out, 'yolo-seg', include, ctx),
   voc: (db, dir, out, include, ctx) => exportDataset(db, dir, out, 'voc', include, ctx),
 };
 

@@ -81,13 +81,14 @@ export const DATASET_FORMATS = [
     parser: { detectRank: 4 },
   },
   {
-    // The segment export of YOLO: polygon rows only (the 'yolo' export writes boxes). Read as 'yolo'
-    // (one parser reads both), so it is never detected. Exported once the export job knows it:
-    // add `export: { title: 'YOLO segment', hint: 'data.yaml, images/<split>/ and labels/<split>/: polygons only (boxes are left out).' }`.
+    // The segment export of YOLO: polygon rows only (the 'yolo' export writes boxes), since
+    // Ultralytics reads a box row in a segment dataset as a 2-point polygon. Read as 'yolo' (one
+    // parser reads both), so it is never detected.
     name: 'yolo-seg',
     tasks: ['segment'],
     path: 'file-or-folder',
     labels: ['polygon'],
+    export: { title: 'YOLO segment', hint: 'data.yaml, images/<split>/ and labels/<split>/: polygons only (boxes are listed as not written).' },
     parser: { detectRank: 6 },
   },
   {
