@@ -112,6 +112,10 @@ export const onnxSpecSchema = z
     mean: z.array(z.number()).min(1).max(3).optional(),
     std: z.array(z.number().positive()).min(1).max(3).optional(),
     classes: z.array(z.string().min(1).max(100)).min(1).max(10_000).optional(),
+    /** How images reach the input size (src/inference/preprocess.ts); default bilinear as torchvision's Resize. */
+    resize: z.enum(['bilinear', 'nearest', 'area', 'lanczos', 'sharp']).optional(),
+    crop: z.enum(['none', 'center']).optional(),
+    letterbox: z.boolean().optional(),
     /** Detector teachers: boxes scoring below this are dropped (default 0.25). */
     scoreThreshold: z.number().min(0).max(1).optional(),
     /** Detector teachers: NMS IoU threshold (default 0.45). */

@@ -9,9 +9,10 @@ import { UsageError } from './errors';
 export const ONNX_FILE_OPTIONS = {
   'input-size': { type: 'string' }, channels: { type: 'string' }, layout: { type: 'string' }, scale: { type: 'string' },
   mean: { type: 'string' }, std: { type: 'string' }, classes: { type: 'string' },
+  resize: { type: 'string' }, crop: { type: 'string' }, letterbox: { type: 'boolean' },
 } as const;
 
-export const ONNX_FILE_USAGE = '[--input-size WxH --channels 1|3 --layout nchw|nhwc --scale S --mean a,b,c --std a,b,c --classes a,b,c]';
+export const ONNX_FILE_USAGE = '[--input-size WxH --channels 1|3 --layout nchw|nhwc --scale S --mean a,b,c --std a,b,c --resize bilinear|nearest|area|lanczos|sharp --crop none|center --letterbox --classes a,b,c]';
 
 /** A model or teacher named on the command line: an existing path is a file (made absolute), anything else a model id. */
 export const modelRef = (value: string) => (existsSync(value) ? resolve(value) : value);
@@ -38,6 +39,9 @@ export function onnxFlags(values: Record<string, string | boolean | undefined>) 
   const std = list('std');
   if (mean) spec.mean = mean;
   if (std) spec.std = std;
+  if (values.resize !== undefined) spec.resize = requireChoice('resize', values.resize, ['bilinear', 'nearest', 'area', 'lanczos', 'sharp']);
+  if (values.crop !== undefined) spec.crop = requireChoice('crop', values.crop, ['none', 'center']);
+  if (values.letterbox === true) spec.letterbox = true;
   if (values.classes !== undefined) {
     const names = String(values.classes).split(',').map((n) => n.trim());
     if (names.some((n) => !n)) throw new UsageError(`--classes takes class names separated by commas (got "${String(values.classes)}")`);

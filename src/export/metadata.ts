@@ -24,7 +24,18 @@ export interface PreprocessingSpec {
   scale: number;
   mean?: number[];
   std?: number[];
+  /** How images reach the input size; absent: TRAINING_RESIZE (see there). */
+  resize?: 'bilinear' | 'nearest' | 'area' | 'lanczos' | 'sharp';
 }
+
+/**
+ * What Apprentice's training engine does to bring an image to the input size: sharp's own resize
+ * of the whole image to the input (`fit: 'fill'`, sharp's default kernel; src/media/pixels.ts),
+ * neither cropped nor letterboxed. A student's export records that truth, so the file, read back
+ * as a teacher, is fed the pixels it was trained on (not torchvision's bilinear, the default for
+ * models that do not say).
+ */
+export const TRAINING_RESIZE = 'sharp';
 
 export const METADATA_KEYS = {
   classes: 'classes',
@@ -41,6 +52,10 @@ export const METADATA_KEYS = {
   createdAt: 'created_at',
   /** 'none' (float input, the consumer preprocesses) or 'baked' (uint8 input, the graph does it). */
   preprocessing: 'preprocessing',
+  /** bilinear | nearest | area | lanczos (Pillow's) | sharp; crop none | center; letterbox true | false (CLI.md). */
+  resize: 'resize',
+  crop: 'crop',
+  letterbox: 'letterbox',
 } as const;
 
 /**
@@ -56,6 +71,9 @@ export function metadataProps(meta: ExportMetadata, pre: PreprocessingSpec, bake
     [k.layout]: pre.layout,
     [k.scale]: String(baked ? 1 : pre.scale),
     [k.preprocessing]: baked ? 'baked' : 'none',
+    [k.resize]: pre.resize ?? TRAINING_RESIZE,
+    [k.crop]: 'none',
+    [k.letterbox]: 'false',
     [k.version]: version,
     [k.modelId]: meta.id,
   };

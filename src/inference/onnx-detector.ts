@@ -39,7 +39,8 @@ export function teacherOutput(dims: readonly number[], outputName: string, class
 
 /**
  * A YOLO-style ONNX detector (v5 or v8 output layout): images in batches as for classifiers,
- * each image's output decoded into normalized boxes above the score threshold after class-wise NMS.
+ * each image's output decoded into normalized boxes above the score threshold after class-wise NMS,
+ * mapped back through the letterbox (or crop) the image was fed with.
  */
 export class OnnxDetector extends OnnxImageModel {
   private detector!: DetectorSpec;
@@ -72,12 +73,12 @@ export class OnnxDetector extends OnnxImageModel {
     const d = { ...this.detector, ...overrides };
     const options = { inputWidth: this.spec.width, inputHeight: this.spec.height, scoreThreshold: d.scoreThreshold, iouThreshold: d.iouThreshold, maxBoxes: d.maxBoxes };
     const out = new Array<ScoredBox[] | null>(rows.length);
-    await this.eachBatch(projectDir, rows, opts, async (pixels, n, start) => {
+    await this.eachBatch(projectDir, rows, opts, async (pixels, n, start, frames) => {
       const { data, dims } = await this.run(pixels, n);
       const per = dims.slice(1).reduce((a, b) => a * b, 1);
       for (let i = 0; i < n; i++) {
         const finite = data.subarray(i * per, (i + 1) * per).every(Number.isFinite);
-        out[start + i] = finite ? decodeYolo(data, dims, i, d.yolo, options) : null;
+        out[start + i] = finite ? decodeYolo(data, dims, i, d.yolo, { ...options, frame: frames[i]! }) : null;
       }
     });
     return out;

@@ -1,7 +1,8 @@
-import { imagePixels } from '../media';
 import type * as Ort from 'onnxruntime-node';
 import { AppError } from '../api/errors';
 import type { OnnxInputSpec } from './onnx-spec';
+import type { Frame } from './preprocess';
+import { modelPixels } from './preprocess-pixels';
 
 /** Images per onnxruntime call, for models whose batch size is not fixed. */
 const BATCH = 64;
@@ -11,8 +12,8 @@ export type BatchOptions = { signal?: AbortSignal; onProgress?: (done: number, t
 
 /**
  * An ONNX model that takes images, run by onnxruntime-node: what classifiers, backbones and
- * detectors share. Images are decoded and preprocessed as its spec says (size, gray/RGB,
- * NCHW/NHWC, scale, mean/std) and fed in batches; the next batch decodes while the current one
+ * detectors share. Images are decoded and preprocessed as its spec says (resize method, crop or
+ * letterbox, size, gray/RGB, NCHW/NHWC, scale, mean/std) and fed in batches; the next batch decodes while the current one
  * runs, and decoded pixels are cached per input size. Custom-op libraries are never loaded: a
  * model is data, not code.
  */
@@ -103,29 +104,27 @@ export class OnnxImageModel {
     return { data: out.data as Float32Array, dims: out.dims };
   }
 
-  /** Pixels (HWC uint8 at the spec size) of an image of a project, from the pixel cache when it is there. */
-  private pixels(projectDir: string, row: ImageRow): Promise<Uint8Array> {
-    const { width, height, channels } = this.spec;
-    return imagePixels(projectDir, row.media_path, row.sha256, { width, height, channels });
-  }
-
-  /** Decoded batches of rows: the next batch decodes (on sharp's threads) while `fn` runs the current one. */
-  protected async eachBatch(projectDir: string, rows: ImageRow[], opts: BatchOptions, fn: (pixels: Uint8Array, n: number, start: number) => Promise<void>): Promise<void> {
+  /**
+   * Decoded batches of rows: the next batch decodes (on sharp's threads) while `fn` runs the
+   * current one. `frames` say where each image lies in the input (detectors map boxes back by it).
+   */
+  protected async eachBatch(projectDir: string, rows: ImageRow[], opts: BatchOptions, fn: (pixels: Uint8Array, n: number, start: number, frames: Frame[]) => Promise<void>): Promise<void> {
     const size = this.spec.height * this.spec.width * this.spec.channels;
     const batch = this.batchSize;
-    const decodeBatch = async (start: number): Promise<Uint8Array> => {
+    const decodeBatch = async (start: number): Promise<{ pixels: Uint8Array; frames: Frame[] }> => {
       const chunk = rows.slice(start, start + batch);
       const pixels = new Uint8Array(chunk.length * size);
-      (await Promise.all(chunk.map((r) => this.pixels(projectDir, r)))).forEach((px, i) => pixels.set(px, i * size));
-      return pixels;
+      const decoded = await Promise.all(chunk.map((r) => modelPixels(projectDir, r.media_path, r.sha256, this.spec)));
+      decoded.forEach((d, i) => pixels.set(d.pixels, i * size));
+      return { pixels, frames: decoded.map((d) => d.frame) };
     };
     let next = rows.length ? decodeBatch(0) : null;
     for (let start = 0; start < rows.length; start += batch) {
       opts.signal?.throwIfAborted();
-      const pixels = await next!;
+      const { pixels, frames } = await next!;
       // Start this batch in onnxruntime (its own threads) first, then decode the next one meanwhile:
       // decoding may run synchronously (small PNGs, cached pixels), and would otherwise go first.
-      const running = fn(pixels, Math.min(batch, rows.length - start), start);
+      const running = fn(pixels, Math.min(batch, rows.length - start), start, frames);
       next = start + batch < rows.length ? decodeBatch(start + batch) : null;
       next?.catch(() => {}); // awaited next turn; a failure there must not count as unhandled meanwhile
       await running;

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { AppError } from '../api/errors';
 import { readOnnxMetadata, type OnnxFileInfo } from '../export';
+import { CROP_MODES, DEFAULT_RESIZE, RESIZE_METHODS, type CropMode, type ResizeMethod } from './preprocess';
 
 /** How to turn pixels into the tensor an ONNX classifier expects, and what its outputs mean. */
 export interface OnnxInputSpec {
@@ -15,6 +16,15 @@ export interface OnnxInputSpec {
   std: number[];
   /** The model takes uint8 pixels and preprocesses inside its graph. */
   uint8: boolean;
+  /**
+   * How images are brought to the input size (./preprocess.ts): resampled as Pillow does
+   * (bilinear, nearest, area, lanczos), or by sharp ('sharp', what Apprentice's own training
+   * does); centre-cropped as torchvision's Resize + CenterCrop; letterboxed as Ultralytics does.
+   * Always set by resolveOnnxSpec; absent only in specs stored before they existed (defaults then).
+   */
+  resize?: ResizeMethod;
+  crop?: CropMode;
+  letterbox?: boolean;
   classes: string[] | null;
   /** The model's batch size when its input fixes it (images are then fed that many at a time). */
   batch?: number;
@@ -46,6 +56,9 @@ export interface SpecOverrides {
   mean?: number[];
   std?: number[];
   classes?: string[];
+  resize?: ResizeMethod;
+  crop?: CropMode;
+  letterbox?: boolean;
   /** Detectors: score and IoU (NMS) thresholds. */
   scoreThreshold?: number;
   iouThreshold?: number;
@@ -85,6 +98,7 @@ function sidecar(file: string): SpecOverrides {
     if (!Array.isArray(raw.classes)) throw bad('classes', 'a list of names');
     out.classes = raw.classes.map(String);
   }
+  Object.assign(out, geometryKeys((key) => raw[key], (key, allowed) => bad(key, allowed)));
   for (const [key, snake] of [['scoreThreshold', 'score_threshold'], ['iouThreshold', 'iou_threshold']] as const) {
     const v = raw[key] ?? raw[snake];
     if (v === undefined) continue;
@@ -92,6 +106,62 @@ function sidecar(file: string): SpecOverrides {
     out[key] = v;
   }
   return out;
+}
+
+const quoted = (values: readonly string[]) => values.map((v) => `"${v}"`).join(', ');
+
+/**
+ * The resize, crop and letterbox keys of a sidecar or of ONNX metadata (where every value is a
+ * string), checked: a value outside the allowed ones is refused naming the key and those values.
+ */
+function geometryKeys(get: (key: string) => unknown, bad: (key: string, allowed: string) => Error): Pick<SpecOverrides, 'resize' | 'crop' | 'letterbox'> {
+  const out: Pick<SpecOverrides, 'resize' | 'crop' | 'letterbox'> = {};
+  const resize = get('resize');
+  if (resize !== undefined) {
+    if (!RESIZE_METHODS.includes(resize as ResizeMethod)) throw bad('resize', `one of ${quoted(RESIZE_METHODS)} (got ${JSON.stringify(resize)})`);
+    out.resize = resize as ResizeMethod;
+  }
+  const crop = get('crop');
+  if (crop !== undefined) {
+    if (!CROP_MODES.includes(crop as CropMode)) throw bad('crop', `one of ${quoted(CROP_MODES)} (got ${JSON.stringify(crop)})`);
+    out.crop = crop as CropMode;
+  }
+  const letterbox = get('letterbox');
+  if (letterbox !== undefined) {
+    if (letterbox !== true && letterbox !== false && letterbox !== 'true' && letterbox !== 'false') throw bad('letterbox', `true or false (got ${JSON.stringify(letterbox)})`);
+    out.letterbox = letterbox === true || letterbox === 'true';
+  }
+  return out;
+}
+
+/** Ultralytics writes its name into the metadata of the models it exports; their input is letterboxed. */
+function isUltralytics(props: Record<string, string>): boolean {
+  return /ultralytics/i.test(props.author ?? '') || /ultralytics/i.test(props.description ?? '');
+}
+
+/**
+ * The geometry of the spec: flags, sidecar, ONNX metadata, then the defaults: a model Apprentice
+ * exported without these keys was trained on sharp-resized pixels ('sharp'), an Ultralytics
+ * export is letterboxed, anything else bilinear as torchvision's Resize. Contradictions are refused.
+ */
+function resolveGeometry(file: string, info: OnnxFileInfo, flags: SpecOverrides, side: SpecOverrides): Required<Pick<SpecOverrides, 'resize' | 'crop' | 'letterbox'>> {
+  const meta = geometryKeys(
+    (key) => info.props[key],
+    (key, allowed) => new AppError('INVALID_INPUT', `${file}: the ONNX metadata "${key}" must be ${allowed}.`),
+  );
+  geometryKeys(
+    (key) => flags[key as keyof SpecOverrides],
+    (key, allowed) => new AppError('INVALID_INPUT', `--${key} must be ${allowed}.`),
+  );
+  const ours = info.apprenticeVersion !== null;
+  const resize = flags.resize ?? side.resize ?? meta.resize ?? (ours ? 'sharp' : DEFAULT_RESIZE);
+  const crop = flags.crop ?? side.crop ?? meta.crop ?? 'none';
+  const letterbox = flags.letterbox ?? side.letterbox ?? meta.letterbox ?? (!ours && isUltralytics(info.props));
+  if (resize === 'sharp' && (crop !== 'none' || letterbox)) {
+    throw new AppError('INVALID_INPUT', `${file}: resize "sharp" stretches the image to the input size; crop "center" and letterbox need one of ${quoted(RESIZE_METHODS.filter((m) => m !== 'sharp'))}.`);
+  }
+  if (crop !== 'none' && letterbox) throw new AppError('INVALID_INPUT', `${file}: crop "${crop}" and letterbox cannot both apply: a centre crop cuts the image to fill the input, a letterbox pads it to fit.`);
+  return { resize, crop, letterbox };
 }
 
 /**
@@ -152,10 +222,11 @@ export function resolveOnnxSpec(file: string, flags: SpecOverrides = {}): { spec
   for (const [name, list] of [['mean', mean], ['std', std]] as const) {
     if (list.length && list.length !== channels) throw new AppError('INVALID_INPUT', `${file}: ${name} has ${list.length} values for ${channels} channels.`);
   }
+  const geometry = resolveGeometry(file, info, flags, side);
   return {
     spec: {
       inputName: info.inputName, height: size.height, width: size.width, channels, layout, scale,
-      mean: mean.length ? mean : new Array(channels).fill(0), std: std.length ? std : new Array(channels).fill(1), uint8,
+      mean: mean.length ? mean : new Array(channels).fill(0), std: std.length ? std : new Array(channels).fill(1), uint8, ...geometry,
       classes: flags.classes ?? side.classes ?? info.classes ?? ultralyticsNames(info.props),
       ...(num(dims[0]) ? { batch: num(dims[0])! } : {}),
     },

@@ -1,4 +1,5 @@
 import { boxFromCenter, nonMaxSuppression, type ScoredBox } from '../annotation';
+import type { Frame } from './preprocess';
 
 /**
  * The two output layouts of YOLO detectors exported to ONNX:
@@ -34,12 +35,17 @@ export interface DecodeOptions {
   scoreThreshold: number;
   iouThreshold: number;
   maxBoxes?: number;
+  /**
+   * Where the image lies in the input (./preprocess.ts): letterboxed inside its padding, centre-
+   * cropped sticking out of it. Absent: the image is stretched over the whole input.
+   */
+  frame?: Frame;
 }
 
 /**
- * One image's detections: decoded, kept above the score threshold, clipped to the image, run
- * through class-wise NMS, and normalized to [0, 1] (the model's input is the image stretched to
- * its size, so normalized input coordinates are normalized image coordinates).
+ * One image's detections: decoded, kept above the score threshold, mapped from input pixels to
+ * the image through its frame (u = (x - left) / width: the exact inverse of the resize and the
+ * padding or crop), normalized to [0, 1] and clipped to the image, then run through class-wise NMS.
  */
 export function decodeYolo(data: Float32Array, dims: readonly number[], image: number, layout: YoloLayout, options: DecodeOptions): ScoredBox[] {
   const [, a, b] = dims as [number, number, number];
@@ -61,8 +67,8 @@ export function decodeYolo(data: Float32Array, dims: readonly number[], image: n
     }
     const score = objectness * bestScore;
     if (score < options.scoreThreshold) continue;
-    const { inputWidth: iw, inputHeight: ih } = options;
-    const box = boxFromCenter(at(i, 0) / iw, at(i, 1) / ih, at(i, 2) / iw, at(i, 3) / ih);
+    const f = options.frame ?? { left: 0, top: 0, width: options.inputWidth, height: options.inputHeight };
+    const box = boxFromCenter((at(i, 0) - f.left) / f.width, (at(i, 1) - f.top) / f.height, at(i, 2) / f.width, at(i, 3) / f.height);
     if (box) out.push({ ...box, classIndex: best, score });
   }
   return nonMaxSuppression(out, options.iouThreshold, options.maxBoxes);

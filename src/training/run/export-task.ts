@@ -93,6 +93,8 @@ async function exportOnnxBackboneModel(
         metadata: {
           classes: JSON.stringify(classes), input_size: `${spec.width}x${spec.height}`, channels: String(spec.channels), layout: spec.layout,
           scale: String(spec.scale), mean: JSON.stringify(spec.mean), std: JSON.stringify(spec.std), preprocessing: 'none',
+          // The backbone's own geometry: the head learned on features of pixels prepared that way.
+          resize: spec.resize ?? 'bilinear', crop: spec.crop ?? 'none', letterbox: String(spec.letterbox ?? false),
           apprentice_version: args.apprenticeVersion, model_id: metadata?.id ?? args.model, arch: metadata?.arch ?? 'transfer',
         },
       },

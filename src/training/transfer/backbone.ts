@@ -113,7 +113,8 @@ export async function loadOnnxBackbone(file: string): Promise<OnnxBackbone> {
   const runner = await OnnxClassifier.load(file, spec, 'features');
   const featureDim = runner.featureDim;
   await runner.release();
-  const key = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
+  // The preprocessing is part of the key: features of pixels resized or normalized otherwise are other features.
+  const key = createHash('sha256').update(readFileSync(file)).update(JSON.stringify(spec)).digest('hex').slice(0, 16);
   return { kind: 'onnx', file, spec, input: { height: spec.height, width: spec.width, channels: spec.channels }, featureDim, key, name: basename(file) };
 }
 
