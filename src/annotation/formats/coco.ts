@@ -3,49 +3,30 @@
  *   { images: [{ id, file_name, width, height }],
  *     categories: [{ id, name, supercategory? }],           ids need not be contiguous
  *     annotations: [{ id, image_id, category_id, bbox: [x, y, w, h] (pixels, top-left),
- *                     segmentation: [[x1, y1, x2, y2, ...], ...] (pixels) | RLE, area, iscrowd, score? }] }
- * Reading: classes follow ascending category id; an annotation with polygon segmentation
- * becomes one polygon per ring (its bbox is derived data), otherwise its bbox is a box.
- * RLE masks are not supported (the bbox is imported and the mask reported).
- * Writing: category ids are index + 1 in class order (stable across exports); images get ids
- * 1..n and `file_name` is the image's export name, the image itself going to `images/<name>`
- * beside the JSON. Pixels come from the model's width/height (the EXIF-upright size).
- * COCO has no per-image split and no image-level tags: splits are not written (read them
- * back with `split`), tags are skipped and listed in `skipped`.
+ *                     segmentation: [[x1, y1, x2, y2, ...], ...] | { size: [h, w], counts } (RLE),
+ *                     area, iscrowd, score?, attributes? }] }
+ * Reading (coco-build.ts): classes are the categories in ascending id order, used or not, their ids
+ * in `classIds`; a polygon segmentation becomes one polygon per ring (its bbox is derived data), an
+ * RLE one (a counts list or pycocotools' compressed string) a mask, otherwise the bbox is a box.
+ * iscrowd, score and scalar attributes are kept. Big files are read as a stream (coco-stream.ts).
+ * Finding files (coco-layout.ts): standard COCO, Roboflow and single-file layouts.
+ * Writing: coco-write.ts.
  */
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
 import { jsonErrorOffset } from './json-where';
-import { isDirectory, isFile, readText, toPosix, walkFiles, writeOutput } from './io';
-import type { Dataset, DatasetAnnotation, DatasetImage, DatasetSplit } from './dataset';
+import { isDirectory, readText, toPosix, writeOutput } from './io';
+import type { Dataset, DatasetImage } from './dataset';
 import { emptyResult, type FormatProblem, type ParseResult, type WrittenDataset } from './reports';
-import { formatNumber } from './numbers';
-import { checkPixelBox, checkPolygon, polygonArea } from './geometry-checks';
-import { className, ClassTable, mergeResults, splitFromName } from './classes';
-import { ExportNames } from './unique-names';
+import { ClassTable } from './classes';
+import { CocoBuilder, isObject, type CocoParsed, type CocoParseOptions } from './coco-build';
+import { streamCocoFile } from './coco-stream';
+import { cocoJsonsIn, imageFolders, ImageFinder, rootOfJson, showFolders, sniffCoco, splitOfJson } from './coco-layout';
+import { writeCoco } from './coco-write';
 
-export interface CocoParseOptions {
-  /** Split given to every image (COCO keeps splits in separate files). */
-  split?: DatasetSplit;
-  /** Known class order to keep (e.g. the project's classes); new names are appended. */
-  classes?: readonly string[];
-}
-
-type Json = unknown;
-
-function isObject(v: Json): v is Record<string, Json> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function idKey(v: Json): string | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return `n${v}`;
-  if (typeof v === 'string' && v !== '') return `s${v}`;
-  return undefined;
-}
-
-function show(v: Json): string {
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 40 ? `${s.slice(0, 40)}...` : s;
-}
+export type { CocoParseOptions } from './coco-build';
+export { writeCoco, type CocoWriteOptions } from './coco-write';
+export { looksLikeCoco } from './coco-layout';
 
 /** Where a JSON.parse failure happened, as "line L:C" when the engine gives a position. */
 export function jsonErrorWhere(text: string, err: Error): { where: string; reason: string } {
@@ -61,317 +42,161 @@ export function jsonErrorWhere(text: string, err: Error): { where: string; reaso
   return { where, reason: `not valid JSON: ${what}` };
 }
 
-export function parseCoco(text: string, file: string, opts: CocoParseOptions = {}): ParseResult {
-  let doc: Json;
+function parseDetailed(text: string, file: string, opts: CocoParseOptions): CocoParsed {
+  let doc: unknown;
   try {
     doc = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
     const { where, reason } = jsonErrorWhere(text, err as Error);
-    return emptyResult(file, reason, where);
+    return { ...emptyResult(file, reason, where), imageAt: [] };
   }
-  if (!isObject(doc)) return emptyResult(file, 'a COCO file is a JSON object with images, categories and annotations');
-  if (!Array.isArray(doc.images)) return emptyResult(file, 'there is no "images" list', 'images');
-  if (!Array.isArray(doc.categories)) return emptyResult(file, 'there is no "categories" list', 'categories');
-  if (doc.annotations !== undefined && !Array.isArray(doc.annotations)) {
-    return emptyResult(file, '"annotations" is not a list', 'annotations');
+  const b = new CocoBuilder(file, opts);
+  if (!isObject(doc)) {
+    b.fail('a COCO file is a JSON object with images, categories and annotations');
+    return b.finish();
   }
-  const errors: FormatProblem[] = [];
-  const problem = (where: string, reason: string): void => {
-    errors.push({ file, where, reason });
-  };
-
-  // Categories, in ascending id order.
-  const cats: { id: number | string; name: string; at: string }[] = [];
-  const catIds = new Set<string>();
-  doc.categories.forEach((c: Json, i: number) => {
-    const at = `categories[${i}]`;
-    if (!isObject(c)) return problem(at, 'a category must be an object with id and name');
-    const key = idKey(c.id);
-    if (key === undefined || (typeof c.id === 'number' && !Number.isInteger(c.id))) {
-      return problem(`${at}.id`, `bad category id ${show(c.id)}`);
-    }
-    if (typeof c.name !== 'string' || c.name.trim() === '') return problem(`${at}.name`, 'the category has no name');
-    if (catIds.has(key)) return problem(`${at}.id`, `duplicate category id ${show(c.id)}`);
-    catIds.add(key);
-    cats.push({ id: c.id as number | string, name: c.name, at });
-  });
-  cats.sort((a, b) =>
-    typeof a.id === 'number' && typeof b.id === 'number' ? a.id - b.id : String(a.id).localeCompare(String(b.id)),
-  );
-  const table = new ClassTable(opts.classes);
-  const catIndex = new Map<string, number>();
-  const seenNames = new Map<string, number | string>();
-  for (const c of cats) {
-    const prev = seenNames.get(c.name);
-    if (prev !== undefined) problem(`${c.at}.name`, `category name "${c.name}" is also used by id ${prev}; both are read as one class`);
-    else seenNames.set(c.name, c.id);
-    catIndex.set(idKey(c.id)!, table.indexOf(c.name));
+  // Categories first: every annotation then finds its class at once (file order does not matter).
+  for (const list of ['images', 'categories'] as const) if (!Array.isArray(doc[list])) b.notList(list);
+  if (doc.annotations !== undefined && !Array.isArray(doc.annotations)) b.notList('annotations');
+  for (const list of ['categories', 'images', 'annotations'] as const) {
+    const items = doc[list];
+    if (!Array.isArray(items)) continue;
+    b.startList(list);
+    items.forEach((v, i) => b.element(list, v, i));
+    b.endList(list);
   }
-
-  // Images.
-  const images: DatasetImage[] = [];
-  const byId = new Map<string, DatasetImage>();
-  const rejected = new Map<string, string>();
-  const files = new Set<string>();
-  doc.images.forEach((im: Json, i: number) => {
-    const at = `images[${i}]`;
-    if (!isObject(im)) return problem(at, 'an image must be an object with id, file_name, width and height');
-    const key = idKey(im.id);
-    if (key === undefined) return problem(`${at}.id`, `bad image id ${show(im.id)}`);
-    const reject = (where: string, reason: string): void => {
-      rejected.set(key, at);
-      problem(where, reason);
-    };
-    if (byId.has(key) || rejected.has(key)) return problem(`${at}.id`, `duplicate image id ${show(im.id)}`);
-    if (typeof im.file_name !== 'string' || im.file_name.trim() === '') return reject(`${at}.file_name`, 'the image has no file_name');
-    for (const dim of ['width', 'height'] as const) {
-      const v = im[dim];
-      if (typeof v !== 'number' || !Number.isFinite(v)) return reject(`${at}.${dim}`, `bad number ${show(v)} for the image ${dim}`);
-      if (v <= 0) return reject(`${at}.${dim}`, `the image ${dim} must be positive, got ${v}`);
-    }
-    if (files.has(im.file_name)) return reject(`${at}.file_name`, `duplicate file_name "${im.file_name}"`);
-    files.add(im.file_name);
-    const img: DatasetImage = { file: im.file_name, width: im.width as number, height: im.height as number, annotations: [] };
-    if (opts.split) img.split = opts.split;
-    images.push(img);
-    byId.set(key, img);
-  });
-
-  // Annotations.
-  const anns: Json[] = Array.isArray(doc.annotations) ? doc.annotations : [];
-  anns.forEach((a: Json, i: number) => {
-    const at = `annotations[${i}]`;
-    if (!isObject(a)) return problem(at, 'an annotation must be an object');
-    if (a.image_id === undefined) return problem(at, 'the annotation has no image_id');
-    if (a.category_id === undefined) return problem(at, 'the annotation has no category_id');
-    const imgKey = idKey(a.image_id);
-    const img = imgKey === undefined ? undefined : byId.get(imgKey);
-    if (!img) {
-      const rej = imgKey === undefined ? undefined : rejected.get(imgKey);
-      return problem(
-        `${at}.image_id`,
-        rej ? `image id ${show(a.image_id)} was rejected (see ${rej})` : `missing image entry: no image has id ${show(a.image_id)}`,
-      );
-    }
-    const catKey = idKey(a.category_id);
-    const classIndex = catKey === undefined ? undefined : catIndex.get(catKey);
-    if (classIndex === undefined) return problem(`${at}.category_id`, `unknown category id ${show(a.category_id)}`);
-    const extras: { iscrowd?: boolean; score?: number } = {};
-    if (a.iscrowd !== undefined) {
-      if (a.iscrowd === 1 || a.iscrowd === true) extras.iscrowd = true; // 0 is the default: not stored
-      else if (a.iscrowd !== 0 && a.iscrowd !== false) return problem(`${at}.iscrowd`, `iscrowd must be 0 or 1, got ${show(a.iscrowd)}`);
-    }
-    if (a.score !== undefined) {
-      if (typeof a.score !== 'number' || !Number.isFinite(a.score)) return problem(`${at}.score`, `bad number ${show(a.score)}`);
-      extras.score = a.score;
-    }
-    const size = { width: img.width, height: img.height };
-    const seg = a.segmentation;
-    let rings: Json[] | undefined;
-    if (Array.isArray(seg) && seg.length > 0) {
-      rings = seg.every((s) => typeof s === 'number') ? [seg] : seg;
-    } else if (isObject(seg)) {
-      problem(`${at}.segmentation`, 'RLE mask segmentation is not supported; the bbox is imported instead');
-    } else if (seg !== undefined && seg !== null && !Array.isArray(seg)) {
-      return problem(`${at}.segmentation`, `segmentation must be a list of polygons, got ${show(seg)}`);
-    }
-    if (rings) {
-      rings.forEach((ring, k) => {
-        const rat = `${at}.segmentation${rings === seg ? `[${k}]` : ''}`;
-        if (!Array.isArray(ring)) return problem(rat, 'a polygon must be a list of numbers [x1, y1, x2, y2, ...]');
-        const bad = ring.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
-        if (bad >= 0) return problem(`${rat}[${bad}]`, `bad number ${show(ring[bad])}`);
-        const p = checkPolygon(ring as number[], size);
-        if (!p.ok) return problem(rat, p.reason);
-        img.annotations.push({ kind: 'polygon', classIndex, points: p.points, ...extras });
-      });
-      return;
-    }
-    if (!Array.isArray(a.bbox)) return problem(`${at}.bbox`, a.bbox === undefined ? 'the annotation has neither bbox nor segmentation' : `bbox must be [x, y, width, height], got ${show(a.bbox)}`);
-    if (a.bbox.length !== 4) return problem(`${at}.bbox`, `bbox must have 4 numbers [x, y, width, height], it has ${a.bbox.length}`);
-    const bad = a.bbox.findIndex((v: Json) => typeof v !== 'number' || !Number.isFinite(v));
-    if (bad >= 0) return problem(`${at}.bbox[${bad}]`, `bad number ${show(a.bbox[bad])}`);
-    const [x, y, w, h] = a.bbox as [number, number, number, number];
-    if (w < 0) return problem(`${at}.bbox[2]`, `negative width ${w}`);
-    if (h < 0) return problem(`${at}.bbox[3]`, `negative height ${h}`);
-    const b = checkPixelBox(x, y, w, h, size);
-    if (!b.ok) return problem(`${at}.bbox`, b.reason);
-    img.annotations.push({ kind: 'box', classIndex, x: b.x, y: b.y, w: b.w, h: b.h, ...extras });
-  });
-
-  return { dataset: { classes: table.names, images }, errors };
+  return b.finish();
 }
 
-export interface CocoWriteOptions {
-  /** Name of the JSON file relative to the output root (default "annotations.json"). */
-  fileName?: string;
-  /** Folder (relative to the JSON's folder) the images are placed in; default "images". */
-  imagesFolder?: string;
+/** Parse COCO JSON text (pure: image files are not looked at). */
+export function parseCoco(text: string, file: string, opts: CocoParseOptions = {}): ParseResult {
+  const { dataset, errors } = parseDetailed(text, file, opts);
+  return { dataset, errors };
 }
 
-export function writeCoco(dataset: Dataset, opts: CocoWriteOptions = {}): WrittenDataset {
-  const fileName = opts.fileName ?? 'annotations.json';
-  const imagesFolder = opts.imagesFolder ?? 'images';
-  const names = new ExportNames();
-  const skipped: FormatProblem[] = [];
-  const images: string[] = [];
-  const annotations: string[] = [];
-  const placements: WrittenDataset['images'] = [];
-  let annId = 0;
-  dataset.images.forEach((img) => {
-    if (!(img.width > 0) || !(img.height > 0)) {
-      skipped.push({ file: img.file, where: '', reason: 'the image size is unknown, COCO needs it' });
-      return;
-    }
-    const name = names.claim(imagesFolder, img.file);
-    const id = images.length + 1;
-    placements.push({ file: img.file, to: join(imagesFolder, name).split('\\').join('/') });
-    images.push(JSON.stringify({ id, file_name: name, width: img.width, height: img.height }));
-    for (const a of img.annotations) {
-      className(dataset, a, img.file);
-      const entry = cocoAnnotation(a, img, id, ++annId);
-      if (entry === undefined) {
-        annId--;
-        skipped.push({ file: img.file, where: '', reason: 'COCO has no image-level tags; the tag is not written' });
-      } else annotations.push(entry);
-    }
-  });
-  const categories = dataset.classes.map((name, i) => JSON.stringify({ id: i + 1, name, supercategory: '' }));
-  const block = (rows: string[]): string => (rows.length ? `[\n    ${rows.join(',\n    ')}\n  ]` : '[]');
-  const content =
-    '{\n' +
-    `  "info": ${JSON.stringify({ description: 'Exported by Apprentice', version: '1.0' })},\n` +
-    '  "licenses": [],\n' +
-    `  "categories": ${block(categories)},\n` +
-    `  "images": ${block(images)},\n` +
-    `  "annotations": ${block(annotations)}\n` +
-    '}\n';
-  return { files: [{ path: fileName, content }], images: placements, skipped };
-}
+/** Files above this size are streamed; below it JSON.parse is faster and its errors exact. */
+export const STREAM_ABOVE = 32 << 20;
+/** A bad streamed file up to this size is read whole once more, for the exact line:column. */
+const EXACT_ERROR_BELOW = 256 << 20;
 
-function cocoAnnotation(a: DatasetAnnotation, img: DatasetImage, imageId: number, id: number): string | undefined {
-  const W = img.width;
-  const H = img.height;
-  const num = (v: number): number => Number(formatNumber(v));
-  let bbox: number[];
-  let segmentation: number[][];
-  let area: number;
-  if (a.kind !== 'box' && a.kind !== 'polygon') return undefined;
-  if (a.kind === 'box') {
-    bbox = [num(a.x * W), num(a.y * H), num(a.w * W), num(a.h * H)];
-    segmentation = [];
-    area = num(a.w * W * a.h * H);
-  } else {
-    const px = a.points.map(([x, y]) => [x * W, y * H] as [number, number]);
-    const xs = px.map((p) => p[0]);
-    const ys = px.map((p) => p[1]);
-    const x0 = Math.min(...xs);
-    const y0 = Math.min(...ys);
-    bbox = [num(x0), num(y0), num(Math.max(...xs) - x0), num(Math.max(...ys) - y0)];
-    segmentation = [px.flatMap(([x, y]) => [num(x), num(y)])];
-    area = num(polygonArea(px));
+async function parseCocoFile(json: string, opts: CocoParseOptions, streamAbove: number): Promise<CocoParsed> {
+  const size = (await stat(json).catch(() => undefined))?.size;
+  if (size === undefined || size <= streamAbove) {
+    const t = await readText(json);
+    if ('error' in t) return { ...emptyResult(json, t.error), imageAt: [] };
+    return parseDetailed(t.text, json, opts);
   }
-  const entry: Record<string, unknown> = {
-    id,
-    image_id: imageId,
-    category_id: a.classIndex + 1,
-    bbox,
-    area,
-    segmentation,
-    iscrowd: a.iscrowd ? 1 : 0,
-  };
-  if (a.score !== undefined) entry.score = a.score;
-  return JSON.stringify(entry);
+  const b = new CocoBuilder(json, opts);
+  const outcome = await streamCocoFile(json, b);
+  if (outcome.ok) return b.finish();
+  let { where, reason } = outcome;
+  if (where && size < EXACT_ERROR_BELOW) {
+    const t = await readText(json);
+    if ('text' in t) ({ where, reason } = jsonErrorWhere(t.text, new Error(reason)));
+  }
+  return { ...emptyResult(json, reason, where), imageAt: [] };
 }
-
-// ---------------------------------------------------------------------------------------------
-// Files
 
 export interface CocoReadOptions extends CocoParseOptions {
-  /** Folder the images are in, when it is neither the JSON's folder nor its `images/`. */
-  imagesDir?: string;
-}
-
-/** Quick look: a JSON object with "images" and "categories" near the top. */
-export function looksLikeCoco(text: string): boolean {
-  const head = text.slice(0, 1 << 20).trimStart();
-  return head.startsWith('{') && /"images"\s*:/.test(head) && /"categories"\s*:/.test(text);
-}
-
-/** COCO JSON files of a folder: its own *.json and those in `annotations/`. */
-async function cocoFilesIn(dir: string): Promise<string[]> {
-  const all = await walkFiles(dir);
-  const found: string[] = [];
-  for (const rel of all) {
-    const depth = rel.split('/').length;
-    if (!rel.toLowerCase().endsWith('.json') || depth > 2) continue;
-    if (depth === 2 && !rel.startsWith('annotations/')) continue;
-    const t = await readText(join(dir, rel));
-    if ('text' in t && looksLikeCoco(t.text)) found.push(join(dir, rel));
-  }
-  return found;
+  /** The folder the images are in, when guessing fails: file_name is resolved against it, with and without the split folder. */
+  imagesRoot?: string;
+  /** Stream JSON files bigger than this many bytes (default 32 MB; 0 streams every file). */
+  streamAbove?: number;
 }
 
 export async function detectCoco(path: string): Promise<boolean> {
-  if (await isDirectory(path)) return (await cocoFilesIn(path)).length > 0;
-  if (!path.toLowerCase().endsWith('.json')) return false;
-  const t = await readText(path);
-  return 'text' in t && looksLikeCoco(t.text);
+  if (await isDirectory(path)) return (await cocoJsonsIn(path)).jsons.length > 0;
+  return path.toLowerCase().endsWith('.json') && sniffCoco(path);
 }
 
 /**
- * Read a COCO JSON file, or every COCO JSON of a folder (its own and `annotations/*.json`,
- * the split of each guessed from its name: instances_train2017.json -> train). Image files
- * are resolved against the JSON's folder, then its `images/`, then `imagesDir`; `file` in
- * the result is relative to the returned `root`.
+ * Read a COCO JSON file, or every COCO JSON of a dataset folder (coco-layout.ts), each image's
+ * split from its file's name or folder unless `split` is given. Each file_name is looked up in
+ * the folders the layout implies (and `imagesRoot`); an image not found is one error naming the
+ * folders tried, and is left out. `file` in the result is relative to the returned `root`.
  */
 export async function readCoco(path: string, opts: CocoReadOptions = {}): Promise<ParseResult & { root: string; imageRoots: string[] }> {
   const dir = await isDirectory(path);
-  const root = dir ? resolve(path) : dirname(resolve(path));
-  const jsons = dir ? await cocoFilesIn(root) : [resolve(path)];
-  if (jsons.length === 0) return { ...emptyResult(path, 'no COCO JSON file found'), root, imageRoots: [root] };
-  const parts: { result: ParseResult }[] = [];
-  // The folders images may come from: the dataset's own (and the one above annotations/), or the one given.
-  const imageRoots = new Set([root, ...(opts.imagesDir ? [resolve(opts.imagesDir)] : [])]);
-  for (const json of jsons) {
-    const t = await readText(json);
-    if ('error' in t) {
-      parts.push({ result: emptyResult(json, t.error) });
-      continue;
-    }
-    const guessed = jsons.length > 1 ? splitFromFileName(basename(json)) : undefined;
-    const result = parseCoco(t.text, json, { ...opts, split: opts.split ?? guessed });
-    const base = dirname(json);
-    const candidates = [base, join(base, 'images'), ...(opts.imagesDir ? [resolve(opts.imagesDir)] : [])];
-    if (basename(base) === 'annotations') {
-      candidates.push(dirname(base), join(dirname(base), 'images'));
-      imageRoots.add(dirname(base));
-    }
-    const rebase = async (f: string): Promise<string> => {
-      for (const c of candidates) {
-        if (await isFile(join(c, f))) return toPosix(relative(root, join(c, f)));
-      }
-      return f;
-    };
-    for (const img of result.dataset.images) img.file = await rebase(img.file);
-    parts.push({ result });
+  const root = dir ? rootOfJson(resolve(path, 'x.json')) : rootOfJson(path);
+  const imagesRoot = opts.imagesRoot ? resolve(opts.imagesRoot) : undefined;
+  const imageRoots = [root, ...(imagesRoot && imagesRoot !== root ? [imagesRoot] : [])];
+  const found = dir ? await cocoJsonsIn(resolve(path)) : { jsons: [resolve(path)], notes: [] };
+  if (found.jsons.length === 0) {
+    const reason = 'no COCO JSON file found (looked for *.json, annotations/*.json and <split>/_annotations.coco.json)';
+    return { ...emptyResult(path, reason), root, imageRoots };
   }
-  return { ...mergeResults(parts), root, imageRoots: [...imageRoots] };
+  const finder = new ImageFinder();
+  const parts: { json: string; result: ParseResult }[] = [];
+  const errors: FormatProblem[] = [...found.notes];
+  const taken = new Map<string, string>(); // image path -> the JSON that listed it first
+  for (const json of found.jsons) {
+    const split = opts.split ?? splitOfJson(json).split;
+    const parsed = await parseCocoFile(json, { classes: opts.classes, ...(split ? { split } : {}) }, opts.streamAbove ?? STREAM_ABOVE);
+    const folders = imageFolders(json, imagesRoot);
+    const kept: DatasetImage[] = [];
+    const missing: FormatProblem[] = [];
+    for (const [k, img] of parsed.dataset.images.entries()) {
+      const where = `images[${parsed.imageAt[k]}].file_name`;
+      const full = await finder.find(folders, img.file);
+      if (!full) {
+        missing.push({ file: json, where, reason: `image "${img.file}" not found; looked in ${showFolders(folders, root)}` });
+        continue;
+      }
+      const first = taken.get(full);
+      if (first !== undefined) {
+        missing.push({ file: json, where, reason: `image "${img.file}" is already read from ${first}; this entry is left out` });
+        continue;
+      }
+      taken.set(full, json);
+      kept.push({ ...img, file: toPosix(relative(root, full)) });
+    }
+    errors.push(...parsed.errors, ...missing);
+    parts.push({ json, result: { dataset: { ...parsed.dataset, images: kept }, errors: [] } });
+  }
+  const merged = mergeCoco(parts, opts.classes);
+  return { dataset: merged.dataset, errors: [...errors, ...merged.errors], root, imageRoots };
 }
 
-function splitFromFileName(name: string): DatasetSplit | undefined {
-  for (const token of name.toLowerCase().split(/[^a-z]+/)) {
-    const s = splitFromName(token);
-    if (s) return s;
+/**
+ * Several COCO files as one dataset: classes matched by name (first-seen order), their ids kept
+ * when every file numbers its categories; a name with another id in a later file keeps the first.
+ */
+function mergeCoco(parts: { json: string; result: ParseResult }[], seed?: readonly string[]): ParseResult {
+  if (parts.length === 1) return parts[0]!.result;
+  const table = new ClassTable(seed);
+  const idOf = new Map<string, { id: number; json: string }>();
+  const errors: FormatProblem[] = [];
+  const images: DatasetImage[] = [];
+  let numbered = true;
+  for (const { json, result } of parts) {
+    const { classes, classIds } = result.dataset;
+    const map = classes.map((n) => table.indexOf(n));
+    if (!classIds) numbered = false;
+    classes.forEach((name, i) => {
+      const id = classIds?.[i];
+      if (id === undefined) return;
+      const prev = idOf.get(name);
+      if (!prev) idOf.set(name, { id, json });
+      else if (prev.id !== id) errors.push({ file: json, where: 'categories', reason: `category "${name}" has id ${id} here and ${prev.id} in ${prev.json}; the first id is kept` });
+    });
+    for (const img of result.dataset.images) {
+      images.push({ ...img, annotations: img.annotations.map((a) => ({ ...a, classIndex: map[a.classIndex]! })) });
+    }
   }
-  return undefined;
+  const dataset: Dataset = { classes: table.names, images };
+  if (numbered) {
+    const used = new Set([...idOf.values()].map((v) => v.id));
+    let next = Math.max(0, ...used) + 1;
+    dataset.classIds = table.names.map((n) => idOf.get(n)?.id ?? next++);
+  }
+  return { dataset, errors };
 }
 
 /** Write `<outPath>` (a .json file) or `<outPath>/annotations.json`; images go to `images/`. */
 export async function writeCocoFiles(dataset: Dataset, outPath: string): Promise<WrittenDataset & { root: string }> {
   const isJson = outPath.toLowerCase().endsWith('.json');
-  const root = isJson ? dirname(resolve(outPath)) : resolve(outPath);
-  const out = writeCoco(dataset, { fileName: isJson ? basename(outPath) : 'annotations.json' });
+  const root = isJson ? resolve(outPath, '..') : resolve(outPath);
+  const out = writeCoco(dataset, { fileName: isJson ? outPath.split(/[\\/]/).pop()! : 'annotations.json' });
   await writeOutput(root, out);
   return { ...out, root };
 }

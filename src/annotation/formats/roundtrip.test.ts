@@ -183,8 +183,9 @@ describe('read-only formats and the file layer', () => {
     expect(await detectFormat(coco)).toBe('coco');
     expect((await FORMATS.labelstudio.read(ls)).dataset.images).toHaveLength(2);
     expect((await FORMATS.cvat.read(dirname(cvat))).dataset.classes).toEqual(['dog', 'cat']);
-    // A COCO folder: the split is guessed from each file's name.
+    // A COCO folder: the split is guessed from each file's name; the images must exist (a missing one is an error).
     await writeFile(join(tmp, 'cocoin', 'instances_train.json'), COCO_SAMPLE.replace(/"a\.jpg"/, '"t.jpg"').replace(/"b\.jpg"/, '"u.jpg"').replace(/"empty\.jpg"/, '"v.jpg"'));
+    for (const f of ['t.jpg', 'u.jpg', 'v.jpg', 'a.jpg', 'b.jpg', 'empty.jpg']) await writeFile(join(tmp, 'cocoin', f), '');
     const both = await FORMATS.coco.read(join(tmp, 'cocoin'));
     expect(both.errors).toEqual([]);
     expect(both.dataset.images.map((i) => `${i.file}:${i.split}`)).toEqual(['t.jpg:train', 'u.jpg:train', 'v.jpg:train', 'a.jpg:val', 'b.jpg:val', 'empty.jpg:val']);
