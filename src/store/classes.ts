@@ -25,14 +25,23 @@ export function findClassByName(db: Database.Database, name: string): ClassInfo 
   return db.prepare('SELECT id, name, color, position FROM classes WHERE name = ?').get(name) as ClassInfo | undefined;
 }
 
-function assertNameFree(db: Database.Database, name: string, exceptId?: number): void {
-  const other = findClassByName(db, name);
+/**
+ * A name a person types must differ from every other class by more than case ("Dog" next to
+ * "dog" is nearly always a typo); a dataset that has both keeps both (`caseTwinAllowed`).
+ */
+function assertNameFree(db: Database.Database, name: string, exceptId?: number, caseTwinAllowed = false): void {
+  const other = caseTwinAllowed
+    ? findClassByName(db, name)
+    : (db.prepare('SELECT id, name FROM classes WHERE name = ? COLLATE NOCASE AND id IS NOT ? ORDER BY name = ? DESC').get(name, exceptId ?? null, name) as { id: number; name: string } | undefined);
   if (other && other.id !== exceptId) throw new AppError('CONFLICT', `A class named "${other.name}" already exists.`);
 }
 
-/** `sourceId`: the id the class had in the dataset it came from (a COCO category id), written back on export. */
-export function addClass(db: Database.Database, name: string, color?: string, sourceId?: number): ClassInfo {
-  assertNameFree(db, name);
+/**
+ * `sourceId`: the id the class had in the dataset it came from (a COCO category id), written back
+ * on export. `fromDataset`: a dataset's own name, kept even beside one that differs only in case.
+ */
+export function addClass(db: Database.Database, name: string, color?: string, sourceId?: number, fromDataset = false): ClassInfo {
+  assertNameFree(db, name, undefined, fromDataset);
   const position = (db.prepare('SELECT COALESCE(MAX(position) + 1, 0) AS p FROM classes').get() as { p: number }).p;
   const info = db.prepare('INSERT INTO classes (name, color, position, source_id) VALUES (?, ?, ?, ?)').run(name, color ?? paletteColor(position), position, sourceId ?? null);
   return getClass(db, Number(info.lastInsertRowid));
@@ -43,7 +52,7 @@ export function ensureClasses(db: Database.Database, names: Iterable<string>, so
   const ids = new Map<string, number>();
   for (const name of names) {
     const existing = findClassByName(db, name);
-    ids.set(name, existing ? existing.id : addClass(db, name, undefined, sourceIds.get(name)).id);
+    ids.set(name, existing ? existing.id : addClass(db, name, undefined, sourceIds.get(name), true).id);
   }
   return ids;
 }
