@@ -57,7 +57,8 @@ export function geometryOf(spec: { resize?: ResizeMethod; crop?: CropMode; lette
 /** Python's round(): to the nearest integer, halves to the even one. */
 export function roundHalfEven(x: number): number {
   const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+  // + 0 turns -0 (Math.round(-0.1)) into 0, which offsets compare and print as.
+  return (Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r) + 0;
 }
 
 /** The plan for an image of `w` x `h` into an input of `inW` x `inH`: resize to, then place at. */
@@ -84,7 +85,7 @@ export function placement(w: number, h: number, inW: number, inH: number, g: Pic
     let s = w <= h ? inW : inH;
     while (sized(s).width < inW || sized(s).height < inH) s++;
     const size = sized(s);
-    return { ...size, left: -roundHalfEven((size.width - inW) / 2), top: -roundHalfEven((size.height - inH) / 2) };
+    return { ...size, left: 0 - roundHalfEven((size.width - inW) / 2), top: 0 - roundHalfEven((size.height - inH) / 2) };
   }
   return { width: inW, height: inH, left: 0, top: 0 };
 }
