@@ -150,7 +150,10 @@ describe('Pascal VOC', () => {
     expect(r.dataset.classes).toEqual(['chair', 'b&w tv']);
     const img = r.dataset.images[0]!;
     expect(img).toMatchObject({ file: '000005.jpg', width: 500, height: 375, split: 'val' });
-    expect(img.annotations[0]).toEqual({ kind: 'box', classIndex: 0, x: 263 / 500, y: 211 / 375, w: 61 / 500, h: 128 / 375, difficult: true, truncated: false });
+    // <pose>Rear</pose> is kept as an attribute ("Unspecified" would not be).
+    expect(img.annotations[0]).toEqual({
+      kind: 'box', classIndex: 0, x: 263 / 500, y: 211 / 375, w: 61 / 500, h: 128 / 375, difficult: true, truncated: false, attributes: { pose: 'Rear' },
+    });
     expect(img.annotations[1]).toMatchObject({ kind: 'box', classIndex: 1, x: 0, w: 1 });
   });
 
@@ -256,7 +259,7 @@ describe('Label Studio', () => {
     [(d: LsDoc) => { res(d, 0).value.x = 'ten'; }, '[0].annotations[1].result[0].value.x', 'bad number'],
     [(d: LsDoc) => { res(d, 0).value.x = 90; }, '[0].annotations[1].result[0]', 'outside'],
     [(d: LsDoc) => { res(d, 1).value.points = [[1, 1], [2, 2]]; }, '[0].annotations[1].result[1].value.points', 'at least 3 points'],
-    [(d: LsDoc) => { res(d, 2).type = 'brushlabels'; }, '[0].annotations[1].result[2].type', 'unsupported result type'],
+    [(d: LsDoc) => { res(d, 2).type = 'ellipselabels'; }, '[0].annotations[1].result[2].type', 'unsupported result type'], // brushlabels is read now
     [(d: LsDoc) => { delete d[1]!.data.image; d[1]!.data.a = 1; }, '[1].data.image', 'no image'],
   ])('reports bad results by JSON path (%#)', (patch, where, reason) => {
     const doc = JSON.parse(LABEL_STUDIO_SAMPLE);

@@ -36,13 +36,20 @@ function bboxOf(classIndex: number, points: [number, number][]): DatasetAnnotati
 /** What a format can hold of the reference dataset. */
 function expected(format: FormatName, d: Dataset): Dataset {
   const keep = (a: DatasetAnnotation): boolean =>
-    format === 'voc' ? a.kind === 'box' : format === 'csv' ? a.kind !== 'polygon' : a.kind !== 'tag';
+    format === 'voc' ? a.kind === 'box' || a.kind === 'polygon' : format === 'csv' ? a.kind !== 'polygon' : a.kind !== 'tag';
+  // VOC writes a polygon as its bounding box (reported in `converted`) and always writes its two flags.
+  const vocBox = (a: DatasetAnnotation): DatasetAnnotation => {
+    if (a.kind !== 'polygon') return { ...a, difficult: false, truncated: false };
+    const [xs, ys] = [a.points.map((p) => p[0]), a.points.map((p) => p[1])];
+    const [x, y] = [Math.min(...xs), Math.min(...ys)];
+    return { kind: 'box', classIndex: a.classIndex, x, y, w: Math.max(...xs) - x, h: Math.max(...ys) - y, difficult: false, truncated: false };
+  };
   return {
     classes: d.classes,
     images: d.images.map((img) => {
       const out: DatasetImage = { ...img, annotations: img.annotations.filter(keep) };
       if (format === 'coco') delete out.split;
-      if (format === 'voc') out.annotations = out.annotations.map((a) => ({ ...a, difficult: false, truncated: false }));
+      if (format === 'voc') out.annotations = out.annotations.map(vocBox);
       // YOLO detect writes a polygon as its bounding box (listed in `converted`); 'yolo-seg' keeps polygons.
       if (format === 'yolo') out.annotations = out.annotations.map((a) => (a.kind === 'polygon' ? bboxOf(a.classIndex, a.points) : a));
       return out;
@@ -106,6 +113,7 @@ describe.each(['coco', 'yolo', 'voc', 'csv'] as const)('%s round trip', (format)
     // What could not be written is said, never dropped silently.
     const lost = ref.images.flatMap((i) => i.annotations).length - expected(format, ref).images.flatMap((i) => i.annotations).length;
     expect(w1.skipped).toHaveLength(lost);
+    if (format === 'voc') expect(w1.converted).toEqual([{ file: 'a.jpg', where: '', reason: '1 polygon written as its bounding box' }]);
 
     // import -> export -> import: the same files again (class order never shifts).
     const out2 = join(tmp, 'rt2', OUT[format]!);

@@ -1,28 +1,30 @@
 /**
- * Pascal VOC XML (http://host.robots.ox.ac.uk/pascal/VOC/voc2012/devkit_doc.pdf, section 4):
+ * Pascal VOC XML (http://host.robots.ox.ac.uk/pascal/VOC/voc2012/devkit_doc.pdf, section 4), as
+ * the devkit, LabelImg, CVAT/Datumaro and Roboflow write it:
  *   Annotations/<stem>.xml   <annotation><filename>a.jpg</filename>
  *                              <size><width/><height/><depth/></size>
- *                              <object><name/><truncated/><difficult/>
- *                                <bndbox><xmin/><ymin/><xmax/><ymax/></bndbox></object>...
+ *                              <object>...</object>...   (one object: voc-objects.ts)
  *   JPEGImages/<file>        the images
  *   ImageSets/Main/<split>.txt  stems of the images of each split (train, val, test)
- *   labels.txt               class order (written by Apprentice; CVAT's labelmap.txt also read)
+ *   labels.txt / labelmap.txt   class order (voc-labelmap.ts)
  * Coordinates are pixels with the origin at the image's top-left corner, as LabelImg, CVAT
  * and Roboflow write them (no 1-based shift); decimals are accepted and written when needed.
- * `difficult` / `truncated` are kept when present and always written (0 by default).
- * Boxes only: polygons and tags are skipped when writing and listed in `skipped`.
- * Pixels come from the model's width/height (the EXIF-upright size); depth is written as 3.
+ * The writer is voc-write.ts. Pixels come from the model's width/height (the EXIF-upright size).
  */
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { isDirectory, isFile, parseWithSizes, readText, toPosix, walkFiles, writeOutput } from './io';
-import type { Dataset, DatasetAnnotation, DatasetImage, DatasetSplit } from './dataset';
+import type { Dataset, DatasetImage, DatasetSplit } from './dataset';
 import { emptyResult, type FormatProblem, type ParseResult, type WrittenDataset } from './reports';
 import { lookupSize, type SizeLookup, type SizeOf } from './sizes';
-import { formatNumber, parseNumber } from './numbers';
-import { checkPixelBox } from './geometry-checks';
-import { className, ClassTable } from './classes';
-import { ExportNames, stemOf } from './unique-names';
-import { at, childElement, childElements, childText, parseXml, writeXml, XmlError, type XmlElement, type XmlOut } from './xml';
+import { parseNumber } from './numbers';
+import { ClassTable } from './classes';
+import { stemOf } from './unique-names';
+import { parseLabelList } from './voc-labelmap';
+import { readVocObject } from './voc-objects';
+import { writeVoc } from './voc-write';
+import { at, childElement, childElements, childText, parseXml, XmlError, type XmlElement } from './xml';
+
+export { parseLabelList, writeVoc };
 
 export interface VocInput {
   /** The XML files, in the order to read them. */
@@ -98,142 +100,10 @@ function parseVocFile(
   const img: DatasetImage = { file: imageFile, width, height, annotations: [] };
   const split = input.splits?.get(stemOf(file)) ?? input.splits?.get(stemOf(filename));
   if (split) img.split = split;
-  for (const obj of childElements(root, 'object')) {
-    const name = childText(obj, 'name');
-    if (!name) {
-      problem(at(obj), 'an <object> without <name>');
-      continue;
-    }
-    const box = childElement(obj, 'bndbox');
-    if (!box) {
-      problem(at(obj), `the object "${name}" has no <bndbox>`);
-      continue;
-    }
-    const v: number[] = [];
-    let bad = false;
-    for (const k of ['xmin', 'ymin', 'xmax', 'ymax']) {
-      const el = childElement(box, k);
-      if (!el) {
-        problem(at(box), `missing <${k}> in <bndbox>`);
-        bad = true;
-        break;
-      }
-      const n = parseNumber(el.text);
-      if (Number.isNaN(n)) {
-        problem(at(el), `bad number "${el.text.trim()}" in <${k}>`);
-        bad = true;
-        break;
-      }
-      v.push(n);
-    }
-    if (bad) continue;
-    const [xmin, ymin, xmax, ymax] = v as [number, number, number, number];
-    if (xmax < xmin || ymax < ymin) {
-      problem(at(box), `negative box size: xmax ${xmax} < xmin ${xmin} or ymax ${ymax} < ymin ${ymin}`);
-      continue;
-    }
-    const b = checkPixelBox(xmin, ymin, xmax - xmin, ymax - ymin, { width, height });
-    if (!b.ok) {
-      problem(at(box), b.reason);
-      continue;
-    }
-    const a: DatasetAnnotation = { kind: 'box', classIndex: table.indexOf(name), x: b.x, y: b.y, w: b.w, h: b.h };
-    let flagsOk = true;
-    for (const flag of ['difficult', 'truncated'] as const) {
-      const el = childElement(obj, flag);
-      if (!el) continue;
-      const t = el.text.trim();
-      if (t !== '0' && t !== '1') {
-        problem(at(el), `<${flag}> must be 0 or 1, got "${t}"`);
-        flagsOk = false;
-      } else a[flag] = t === '1';
-    }
-    if (flagsOk) img.annotations.push(a);
-  }
+  let group = 0;
+  const ctx = { size: { width, height }, classIndex: (n: string) => table.indexOf(n), problem, nextGroup: () => ++group };
+  for (const obj of childElements(root, 'object')) img.annotations.push(...readVocObject(obj, ctx));
   return img;
-}
-
-/** Read a labels list: one name a line; CVAT's labelmap.txt ("name:r,g,b::") too. */
-export function parseLabelList(text: string): string[] {
-  const out: string[] = [];
-  for (const line of text.split(/\r?\n/)) {
-    const l = line.trim();
-    if (!l || /^#\s*label:/.test(l)) continue; // CVAT's header comment
-    const cvat = /^(.*):[\d,\s]*:[^:]*:[^:]*$/.exec(l); // CVAT labelmap: name:r,g,b:parts:actions
-    const name = cvat ? cvat[1]! : l;
-    if (cvat && name === 'background') continue; // CVAT's implicit class
-    if (name && !out.includes(name)) out.push(name);
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Writer
-
-export function writeVoc(dataset: Dataset): WrittenDataset {
-  const files: WrittenDataset['files'] = [];
-  const placements: WrittenDataset['images'] = [];
-  const skipped: FormatProblem[] = [];
-  const names = new ExportNames();
-  const splitLists: Record<DatasetSplit, string[]> = { train: [], val: [], test: [] };
-  const leaf = (name: string, text: string): XmlOut => ({ name, text });
-  for (const img of dataset.images) {
-    const name = names.claim('JPEGImages', img.file);
-    const stem = stemOf(name);
-    placements.push({ file: img.file, to: `JPEGImages/${name}` });
-    if (img.split) splitLists[img.split].push(stem);
-    const objects: XmlOut[] = [];
-    const known = img.width > 0 && img.height > 0;
-    for (const a of img.annotations) {
-      const cls = className(dataset, a, img.file);
-      if (a.kind !== 'box') {
-        skipped.push({ file: img.file, where: '', reason: `Pascal VOC holds boxes only; a ${a.kind} is not written` });
-        continue;
-      }
-      if (!known) {
-        skipped.push({ file: img.file, where: '', reason: 'the image size is unknown; the box cannot be written in pixels' });
-        continue;
-      }
-      const f = formatNumber;
-      objects.push({
-        name: 'object',
-        children: [
-          leaf('name', cls),
-          leaf('pose', 'Unspecified'),
-          leaf('truncated', a.truncated ? '1' : '0'),
-          leaf('difficult', a.difficult ? '1' : '0'),
-          {
-            name: 'bndbox',
-            children: [
-              leaf('xmin', f(a.x * img.width)),
-              leaf('ymin', f(a.y * img.height)),
-              leaf('xmax', f((a.x + a.w) * img.width)),
-              leaf('ymax', f((a.y + a.h) * img.height)),
-            ],
-          },
-        ],
-      });
-    }
-    const doc: XmlOut = {
-      name: 'annotation',
-      children: [
-        leaf('folder', 'JPEGImages'),
-        leaf('filename', name),
-        {
-          name: 'size',
-          children: [leaf('width', String(img.width)), leaf('height', String(img.height)), leaf('depth', '3')],
-        },
-        leaf('segmented', '0'),
-        ...objects,
-      ],
-    };
-    files.push({ path: `Annotations/${stem}.xml`, content: writeXml(doc) });
-  }
-  for (const s of ['train', 'val', 'test'] as const) {
-    if (splitLists[s].length) files.push({ path: `ImageSets/Main/${s}.txt`, content: splitLists[s].join('\n') + '\n' });
-  }
-  files.push({ path: 'labels.txt', content: dataset.classes.map((c) => c.replace(/[\r\n]/g, ' ')).join('\n') + '\n' });
-  return { files, images: placements, skipped };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -288,45 +158,83 @@ export async function readVoc(path: string, opts: VocReadOptions = {}): Promise<
     const t = await readText(join(root, n));
     if ('text' in t) classes = parseLabelList(t.text);
   }
+  const lists = await readImageSets(root, errors);
   const splits = new Map<string, DatasetSplit>();
-  const multi = new Set<string>();
-  for (const s of ['train', 'val', 'test'] as const) {
-    const t = await readText(join(root, 'ImageSets', 'Main', `${s}.txt`));
-    if (!('text' in t)) continue;
-    for (const line of t.text.split(/\r?\n/)) {
-      const stem = line.trim().split(/\s+/)[0];
-      if (!stem) continue;
-      if (splits.has(stem) && splits.get(stem) !== s) multi.add(stem);
-      splits.set(stem, s);
-    }
-  }
-  for (const m of multi) splits.delete(m);
+  for (const [stem, { split }] of lists) if (split) splits.set(stem, split);
 
   const files: VocInput['files'] = [];
+  const resolved = new Map<string, string>();
+  const xmlStems = new Set<string>();
   for (const x of xmls) {
     const t = await readText(x);
-    if ('error' in t) errors.push({ file: x, where: '', reason: t.error });
-    else files.push({ file: x, text: t.text });
-  }
-  const resolved = new Map<string, string>();
-  for (const f of files) {
-    let name: string | undefined;
-    try {
-      name = childText(parseXml(f.text), 'filename');
-    } catch {
-      continue; // reported by the parser
+    if ('error' in t) {
+      errors.push({ file: x, where: '', reason: t.error });
+      continue;
     }
-    if (!name) continue;
-    for (const c of [join(root, 'JPEGImages', name), join(dirname(f.file), name), join(root, name)]) {
-      if (await isFile(c)) {
-        resolved.set(`${f.file}\0${name}`, toPosix(relative(root, c)));
-        break;
+    xmlStems.add(stemOf(x));
+    // Where the image is: JPEGImages/, beside the XML, the root. Not found: the objects have nowhere to go.
+    const doc = filenameOf(t.text);
+    if (doc) {
+      xmlStems.add(stemOf(doc.name));
+      let found: string | undefined;
+      for (const c of [join(root, 'JPEGImages', doc.name), join(dirname(x), doc.name), join(root, doc.name)]) {
+        if (await isFile(c)) {
+          found = toPosix(relative(root, c));
+          break;
+        }
       }
+      if (!found) {
+        const lost = doc.objects ? `; its ${doc.objects} object(s) are not imported` : '';
+        errors.push({ file: x, where: doc.where, reason: `the image "${doc.name}" is not found in JPEGImages/, beside the XML or at the root${lost}` });
+        continue;
+      }
+      resolved.set(`${x}\0${doc.name}`, found);
     }
+    files.push({ file: x, text: t.text });
+  }
+  for (const [stem, { file, where }] of lists) {
+    if (!xmlStems.has(stem)) errors.push({ file, where, reason: `"${stem}" is listed but has no Annotations/${stem}.xml; it is not imported` });
   }
   const imagePath = (xml: string, name: string): string => resolved.get(`${xml}\0${name}`) ?? name;
   const result = await parseWithSizes((sizes) => parseVoc({ files, classes, splits, imagePath }, sizes), root, opts.sizeOf, opts.followLinks);
   return { dataset: result.dataset, errors: [...errors, ...result.errors], root };
+}
+
+/** <filename> of a VOC file, where it is, and how many objects depend on it; undefined if unreadable (the parser says why). */
+function filenameOf(text: string): { name: string; where: string; objects: number } | undefined {
+  try {
+    const root = parseXml(text);
+    const el = childElement(root, 'filename');
+    const name = el?.text.trim();
+    return name ? { name, where: at(el!), objects: childElements(root, 'object').length } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * ImageSets/Main/{train,val,test,default}.txt: the stem of each listed image, its split (none
+ * for Datumaro's "default") and where it is listed. A stem in two splits keeps none (reported).
+ */
+async function readImageSets(root: string, errors: FormatProblem[]): Promise<Map<string, { split?: DatasetSplit; file: string; where: string }>> {
+  const out = new Map<string, { split?: DatasetSplit; file: string; where: string }>();
+  for (const s of ['train', 'val', 'test', 'default'] as const) {
+    const file = join(root, 'ImageSets', 'Main', `${s}.txt`);
+    const t = await readText(file);
+    if (!('text' in t)) continue;
+    t.text.split(/\r?\n/).forEach((line, i) => {
+      const listed = line.trim().split(/\s+/)[0];
+      if (!listed) return;
+      const stem = stemOf(listed);
+      const split = s === 'default' ? undefined : s;
+      const before = out.get(stem);
+      if (before && before.split !== split) {
+        errors.push({ file, where: `line ${i + 1}`, reason: `"${stem}" is also listed in ${before.split ?? 'default'}.txt (${before.where}); it keeps no split` });
+        out.set(stem, { file: before.file, where: before.where });
+      } else if (!before) out.set(stem, { split, file, where: `line ${i + 1}` });
+    });
+  }
+  return out;
 }
 
 /** Write Annotations/, ImageSets/Main/ and labels.txt under `outDir`. */
