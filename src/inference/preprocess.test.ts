@@ -205,15 +205,16 @@ describe('teachers fed as PyTorch fed them', () => {
   });
 });
 
-/** Whether python3 has torchvision (the reference for Resize + CenterCrop; skipped without it). */
-function hasTorchvision(): boolean {
+/** A python3 with torchvision (the reference for Resize + CenterCrop; skipped without it): on PATH, or Debian's. */
+const PYTHON = [process.env.PYTHON, 'python3', '/usr/bin/python3'].find((py) => {
+  if (!py) return false;
   try {
-    execFileSync('python3', ['-c', 'import torchvision, PIL'], { stdio: 'ignore' });
+    execFileSync(py, ['-c', 'import torchvision, PIL'], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
   }
-}
+});
 
 const TV_SCRIPT = `
 import sys
@@ -226,7 +227,7 @@ for spec in sys.argv[1:]:
     open(path + '.out', 'wb').write(t(im).tobytes())
 `;
 
-describe.skipIf(!hasTorchvision())("against torchvision's Resize + CenterCrop (python3 at run time)", () => {
+describe.skipIf(!PYTHON)("against torchvision's Resize + CenterCrop (python3 at run time)", () => {
   test('crop "center" gives the bytes torchvision gives', () => {
     const t = tempDir();
     try {
@@ -238,7 +239,7 @@ describe.skipIf(!hasTorchvision())("against torchvision's Resize + CenterCrop (p
         const s = w <= h ? cw : ch; // square crops: Resize(size) is what our placement picks
         return { path, data, w, h, cw, ch, arg: `${path},${w},${h},${s},${cw},${ch}` };
       });
-      execFileSync('python3', ['-c', TV_SCRIPT, ...specs.map((s) => s.arg)]);
+      execFileSync(PYTHON!, ['-c', TV_SCRIPT, ...specs.map((s) => s.arg)]);
       for (const s of specs) {
         const got = toModelInput({ data: s.data, width: s.w, height: s.h, channels: 1 }, s.cw, s.ch, 1, { resize: 'bilinear', crop: 'center', letterbox: false });
         expect(Array.from(got.pixels)).toEqual(Array.from(readFileSync(`${s.path}.out`)));

@@ -86,15 +86,19 @@ describe('resampling by the filter definitions (worked out by hand)', () => {
   });
 });
 
-/** Whether python3 with Pillow is here (the reference; the case is skipped without it). */
-function hasPillow(): boolean {
+/**
+ * A python3 with Pillow (the reference; the case is skipped without it): the one on PATH, or
+ * Debian's (python3-pil), which a pyenv shim first on PATH may hide.
+ */
+const PYTHON = [process.env.PYTHON, 'python3', '/usr/bin/python3'].find((py) => {
+  if (!py) return false;
   try {
-    execFileSync('python3', ['-c', 'import PIL'], { stdio: 'ignore' });
+    execFileSync(py, ['-c', 'import PIL'], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
   }
-}
+});
 
 /** Reads requests from argv (a raw file per case), writes Pillow's resized bytes beside each. */
 const PIL_SCRIPT = `
@@ -107,7 +111,7 @@ for spec in sys.argv[1:]:
     open(path + '.' + f + '.out', 'wb').write(im.resize((int(ow), int(oh)), FILTERS[f]).tobytes())
 `;
 
-describe.skipIf(!hasPillow())("against Pillow's Image.resize (python3 with PIL at run time)", () => {
+describe.skipIf(!PYTHON)("against Pillow's Image.resize (python3 with PIL at run time)", () => {
   test('every filter, enlarging, shrinking by non-integer factors and both at once, gray and RGB: the same bytes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'resample-'));
     try {
@@ -130,7 +134,7 @@ describe.skipIf(!hasPillow())("against Pillow's Image.resize (python3 with PIL a
         writeFileSync(path, data);
         return filters.map((f) => ({ path, src: { data, width: w, height: h, channels: c }, ow, oh, f }));
       });
-      execFileSync('python3', ['-c', PIL_SCRIPT, ...cases.map((k) => `${k.path},${k.src.width},${k.src.height},${k.src.channels},${k.ow},${k.oh},${k.f}`)]);
+      execFileSync(PYTHON!, ['-c', PIL_SCRIPT, ...cases.map((k) => `${k.path},${k.src.width},${k.src.height},${k.src.channels},${k.ow},${k.oh},${k.f}`)]);
       const results = cases.map((k) => {
         const expected = readFileSync(`${k.path}.${k.f}.out`);
         const got = resample(k.src, k.ow, k.oh, k.f).data;
