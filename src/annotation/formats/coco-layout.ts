@@ -117,8 +117,8 @@ export function rootOfJson(json: string): string {
 
 /**
  * The folders a JSON's `file_name` is resolved against, in order: the given images root (with and
- * without the split folder), the JSON's folder, then under it and under the folder above
- * annotations/: images/<split>/, <split>/, images/ and the folder itself.
+ * without the split folder), the JSON's folder, then under the dataset root (the JSON's folder, or
+ * the one above annotations/): images/<split>/, <split>/, images/ and the root itself.
  */
 export function imageFolders(json: string, imagesRoot?: string): string[] {
   const { split, folder } = splitOfJson(json);
@@ -133,7 +133,7 @@ export function imageFolders(json: string, imagesRoot?: string): string[] {
   }
   const dir = dirname(resolve(json));
   add(dir);
-  for (const base of basename(dir) === 'annotations' ? [dir, dirname(dir)] : [dir]) {
+  for (const base of basename(dir) === 'annotations' ? [dirname(dir)] : [dir]) {
     for (const s of subs) {
       add(join(base, 'images', s));
       add(join(base, s));
