@@ -1,32 +1,26 @@
 /**
  * Label Studio JSON export, read only (https://labelstud.io/guide/export#Label-Studio-JSON-format-of-annotated-tasks):
- *   [ { id, data: { image: "/data/upload/1/a.jpg" },
- *       annotations: [ { was_cancelled?, result: [
- *         { type: "rectanglelabels", original_width, original_height,
- *           value: { x, y, width, height, rotation?, rectanglelabels: ["cat"] } },   percent of the image
- *         { type: "polygonlabels", value: { points: [[x, y], ...], polygonlabels: ["cat"] } },
- *         { type: "choices", value: { choices: ["cat"] } } ] } ] } ]
- * The last annotation that was not cancelled is used; predictions are ignored. A rotated
- * rectangle (rotation about its top-left corner, degrees clockwise) becomes a 4-point polygon.
- * `file` is data.image as written, except local-storage URLs (/data/local-files/?d=a/b.jpg)
- * which become the path they name. Sizes come from original_width/height, else `sizes`.
+ *   [ { id, data: { image: "/data/upload/1/3f2a9c1b-a.jpg" },
+ *       annotations: [ { id, completed_by, was_cancelled?, result: [ ... ] }, ... ],
+ *       predictions: [ { model_version, score, result: [ ... ] } ] } ]
+ * Every annotation that was not cancelled is kept, each annotator's results apart: their
+ * annotations carry `author` = the annotator (completed_by's email, else "user:<id>"; without
+ * completed_by, "annotation:<id>" when a task has several). Predictions are kept too, with author
+ * "prediction:<model_version>" and their score. The results themselves: labelstudio-results.ts.
+ * `file` is data.image as written, except local-storage URLs (/data/local-files/?d=a/b.jpg),
+ * which become the path they name, and what the caller's `resolveImage` finds on disk.
+ * Sizes come from original_width/height, else `sizes`.
  */
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { jsonErrorWhere } from './coco';
-import { isFile, parseWithSizes, readText } from './io';
-import type { DatasetAnnotation, DatasetImage } from './dataset';
+import { isFile, parseWithSizes, readText, toPosix } from './io';
+import type { DatasetImage } from './dataset';
 import { emptyResult, type FormatProblem, type ParseResult } from './reports';
 import { lookupSize, type SizeLookup, type SizeOf } from './sizes';
-import { checkNormBox, checkPolygon } from './geometry-checks';
 import { ClassTable } from './classes';
+import { isNum, isObject, readResults } from './labelstudio-results';
 
 type Json = unknown;
-const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isNum = (v: Json): v is number => typeof v === 'number' && Number.isFinite(v);
-const show = (v: Json): string => {
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 40 ? `${s.slice(0, 40)}...` : s;
-};
 
 /** data.image as a file: local-storage URLs name a path; anything else is kept as written. */
 export function labelStudioFile(url: string): string {
@@ -41,12 +35,50 @@ export function labelStudioFile(url: string): string {
   return url;
 }
 
-export function parseLabelStudio(
-  text: string,
-  file: string,
-  opts: { classes?: readonly string[] } = {},
-  sizes?: SizeLookup,
-): ParseResult {
+/**
+ * Where an image URL may be on disk, relative to the JSON's folder, most likely first:
+ * local storage names a path; an upload (/data/upload/<project>/<8 hex>-name.jpg) is the stored
+ * name or the original one; any other URL or name, its last part. Each beside the JSON and in images/.
+ */
+export function labelStudioCandidates(url: string): string[] {
+  const local = labelStudioFile(url);
+  if (local !== url) return [local, `images/${local.split('/').pop()}`];
+  let path = url;
+  try {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) path = decodeURIComponent(new URL(url).pathname);
+  } catch {
+    // not a URL after all: kept as written
+  }
+  const base = path.split('/').pop() ?? '';
+  if (!base) return [];
+  const names = [base];
+  const upload = /^[0-9a-f]{8}-(.+)$/i.exec(base);
+  if (upload && /(^|\/)data\/upload\//.test(path)) names.push(upload[1]!);
+  const out: string[] = [];
+  const rel = path.replace(/^\/+/, '');
+  if (!/(^|\/)data\/upload\//.test(path) && rel !== base && !/^[a-z][a-z0-9+.-]*:/i.test(url)) out.push(rel);
+  for (const n of names) out.push(n, `images/${n}`);
+  return out;
+}
+
+export interface LabelStudioOptions {
+  classes?: readonly string[];
+  /** Where data.image is on disk (relative to the JSON's folder, or absolute); undefined = keep as written. */
+  resolveImage?: (url: string) => string | undefined;
+}
+
+/** The annotator of an annotation: completed_by's email, else its id. */
+function annotatorOf(a: Record<string, Json>): string | undefined {
+  const by = a.completed_by;
+  if (isObject(by)) {
+    if (typeof by.email === 'string' && by.email) return by.email;
+    if (isNum(by.id) || typeof by.id === 'string') return `user:${by.id}`;
+  }
+  if (isNum(by) || (typeof by === 'string' && by)) return `user:${by}`;
+  return undefined;
+}
+
+export function parseLabelStudio(text: string, file: string, opts: LabelStudioOptions = {}, sizes?: SizeLookup): ParseResult {
   let doc: Json;
   try {
     doc = JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -74,26 +106,52 @@ export function parseLabelStudio(
       url = strings.length === 1 ? strings[0] : undefined;
     }
     if (typeof url !== 'string' || url.trim() === '') return problem(`${at}.data.image`, 'the task has no image');
-    const imageFile = labelStudioFile(url);
+    const imageFile = opts.resolveImage?.(url) ?? labelStudioFile(url);
     const prev = seen.get(imageFile);
     if (prev !== undefined) return problem(`${at}.data.image`, `the image is already in task [${prev}]; this task is ignored`);
     seen.set(imageFile, t);
 
     const img: DatasetImage = { file: imageFile, width: 0, height: 0, annotations: [] };
     images.push(img);
-    if (task.annotations !== undefined && !Array.isArray(task.annotations)) {
-      return problem(`${at}.annotations`, 'annotations must be a list');
+    for (const key of ['annotations', 'predictions'] as const) {
+      if (task[key] !== undefined && !Array.isArray(task[key])) problem(`${at}.${key}`, `${key} must be a list`);
     }
-    const anns = (task.annotations ?? []) as Json[];
-    let chosen = -1;
+    const anns = Array.isArray(task.annotations) ? (task.annotations as Json[]) : [];
+    const preds = Array.isArray(task.predictions) ? (task.predictions as Json[]) : [];
+
+    // Each source of results: an annotation (not cancelled) or a prediction, with who made it.
+    const sources: { at: string; results: Json[]; author?: string; score?: number; id?: Json }[] = [];
     anns.forEach((a, j) => {
-      if (isObject(a) && a.was_cancelled !== true) chosen = j;
+      const aat = `${at}.annotations[${j}]`;
+      if (!isObject(a)) return problem(aat, 'an annotation must be an object');
+      if (a.result !== undefined && !Array.isArray(a.result)) return problem(`${aat}.result`, 'result must be a list');
+      const results = (a.result ?? []) as Json[];
+      if (a.was_cancelled === true) {
+        if (results.length > 0) problem(aat, `the annotation was cancelled (skipped) in Label Studio; its ${results.length} results are not read`);
+        return;
+      }
+      sources.push({ at: `${aat}.result`, results, author: annotatorOf(a), ...(isNum(a.id) || typeof a.id === 'string' ? { id: a.id } : {}) });
     });
-    const ann = (chosen < 0 ? {} : anns[chosen]) as Record<string, Json>;
+    const named = sources.filter((s) => s.author !== undefined).length;
+    // Several annotations and no annotator named: they still stay apart, by annotation id.
+    if (sources.length > 1 && named < sources.length) {
+      sources.forEach((s, j) => {
+        s.author ??= `annotation:${String(s.id ?? j)}`;
+      });
+    }
+    preds.forEach((p, j) => {
+      const pat = `${at}.predictions[${j}]`;
+      if (!isObject(p)) return problem(pat, 'a prediction must be an object');
+      if (p.result !== undefined && !Array.isArray(p.result)) return problem(`${pat}.result`, 'result must be a list');
+      const version = typeof p.model_version === 'string' && p.model_version ? p.model_version : isNum(p.model_version) ? String(p.model_version) : '';
+      const src: (typeof sources)[number] = { at: `${pat}.result`, results: (p.result ?? []) as Json[], author: version ? `prediction:${version}` : 'prediction' };
+      if (isNum(p.score)) src.score = p.score;
+      sources.push(src);
+    });
+
     // The image size: original_width/height of the first result that carries it, else the
-    // caller's measure (a failure is not reported: only a rotated box needs the size).
-    const results = isObject(ann) && Array.isArray(ann.result) ? ann.result : [];
-    for (const r of results) {
+    // caller's measure (a failure is not reported: only rotated boxes and masks need the size).
+    for (const r of sources.flatMap((s) => s.results)) {
       if (isObject(r) && isNum(r.original_width) && isNum(r.original_height) && r.original_width > 0 && r.original_height > 0) {
         img.width = r.original_width;
         img.height = r.original_height;
@@ -104,89 +162,12 @@ export function parseLabelStudio(
       const s = lookupSize(sizes, imageFile);
       if (typeof s !== 'string') [img.width, img.height] = [s.width, s.height];
     }
-    if (chosen < 0) return;
-
-    const aat = `${at}.annotations[${chosen}]`;
-    if (ann.result === undefined) return;
-    if (!Array.isArray(ann.result)) return problem(`${aat}.result`, 'result must be a list');
-
-    ann.result.forEach((r: Json, k: number) => {
-      const rat = `${aat}.result[${k}]`;
-      if (!isObject(r)) return problem(rat, 'a result must be an object');
-      if (!isObject(r.value)) return problem(`${rat}.value`, 'the result has no value');
-      const v = r.value;
-      const labelsOf = (key: string): number[] | undefined => {
-        const l = v[key];
-        if (!Array.isArray(l) || l.length === 0 || !l.every((n) => typeof n === 'string' && n.trim() !== '')) {
-          problem(`${rat}.value.${key}`, `${key} must be a list of class names`);
-          return undefined;
-        }
-        return (l as string[]).map((n) => table.indexOf(n));
-      };
-      const push = (classes: number[], make: (classIndex: number) => DatasetAnnotation): void => {
-        for (const c of classes) img.annotations.push(make(c));
-      };
-      switch (r.type) {
-        case 'rectanglelabels': {
-          for (const key of ['x', 'y', 'width', 'height'] as const) {
-            if (!isNum(v[key])) return problem(`${rat}.value.${key}`, `bad number ${show(v[key])}`);
-          }
-          const [x, y, w, h] = [v.x, v.y, v.width, v.height].map((n) => (n as number) / 100) as [number, number, number, number];
-          const rotation = v.rotation === undefined ? 0 : v.rotation;
-          if (!isNum(rotation)) return problem(`${rat}.value.rotation`, `bad number ${show(rotation)}`);
-          if (w < 0 || h < 0) return problem(rat, `negative box size ${show(v.width)} x ${show(v.height)} (percent)`);
-          const classes = labelsOf('rectanglelabels');
-          if (!classes) return;
-          if (rotation % 360 !== 0) {
-            if (!(img.width > 0 && img.height > 0)) return problem(rat, 'a rotated box needs original_width and original_height');
-            const W = img.width;
-            const H = img.height;
-            const th = (rotation * Math.PI) / 180;
-            const [c, s] = [Math.cos(th), Math.sin(th)];
-            const px = [x * W, y * H];
-            const [wp, hp] = [w * W, h * H];
-            const corners = [
-              [px[0]!, px[1]!],
-              [px[0]! + wp * c, px[1]! + wp * s],
-              [px[0]! + wp * c - hp * s, px[1]! + wp * s + hp * c],
-              [px[0]! - hp * s, px[1]! + hp * c],
-            ];
-            const p = checkPolygon(corners.flat(), { width: W, height: H });
-            if (!p.ok) return problem(rat, `the rotated box: ${p.reason}`);
-            return push(classes, (classIndex) => ({ kind: 'polygon', classIndex, points: p.points.map((q) => [q[0], q[1]]) }));
-          }
-          const b = checkNormBox(x, y, w, h);
-          if (!b.ok) return problem(rat, b.reason);
-          return push(classes, (classIndex) => ({ kind: 'box', classIndex, x: b.x, y: b.y, w: b.w, h: b.h }));
-        }
-        case 'polygonlabels': {
-          if (!Array.isArray(v.points)) return problem(`${rat}.value.points`, 'points must be a list of [x, y]');
-          const flat: number[] = [];
-          for (let i = 0; i < v.points.length; i++) {
-            const pt: Json = v.points[i];
-            if (!Array.isArray(pt) || pt.length !== 2) return problem(`${rat}.value.points[${i}]`, 'a point must be [x, y]');
-            for (let d = 0; d < 2; d++) {
-              if (!isNum(pt[d])) return problem(`${rat}.value.points[${i}][${d}]`, `bad number ${show(pt[d])}`);
-              flat.push((pt[d] as number) / 100);
-            }
-          }
-          const p = checkPolygon(flat);
-          if (!p.ok) return problem(`${rat}.value.points`, p.reason);
-          const classes = labelsOf('polygonlabels');
-          if (!classes) return;
-          return push(classes, (classIndex) => ({ kind: 'polygon', classIndex, points: p.points.map((q) => [q[0], q[1]]) }));
-        }
-        case 'choices': {
-          const classes = labelsOf('choices');
-          if (!classes) return;
-          const have = new Set(img.annotations.filter((a) => a.kind === 'tag').map((a) => a.classIndex));
-          for (const c of classes) if (!have.has(c)) img.annotations.push({ kind: 'tag', classIndex: c });
-          return;
-        }
-        default:
-          return problem(`${rat}.type`, `unsupported result type ${show(r.type)} (rectanglelabels, polygonlabels and choices are read)`);
-      }
-    });
+    for (const s of sources) {
+      const extras: { author?: string; score?: number } = {};
+      if (s.author !== undefined) extras.author = s.author;
+      if (s.score !== undefined) extras.score = s.score;
+      img.annotations.push(...readResults(s.results, { at: s.at, width: img.width, height: img.height, table, problem, extras }));
+    }
   });
   return { dataset: { classes: table.names, images }, errors };
 }
@@ -202,14 +183,52 @@ export async function detectLabelStudio(path: string): Promise<boolean> {
   return head.startsWith('[') && /"data"\s*:/.test(head.slice(0, 1 << 16)) && /"annotations"\s*:|"predictions"\s*:/.test(head);
 }
 
-/** Read an export file; `file` stays as written (relative ones resolve against `root`). */
+/**
+ * Read an export file. Each data.image is looked up on disk (labelStudioCandidates) in
+ * `imagesRoot` when given, then beside the JSON; found, `file` is that path (relative to `root`,
+ * the JSON's folder, or absolute when under `imagesRoot` elsewhere); not found, it stays as
+ * written and is reported.
+ */
 export async function readLabelStudio(
   path: string,
-  opts: { sizeOf?: SizeOf; classes?: readonly string[]; followLinks?: boolean } = {},
-): Promise<ParseResult & { root: string }> {
+  opts: { sizeOf?: SizeOf; classes?: readonly string[]; followLinks?: boolean; imagesRoot?: string } = {},
+): Promise<ParseResult & { root: string; imageRoots: string[] }> {
   const root = dirname(resolve(path));
+  const imageRoots = opts.imagesRoot ? [resolve(opts.imagesRoot), root] : [root];
   const t = await readText(path);
-  if ('error' in t) return { ...emptyResult(path, t.error), root };
-  const result = await parseWithSizes((sizes) => parseLabelStudio(t.text, resolve(path), opts, sizes), root, opts.sizeOf, opts.followLinks);
-  return { ...result, root };
+  if ('error' in t) return { ...emptyResult(path, t.error), root, imageRoots };
+  // First pass: which URLs the tasks name; then where each one is on disk.
+  const urls = new Set<string>();
+  parseLabelStudio(t.text, resolve(path), {
+    resolveImage: (u) => {
+      urls.add(u);
+      return undefined;
+    },
+  });
+  const found = new Map<string, string>();
+  const missing: string[] = [];
+  for (const url of urls) {
+    let hit: string | undefined;
+    for (const dir of imageRoots) {
+      for (const c of labelStudioCandidates(url)) {
+        const abs = isAbsolute(c) ? c : join(dir, c);
+        if (await isFile(abs)) {
+          hit = abs;
+          break;
+        }
+      }
+      if (hit !== undefined) break;
+    }
+    // Under the JSON's folder: relative, as the other formats give files; elsewhere (imagesRoot): absolute.
+    const rel = hit === undefined ? '' : toPosix(relative(root, hit));
+    if (hit !== undefined) found.set(url, rel.startsWith('../') || isAbsolute(rel) ? hit : rel);
+    else missing.push(url);
+  }
+  const opts2: LabelStudioOptions = { classes: opts.classes, resolveImage: (u) => found.get(u) };
+  const result = await parseWithSizes((sizes) => parseLabelStudio(t.text, resolve(path), opts2, sizes), root, opts.sizeOf, opts.followLinks);
+  const where = imageRoots.length > 1 ? `${imageRoots[0]} or beside the JSON` : 'beside the JSON';
+  for (const url of missing) {
+    result.errors.push({ file: resolve(path), where: '', reason: `the image "${url}" is not found ${where} (nor in images/)` });
+  }
+  return { ...result, root, imageRoots };
 }
