@@ -77,6 +77,7 @@ export function readVocObject(obj: XmlElement, ctx: ObjectContext): DatasetAnnot
   }
   const geometry = readBndbox(obj, `the object "${name}"`, ctx);
   if (!geometry) return [];
+  const classIndex = ctx.classIndex(name); // before its parts: the object's class comes first
   const extras: AnnotationExtras = {};
   for (const flag of ['difficult', 'truncated', 'occluded'] as const) {
     const el = childElement(obj, flag);
@@ -113,7 +114,7 @@ export function readVocObject(obj: XmlElement, ctx: ObjectContext): DatasetAnnot
     const g = readBndbox(p, `the part "${pn}" of "${name}"`, ctx);
     if (g) parts.push({ ...g, classIndex: ctx.classIndex(pn) });
   }
-  const object: Box = { ...geometry, classIndex: ctx.classIndex(name), ...extras };
+  const object: Box = { ...geometry, classIndex, ...extras };
   if (!parts.length) return [object];
   const group = ctx.nextGroup();
   return [{ ...object, group }, ...parts.map((p) => ({ ...p, group }))];

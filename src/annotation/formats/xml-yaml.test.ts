@@ -39,10 +39,26 @@ describe('xml reader', () => {
     ['  ', 1, 3, 'empty'],
     ['<a>x & y</a>', 1, 6, 'does not start an entity'],
     ['<a><?xml version="1.0"?></a>', 1, 4, 'must come first'],
+    ['<a>\r\n <b>\r\n</a>', 3, 1, '</a> does not match <b> opened at line 2:2'],
+    ['<a><!-- x </a>', 1, 4, 'comment is not closed'],
+    ['<a><![CDATA[ x </a>', 1, 4, 'CDATA section is not closed'],
+    ['hello<a/>', 1, 6, 'text before the root'],
+    ['</a>', 1, 1, 'closes no open element'],
+    ['<a x="a<b"/>', 1, 8, '"<" inside an attribute value'],
+    ['<a>\u0001</a>', 1, 4, 'U+0001 is not allowed'],
+    ['<a x="&foo;"/>', 1, 7, 'unknown entity "&foo;"'],
   ])('rejects %j at line:column with a reason', (text, line, column, reason) => {
     const e = xmlError(text);
     expect(e.reason).toContain(reason);
     expect([e.line, e.column]).toEqual([line, column]);
+  });
+
+  it('reads CRLF files, a BOM, entities in attributes and CDATA with markup as CVAT and Datumaro write them', () => {
+    const root = parseXml('\uFEFF<?xml version="1.0" encoding="utf-8"?>\r\n<annotations>\r\n  <image name="a &amp; b.jpg" note="x&#10;y"/>\r\n  <svg><![CDATA[<line x1="1"/>]]></svg>\r\n</annotations>\r\n');
+    expect(root.children.map((c) => [c.name, c.line, c.column])).toEqual([['image', 3, 3], ['svg', 4, 3]]);
+    expect(root.children[0]!.attrs.get('name')).toBe('a & b.jpg');
+    expect(root.children[0]!.attrs.get('note')).toBe('x\ny');
+    expect(root.children[1]!.text).toBe('<line x1="1"/>');
   });
 
   it('stops at absurd nesting instead of overflowing the stack', () => {
