@@ -360,3 +360,25 @@ describe('CVAT mask RLE', () => {
     });
   });
 });
+
+describe('CVAT for images 1.1 with --images-root', () => {
+  it('finds the images of a bare annotations.xml in the folder given, by subset first', async () => {
+    const root = join(tmp.dir, 'bare');
+    const pics = join(tmp.dir, 'pics');
+    await writeImage(join(pics, 'Train/a.jpg'), 8, { width: 40, height: 30 });
+    await writeImage(join(pics, 'a.jpg'), 9, { width: 6, height: 4 });
+    await writeImage(join(pics, 'Extra/e.jpg'), 3, { width: 10, height: 10 });
+    await writeImage(join(pics, 'Extra/f.jpg'), 4, { width: 10, height: 10 });
+    await writeImage(join(root, 'images/g.jpg'), 5, { width: 10, height: 10 });
+    writeFileSync(join(root, 'annotations.xml'), PROJECT_XML);
+    const r = await readCvat(join(root, 'annotations.xml'), { imagesRoot: pics });
+    expect(r.imageRoots).toEqual([pics, root]);
+    expect(r.dataset.images.map((i) => [i.file, i.split])).toEqual([
+      [join(pics, 'Train/a.jpg'), 'train'],
+      [join(pics, 'a.jpg'), 'val'],
+      [join(pics, 'Extra/e.jpg'), undefined],
+      [join(pics, 'Extra/f.jpg'), undefined],
+      ['images/g.jpg', undefined],
+    ]);
+  });
+});

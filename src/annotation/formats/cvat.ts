@@ -14,7 +14,7 @@
  * Class order: the labels in <meta>, then names first seen. Shapes: see cvat-shapes.ts;
  * ellipses, cuboids and skeletons are reported as not supported.
  */
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { isDirectory, isFile, readText, toPosix } from './io';
 import type { DatasetAnnotation, DatasetImage } from './dataset';
 import { emptyResult, type FormatProblem, type ParseResult } from './reports';
@@ -154,20 +154,31 @@ export async function detectCvat(path: string): Promise<boolean> {
 
 /**
  * Read annotations.xml (or a folder holding it, as CVAT exports it with images/). An image is
- * looked for in images/<subset>/, images/, then beside the XML; `file` is relative to `root`.
+ * looked for in `imagesRoot`/<subset>/ and `imagesRoot` when given, then images/<subset>/,
+ * images/, beside the XML; `file` is relative to `root` (absolute when under `imagesRoot` elsewhere).
  * An image found nowhere is reported and left out (its shapes cannot be placed on anything).
  */
-export async function readCvat(path: string, opts: { classes?: readonly string[] } = {}): Promise<ParseResult & { root: string }> {
+export async function readCvat(
+  path: string,
+  opts: { classes?: readonly string[]; imagesRoot?: string } = {},
+): Promise<ParseResult & { root: string; imageRoots: string[] }> {
   const f = (await cvatFileOf(path)) ?? path;
   const root = dirname(resolve(f));
+  const extra = opts.imagesRoot ? resolve(opts.imagesRoot) : undefined;
+  const imageRoots = extra && extra !== root ? [extra, root] : [root];
   const t = await readText(f);
-  if ('error' in t) return { ...emptyResult(f, t.error), root };
+  if ('error' in t) return { ...emptyResult(f, t.error), root, imageRoots };
   const file = resolve(f);
   const result = parseCvatWithOrigins(t.text, file, opts);
   const images: DatasetImage[] = [];
   for (const [i, img] of result.dataset.images.entries()) {
     const { subset, line } = result.origins[i]!;
-    const candidates = [...(subset ? [join(root, 'images', subset, img.file)] : []), join(root, 'images', img.file), join(root, img.file)];
+    const candidates = [
+      ...(extra ? [...(subset ? [join(extra, subset, img.file)] : []), join(extra, img.file)] : []),
+      ...(subset ? [join(root, 'images', subset, img.file)] : []),
+      join(root, 'images', img.file),
+      join(root, img.file),
+    ];
     let found: string | undefined;
     for (const c of candidates) {
       if (await isFile(c)) {
@@ -176,12 +187,18 @@ export async function readCvat(path: string, opts: { classes?: readonly string[]
       }
     }
     if (!found) {
-      const tried = candidates.map((c) => toPosix(relative(root, c))).join(', ');
+      const tried = candidates.map((c) => shown(root, c)).join(', ');
       const lost = img.annotations.length ? `; its ${img.annotations.length} annotation(s) are not imported` : '';
       result.errors.push({ file, where: line, reason: `the image "${img.file}" is not found (looked for ${tried})${lost}` });
       continue;
     }
-    images.push({ ...img, file: toPosix(relative(root, found)) });
+    images.push({ ...img, file: shown(root, found) });
   }
-  return { dataset: { classes: result.dataset.classes, images }, errors: result.errors, root };
+  return { dataset: { classes: result.dataset.classes, images }, errors: result.errors, root, imageRoots };
+}
+
+/** A path relative to the dataset root, or absolute when it lies elsewhere (under --images-root). */
+function shown(root: string, abs: string): string {
+  const rel = toPosix(relative(root, abs));
+  return rel.startsWith('../') || isAbsolute(rel) ? abs : rel;
 }

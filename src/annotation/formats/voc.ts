@@ -11,7 +11,7 @@
  * and Roboflow write them (no 1-based shift); decimals are accepted and written when needed.
  * The writer is voc-write.ts. Pixels come from the model's width/height (the EXIF-upright size).
  */
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { isDirectory, isFile, parseWithSizes, readText, toPosix, walkFiles, writeOutput } from './io';
 import type { Dataset, DatasetImage, DatasetSplit } from './dataset';
 import { emptyResult, type FormatProblem, type ParseResult, type WrittenDataset } from './reports';
@@ -114,6 +114,8 @@ export interface VocReadOptions {
   classes?: readonly string[];
   /** Measure images outside the dataset folder too (symlinks, `..`, absolute paths); off by default. */
   followLinks?: boolean;
+  /** The folder the images are in (`--images-root`), looked in before JPEGImages/. */
+  imagesRoot?: string;
 }
 
 function looksLikeVoc(text: string): boolean {
@@ -135,9 +137,11 @@ export async function detectVoc(path: string): Promise<boolean> {
 
 /**
  * Read a VOC folder (Annotations/*.xml, or every *.xml below it) or one XML file. Images are
- * looked for in JPEGImages/, beside the XML, then at the root; `file` is relative to `root`.
+ * looked for in `imagesRoot` when given, JPEGImages/, beside the XML, then at the root; `file` is
+ * relative to `root` (absolute when under `imagesRoot` elsewhere). An XML whose image is found
+ * nowhere is reported and left out; so is a stem ImageSets/Main lists without an XML.
  */
-export async function readVoc(path: string, opts: VocReadOptions = {}): Promise<ParseResult & { root: string }> {
+export async function readVoc(path: string, opts: VocReadOptions = {}): Promise<ParseResult & { root: string; imageRoots?: string[] }> {
   const errors: FormatProblem[] = [];
   let root: string;
   let xmls: string[];
@@ -177,15 +181,17 @@ export async function readVoc(path: string, opts: VocReadOptions = {}): Promise<
     if (doc) {
       xmlStems.add(stemOf(doc.name));
       let found: string | undefined;
-      for (const c of [join(root, 'JPEGImages', doc.name), join(dirname(x), doc.name), join(root, doc.name)]) {
+      const extra = opts.imagesRoot ? [join(resolve(opts.imagesRoot), doc.name)] : [];
+      for (const c of [...extra, join(root, 'JPEGImages', doc.name), join(dirname(x), doc.name), join(root, doc.name)]) {
         if (await isFile(c)) {
-          found = toPosix(relative(root, c));
+          const rel = toPosix(relative(root, c));
+          found = rel.startsWith('../') || isAbsolute(rel) ? c : rel; // under --images-root elsewhere: absolute
           break;
         }
       }
       if (!found) {
         const lost = doc.objects ? `; its ${doc.objects} object(s) are not imported` : '';
-        errors.push({ file: x, where: doc.where, reason: `the image "${doc.name}" is not found in JPEGImages/, beside the XML or at the root${lost}` });
+        errors.push({ file: x, where: doc.where, reason: `the image "${doc.name}" is not found in ${opts.imagesRoot ? `${opts.imagesRoot}, ` : ''}JPEGImages/, beside the XML or at the root${lost}` });
         continue;
       }
       resolved.set(`${x}\0${doc.name}`, found);
@@ -197,7 +203,8 @@ export async function readVoc(path: string, opts: VocReadOptions = {}): Promise<
   }
   const imagePath = (xml: string, name: string): string => resolved.get(`${xml}\0${name}`) ?? name;
   const result = await parseWithSizes((sizes) => parseVoc({ files, classes, splits, imagePath }, sizes), root, opts.sizeOf, opts.followLinks);
-  return { dataset: result.dataset, errors: [...errors, ...result.errors], root };
+  const imageRoots = opts.imagesRoot && resolve(opts.imagesRoot) !== root ? { imageRoots: [resolve(opts.imagesRoot), root] } : {};
+  return { dataset: result.dataset, errors: [...errors, ...result.errors], root, ...imageRoots };
 }
 
 /** <filename> of a VOC file, where it is, and how many objects depend on it; undefined if unreadable (the parser says why). */
