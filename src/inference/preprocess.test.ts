@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { OnnxGraphBuilder } from '../export/graph-builder';
@@ -11,6 +11,8 @@ import { tempDir } from '../test-support/fixtures';
 import { tinyMeanAffine, tinyNchwClassifier } from '../test-support/onnx-models';
 import { placement, roundHalfEven, toGray, toModelInput, LETTERBOX_GREY } from './preprocess';
 import { resolveOnnxSpec } from './onnx-spec';
+import { decodeUpright, modelPixels } from './preprocess-pixels';
+import { resample } from '../media/resample';
 import type { PseudoLabelResult } from '../api/types';
 
 let cleanup: () => Promise<void> = async () => {};
@@ -74,6 +76,36 @@ describe('geometry', () => {
     const cropped = toModelInput(ramp, 2, 2, 1, { resize: 'nearest', crop: 'center', letterbox: false });
     expect(cropped.frame).toEqual({ left: -1, top: 0, width: 4, height: 2 });
     expect(Array.from(cropped.pixels)).toEqual([10, 20, 10, 20]);
+  });
+});
+
+describe('decoding and the pixel cache', () => {
+  test('a JPEG is decoded upright (EXIF) at its own size; a large image is cached with its size, and read back with the same frame', async () => {
+    const t = tempDir();
+    try {
+      // 40x20 stored, orientation 6 (rotate 90 degrees clockwise to view): 20x40 upright.
+      const jpeg = join(t.dir, 'rotated.jpg');
+      await sharp({ create: { width: 40, height: 20, channels: 3, background: { r: 200, g: 30, b: 30 } } }).withMetadata({ orientation: 6 }).jpeg().toFile(jpeg);
+      expect(await decodeUpright(jpeg)).toMatchObject({ width: 20, height: 40, channels: 3 });
+      // A 120x80 gray PNG letterboxed into 32x32: 32x21 (round(21.33)) at top round(5.5 - 0.1) = 5.
+      const data = Uint8Array.from({ length: 120 * 80 }, (_, i) => (i * 13) & 255);
+      await sharp(Buffer.from(data), { raw: { width: 120, height: 80, channels: 1 } }).png().toFile(join(t.dir, 'big.png'));
+      const spec = { width: 32, height: 32, channels: 1 as const, resize: 'area' as const, crop: 'none' as const, letterbox: true };
+      const sha = 'ab'.padEnd(64, '0');
+      const first = await modelPixels(t.dir, 'big.png', sha, spec);
+      expect(first.frame).toEqual({ left: 0, top: 5, width: 32, height: 21 });
+      const sized = resample({ data, width: 120, height: 80, channels: 1 }, 32, 21, 'area').data;
+      expect(Array.from(first.pixels.subarray(5 * 32, 26 * 32))).toEqual(Array.from(sized));
+      expect(first.pixels[0]).toBe(LETTERBOX_GREY);
+      const cacheFile = join(t.dir, 'cache', 'tensors', '32x32x1-area-letterbox', 'ab', `${sha}.u8`);
+      expect(readFileSync(cacheFile).length).toBe(32 * 32 + 8);
+      rmSync(join(t.dir, 'big.png'));
+      const again = await modelPixels(t.dir, 'big.png', sha, spec);
+      expect(again.frame).toEqual(first.frame);
+      expect(Array.from(again.pixels)).toEqual(Array.from(first.pixels));
+    } finally {
+      t.cleanup();
+    }
   });
 });
 
