@@ -156,12 +156,18 @@ export async function readVoc(path: string, opts: VocReadOptions = {}): Promise<
     xmls = [resolve(path)];
   } else return { ...emptyResult(path, 'no such file or folder'), root: resolve(path) };
 
-  let classes = opts.classes ? [...opts.classes] : undefined;
+  // The project's classes first (an empty project has none), then the dataset's own list in its
+  // order (the first of labels.txt, labelmap.txt, classes.txt found), used or not.
+  let listed: string[] | undefined;
   for (const n of ['labels.txt', 'labelmap.txt', 'classes.txt']) {
-    if (classes) break;
     const t = await readText(join(root, n));
-    if ('text' in t) classes = parseLabelList(t.text);
+    if ('text' in t) {
+      listed = parseLabelList(t.text);
+      break;
+    }
   }
+  const known = [...(opts.classes ?? []), ...(listed ?? [])];
+  const classes = known.length ? [...new Set(known)] : undefined;
   const lists = await readImageSets(root, errors);
   const splits = new Map<string, DatasetSplit>();
   for (const [stem, { split }] of lists) if (split) splits.set(stem, split);

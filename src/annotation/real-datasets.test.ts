@@ -1,0 +1,195 @@
+/**
+ * Datasets in the layouts other tools write, through the whole import job into a project and
+ * back out: every class with its id and order, every region kind, flag, attribute and annotator
+ * kept in the store, and what an export cannot hold listed. The fixtures are written here by
+ * hand, as YOLO/Ultralytics, CVAT, Pascal VOC and Label Studio write them (not by Apprentice).
+ */
+import { afterEach, describe, expect, test } from 'vitest';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CheckedService } from '../test-support/checking-replies';
+import { tempDir, writeImage } from '../test-support/fixtures';
+import type { ExportResult, ImportResult } from '../api/types';
+
+let cleanup: () => Promise<void> = async () => {};
+afterEach(() => cleanup());
+
+async function project(task: 'classify' | 'detect' | 'segment' = 'detect') {
+  const t = tempDir();
+  const s = new CheckedService({ transport: 'in-process' });
+  cleanup = async () => {
+    await s.close();
+    t.cleanup();
+  };
+  const run = async <R>(input: unknown): Promise<R> => {
+    const job = await s.waitForJob((await s.invoke('jobs.start', input as never)).jobId);
+    expect(job.error).toBeNull();
+    return job.result as R;
+  };
+  await s.invoke('project.create', { dir: join(t.dir, 'project'), task });
+  const annotationsOf = async (fileName: string) => {
+    const img = (await s.invoke('images.list', {})).items.find((i) => i.fileName === fileName)!;
+    return (await s.invoke('images.get', { id: img.id })).annotations;
+  };
+  const classNames = async () => (await s.invoke('classes.list', {})).map((c) => c.name);
+  return { dir: t.dir, s, run, annotationsOf, classNames };
+}
+
+const write = (path: string, text: string) => {
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, text);
+};
+
+describe('datasets in the layouts real tools write', () => {
+  test('YOLO: every class of obj.names is kept by id, and the export writes the same ids and nc', async () => {
+    const { dir, run, classNames } = await project();
+    const src = join(dir, 'darknet');
+    write(join(src, 'obj.names'), 'person\nbicycle\ncar\nmotorbike\nbus\n');
+    await writeImage(join(src, 'images', 'train', 'a.jpg'), 1, { width: 64, height: 32 });
+    write(join(src, 'labels', 'train', 'a.txt'), '2 0.5 0.5 0.25 0.5\n4 0.25 0.25 0.125 0.25\n');
+    const r = await run<ImportResult>({ kind: 'import', input: { paths: [src], format: 'yolo' } });
+    expect(r).toMatchObject({ imported: 1, errors: [], skipped: [] });
+    expect(await classNames()).toEqual(['person', 'bicycle', 'car', 'motorbike', 'bus']);
+
+    const out = join(dir, 'yolo-out');
+    const e = await run<ExportResult>({ kind: 'export', input: { format: 'yolo', out } });
+    expect(e).toMatchObject({ images: 1, annotations: 2, skipped: [], converted: [] });
+    const labels = readFileSync(join(out, 'labels', 'train', 'a.txt'), 'utf8').trim().split('\n');
+    expect(labels.map((l) => l.split(' ')[0]).sort()).toEqual(['2', '4']);
+    const yaml = readFileSync(join(out, 'data.yaml'), 'utf8');
+    expect(yaml).toMatch(/nc: 5/);
+  });
+
+  test('CVAT project export: subsets become splits, unused labels stay, polylines and points are kept with occluded, z_order and attributes', async () => {
+    const { dir, run, annotationsOf, classNames, s } = await project('segment');
+    const src = join(dir, 'cvat-project');
+    await writeImage(join(src, 'images', 'Train', 'frame_000.jpg'), 3, { width: 100, height: 50 });
+    await writeImage(join(src, 'images', 'Validation', 'frame_000.jpg'), 4, { width: 100, height: 50 });
+    write(
+      join(src, 'annotations.xml'),
+      `<?xml version="1.0" encoding="utf-8"?>
+<annotations>
+  <version>1.1</version>
+  <meta>
+    <project>
+      <id>3</id>
+      <name>roads</name>
+      <labels>
+        <label><name>car</name><color>#fa3253</color><type>any</type><attributes>
+          <attribute><name>parked</name><mutable>False</mutable><input_type>checkbox</input_type><default_value>false</default_value><values>false
+true</values></attribute></attributes></label>
+        <label><name>lane</name><color>#33ddff</color><type>any</type><attributes></attributes></label>
+        <label><name>sign</name><color>#ffcc33</color><type>any</type><attributes></attributes></label>
+        <label><name>unused</name><color>#000000</color><type>any</type><attributes></attributes></label>
+      </labels>
+      <tasks>
+        <task><id>5</id><name>t1</name><subset>Train</subset></task>
+        <task><id>6</id><name>t2</name><subset>Validation</subset></task>
+      </tasks>
+    </project>
+  </meta>
+  <image id="0" name="frame_000.jpg" subset="Train" task_id="5" width="100" height="50">
+    <box label="car" source="manual" occluded="1" xtl="10.00" ytl="5.00" xbr="30.00" ybr="25.00" z_order="2">
+      <attribute name="parked">true</attribute>
+    </box>
+    <polyline label="lane" source="manual" occluded="0" points="0.00,50.00;50.00,25.00;100.00,0.00" z_order="0"></polyline>
+  </image>
+  <image id="1" name="frame_000.jpg" subset="Validation" task_id="6" width="100" height="50">
+    <points label="sign" source="manual" occluded="0" points="20.00,10.00;80.00,40.00" z_order="0"></points>
+    <polygon label="car" source="manual" occluded="0" points="10.00,10.00;60.00,10.00;35.00,40.00" z_order="1"></polygon>
+  </image>
+</annotations>
+`,
+    );
+    const r = await run<ImportResult>({ kind: 'import', input: { paths: [src], format: 'cvat' } });
+    expect(r).toMatchObject({ imported: 2, errors: [] });
+    expect(await classNames()).toEqual(['car', 'lane', 'sign', 'unused']);
+    const images = (await s.invoke('images.list', {})).items;
+    expect(images.map((i) => i.split).sort()).toEqual(['train', 'val']);
+    const train = images.find((i) => i.split === 'train')!;
+    const regions = (await s.invoke('images.get', { id: train.id })).annotations;
+    const car = regions.find((a) => a.kind === 'box')!;
+    expect(car.attributes).toEqual({ occluded: true, zOrder: 2, attributes: { parked: true } });
+    const lane = regions.find((a) => a.kind === 'polyline')!;
+    expect(lane.geometry).toEqual({ points: [[0, 1], [0.5, 0.5], [1, 0]] });
+    expect((await annotationsOf('frame_000.jpg')).length).toBeGreaterThan(0);
+
+    // COCO instances hold boxes, polygons and masks: the polyline and the points are listed, not lost.
+    const e = await run<ExportResult>({ kind: 'export', input: { format: 'coco', out: join(dir, 'coco-out', 'annotations.json') } });
+    expect(e.annotations).toBe(4);
+    expect(e.skipped.map((x) => x.reason).join('\n')).toMatch(/polyline[\s\S]*points|points[\s\S]*polyline/);
+    const coco = JSON.parse(readFileSync(join(dir, 'coco-out', 'annotations.json'), 'utf8'));
+    expect(coco.categories.map((c: { name: string }) => c.name)).toEqual(['car', 'lane', 'sign', 'unused']);
+    expect(coco.annotations).toHaveLength(2);
+
+    // VOC holds boxes: the polygon goes out as its bounding box (listed as converted), the others are listed as not written.
+    const voc = await run<ExportResult>({ kind: 'export', input: { format: 'voc', out: join(dir, 'voc-out') } });
+    expect(voc.converted.map((c) => c.reason).join('\n')).toMatch(/polygon/);
+    expect(voc.skipped.map((c) => c.reason).join('\n')).toMatch(/polyline/);
+    expect(voc.skipped.map((c) => c.reason).join('\n')).toMatch(/points/);
+  });
+
+  test('Pascal VOC: labelmap order without background, difficult and truncated kept through import and export', async () => {
+    const { dir, run, classNames, annotationsOf } = await project();
+    const src = join(dir, 'VOC2012');
+    write(join(src, 'labelmap.txt'), '# label:color_rgb:parts:actions\nbackground:0,0,0::\nperson:192,128,128::\ncar:128,128,128::\naeroplane:128,0,0::\n');
+    await writeImage(join(src, 'JPEGImages', '2007_000027.jpg'), 5, { width: 100, height: 80 });
+    write(join(src, 'ImageSets', 'Main', 'train.txt'), '2007_000027\n');
+    write(
+      join(src, 'Annotations', '2007_000027.xml'),
+      `<annotation>
+	<folder>VOC2012</folder>
+	<filename>2007_000027.jpg</filename>
+	<source><database>The VOC2007 Database</database></source>
+	<size><width>100</width><height>80</height><depth>3</depth></size>
+	<segmented>0</segmented>
+	<object>
+		<name>car</name>
+		<pose>Left</pose>
+		<truncated>1</truncated>
+		<difficult>1</difficult>
+		<bndbox><xmin>10</xmin><ymin>8</ymin><xmax>50</xmax><ymax>40</ymax></bndbox>
+	</object>
+</annotation>
+`,
+    );
+    const r = await run<ImportResult>({ kind: 'import', input: { paths: [src], format: 'voc' } });
+    expect(r).toMatchObject({ imported: 1, errors: [] });
+    expect(await classNames()).toEqual(['person', 'car', 'aeroplane']);
+    const [box] = await annotationsOf('2007_000027.jpg');
+    expect(box!.attributes).toMatchObject({ difficult: true, truncated: true });
+
+    const out = join(dir, 'voc-out');
+    const e = await run<ExportResult>({ kind: 'export', input: { format: 'voc', out } });
+    expect(e.skipped).toEqual([]);
+    const xml = readFileSync(join(out, 'Annotations', '2007_000027.xml'), 'utf8');
+    expect(xml).toMatch(/<difficult>1<\/difficult>/);
+    expect(xml).toMatch(/<truncated>1<\/truncated>/);
+  });
+
+  test('Label Studio: two annotators of one task are kept apart with their names; "Dog" and "dog" stay two classes', async () => {
+    const { dir, run, classNames, annotationsOf } = await project('classify');
+    const src = join(dir, 'ls');
+    await writeImage(join(src, 'pet.jpg'), 6, { width: 32, height: 32 });
+    write(
+      join(src, 'export.json'),
+      JSON.stringify([
+        {
+          id: 11,
+          data: { image: '/data/upload/1/3f2a9c1b-pet.jpg' },
+          annotations: [
+            { id: 1, completed_by: { id: 1, email: 'ann@lab.org' }, result: [{ id: 'r1', type: 'choices', from_name: 'choice', to_name: 'image', value: { choices: ['Dog', 'Cat'] } }] },
+            { id: 2, completed_by: { id: 2, email: 'bob@lab.org' }, result: [{ id: 'r2', type: 'choices', from_name: 'choice', to_name: 'image', value: { choices: ['dog'] } }] },
+          ],
+          predictions: [],
+        },
+      ]),
+    );
+    const r = await run<ImportResult>({ kind: 'import', input: { paths: [join(src, 'export.json')], format: 'labelstudio' } });
+    expect(r).toMatchObject({ imported: 1, errors: [] });
+    expect((await classNames()).sort()).toEqual(['Cat', 'Dog', 'dog']);
+    const tags = (await annotationsOf('pet.jpg')).filter((a) => a.kind === 'tag');
+    expect(tags.map((t) => `${t.author}:${t.classId}`).length).toBe(3);
+    expect(new Set(tags.map((t) => t.author))).toEqual(new Set(['ann@lab.org', 'bob@lab.org']));
+  });
+});
