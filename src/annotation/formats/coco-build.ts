@@ -59,7 +59,7 @@ export class CocoBuilder {
   private ended = new Set<CocoList>();
   private fatal: FormatProblem | undefined;
 
-  private cats: { id: number | string; name: string; at: string }[] = [];
+  private cats: { id: number | string; name: string; at: string; index: number }[] = [];
   private catKeys = new Set<string>();
   private catIndex: Map<string, number> | undefined;
   private classes: string[] = [];
@@ -127,7 +127,7 @@ export class CocoBuilder {
     if (typeof c.name !== 'string' || c.name.trim() === '') return problem(`${at}.name`, 'the category has no name');
     if (this.catKeys.has(key)) return problem(`${at}.id`, `duplicate category id ${show(c.id)}`);
     this.catKeys.add(key);
-    this.cats.push({ id: c.id as number | string, name: c.name, at });
+    this.cats.push({ id: c.id as number | string, name: c.name, at, index: i });
   }
 
   /** Classes follow ascending category id; every category is a class, used or not. */
@@ -143,8 +143,7 @@ export class CocoBuilder {
       const prev = seenNames.get(c.name);
       const index = table.indexOf(c.name);
       if (prev !== undefined) {
-        const at = Number(/\d+/.exec(c.at)![0]);
-        this.problem('categories', at, `${c.at}.name`, `category name "${c.name}" is also used by id ${prev}; both are read as one class`);
+        this.problem('categories', c.index, `${c.at}.name`, `category name "${c.name}" is also used by id ${prev}; both are read as one class`);
       } else {
         seenNames.set(c.name, c.id);
         if (typeof c.id === 'number') idOf.set(index, c.id);
