@@ -75,6 +75,7 @@ export function readResults(results: Json[], ctx: ResultContext): DatasetAnnotat
   results.forEach((r: Json, k: number) => {
     const rat = `${at}[${k}]`;
     if (!isObject(r)) return problem(rat, 'a result must be an object');
+    if (r.type === 'relation') return problem(rat, `the relation ${show(r.from_id)} -> ${show(r.to_id)} between regions is not read (Apprentice has no relations)`);
     if (!isObject(r.value)) return problem(`${rat}.value`, 'the result has no value');
     const v = r.value;
     const id = typeof r.id === 'string' ? r.id : undefined;

@@ -61,7 +61,7 @@ const EXPORT = [
           { id: 'c1', type: 'choices', from_name: 'scene', to_name: 'image', value: { choices: ['Dog', 'Cat'] } },
         ],
       },
-      { id: 32, completed_by: 7, result: [rect('r9', 0, 0, 10, 10, ['car'])] },
+      { id: 32, completed_by: 7, result: [rect('r9', 0, 0, 10, 10, ['car']), { type: 'relation', from_id: 'r9', to_id: 'r1', direction: 'right' }] },
       { id: 33, completed_by: 8, was_cancelled: true, result: [rect('r5', 0, 0, 5, 5, ['Car'])] },
     ],
     predictions: [{ id: 5, model_version: 'yolo-v8', score: 0.8, result: [rect('p1', 50, 50, 25, 25, ['Car'], { score: 0.93 })] }],
@@ -113,6 +113,7 @@ describe('Label Studio export', () => {
     expect(r.dataset.images.map((i) => i.file)).toEqual(['street.jpg', 'shots/b.jpg', 'images/image1.jpg', '/data/upload/3/deadbeef-missing.jpg']);
     expect(r.errors).toEqual([
       { file: json, where: '[0].annotations[2]', reason: 'the annotation was cancelled (skipped) in Label Studio; its 1 results are not read' },
+      { file: json, where: '[0].annotations[1].result[1]', reason: 'the relation "r9" -> "r1" between regions is not read (Apprentice has no relations)' },
       { file: json, where: '[1].annotations[0].result[3].type', reason: expect.stringContaining('unsupported result type "ellipselabels"') },
       { file: json, where: '[2].annotations[0].result[0].value.rotation', reason: 'the box is rotated by 90°; it is read as its 4-point polygon (boxes are axis-aligned)' },
       { file: json, where: '', reason: `the image "/data/upload/3/deadbeef-missing.jpg" is not found beside the JSON (nor in images/)` },

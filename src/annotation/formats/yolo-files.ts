@@ -39,7 +39,7 @@ async function firstFile(dir: string, names: readonly string[]): Promise<string 
 export async function detectYolo(path: string): Promise<boolean> {
   if (/\.ya?ml$/i.test(path)) {
     const t = await readText(path);
-    return 'text' in t && /^names\s*:/m.test(t.text);
+    return 'text' in t && /^["']?names["']?\s*:/m.test(t.text);
   }
   if (/(^|[\\/])obj\.data$/i.test(path)) return isFile(path);
   if (!(await isDirectory(path))) return false;
