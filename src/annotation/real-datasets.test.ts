@@ -192,4 +192,77 @@ true</values></attribute></attributes></label>
     expect(tags.map((t) => `${t.author}:${t.classId}`).length).toBe(3);
     expect(new Set(tags.map((t) => t.author))).toEqual(new Set(['ann@lab.org', 'bob@lab.org']));
   });
+
+  test('COCO in its standard layout: splits from the file names, images in images/<split>/, unused categories and their ids, crowd RLE masks and attributes kept and written back', async () => {
+    const { dir, run, classNames, s } = await project('segment');
+    const src = join(dir, 'coco');
+    await writeImage(join(src, 'images', 'train', '000000000009.jpg'), 7, { width: 40, height: 20 });
+    await writeImage(join(src, 'images', 'val', '000000000139.jpg'), 8, { width: 40, height: 20 });
+    const categories = [
+      { supercategory: 'person', id: 1, name: 'person' },
+      { supercategory: 'vehicle', id: 3, name: 'car' },
+      { supercategory: 'animal', id: 18, name: 'dog' },
+    ];
+    write(
+      join(src, 'annotations', 'instances_train.json'),
+      JSON.stringify({
+        info: { description: 'test' },
+        licenses: [],
+        images: [{ license: 1, file_name: '000000000009.jpg', height: 20, width: 40, id: 9 }],
+        // A crowd region as pycocotools writes it: uncompressed counts, column-major, over the image size.
+        annotations: [
+          { segmentation: { counts: [42, 4, 16, 4, 734], size: [20, 40] }, area: 8, iscrowd: 1, image_id: 9, bbox: [2, 2, 2, 4], category_id: 1, id: 1 },
+          { segmentation: [[10, 2, 30, 2, 30, 12, 10, 12]], area: 200, iscrowd: 0, image_id: 9, bbox: [10, 2, 20, 10], category_id: 3, id: 2, attributes: { color: 'red', occluded: false } },
+        ],
+        categories,
+      }),
+    );
+    write(
+      join(src, 'annotations', 'instances_val.json'),
+      JSON.stringify({ images: [{ file_name: '000000000139.jpg', height: 20, width: 40, id: 139 }], annotations: [{ segmentation: [], area: 40, iscrowd: 0, image_id: 139, bbox: [0, 0, 8, 5], category_id: 3, id: 3 }], categories }),
+    );
+    const r = await run<ImportResult>({ kind: 'import', input: { paths: [src], format: 'coco' } });
+    expect(r).toMatchObject({ imported: 2, errors: [] });
+    expect(await classNames()).toEqual(['person', 'car', 'dog']);
+    const images = (await s.invoke('images.list', {})).items;
+    expect(Object.fromEntries(images.map((i) => [i.fileName, i.split]))).toEqual({ '000000000009.jpg': 'train', '000000000139.jpg': 'val' });
+    const regions = (await s.invoke('images.get', { id: images.find((i) => i.fileName === '000000000009.jpg')!.id })).annotations;
+    const crowd = regions.find((a) => a.kind === 'mask')!;
+    expect(crowd.attributes).toMatchObject({ iscrowd: true });
+    expect(crowd.geometry).toEqual({ mask: { counts: [42, 4, 16, 4, 734], width: 40, height: 20 } });
+    expect(regions.find((a) => a.kind === 'polygon')!.attributes).toEqual({ attributes: { color: 'red', occluded: false } });
+
+    const out = join(dir, 'coco-out', 'annotations.json');
+    const e = await run<ExportResult>({ kind: 'export', input: { format: 'coco', out } });
+    expect(e).toMatchObject({ images: 2, annotations: 3, skipped: [] });
+    const written = JSON.parse(readFileSync(out, 'utf8'));
+    expect(written.categories.map((c: { id: number; name: string }) => [c.id, c.name])).toEqual([[1, 'person'], [3, 'car'], [18, 'dog']]);
+    const mask = written.annotations.find((a: { iscrowd: number }) => a.iscrowd === 1);
+    expect(mask).toMatchObject({ category_id: 1, segmentation: { counts: [42, 4, 16, 4, 734], size: [20, 40] } });
+    expect(written.annotations.find((a: { attributes?: unknown }) => a.attributes)).toMatchObject({ category_id: 3, attributes: { color: 'red', occluded: false } });
+  });
+
+  test('Roboflow COCO export (train/ valid/ test/ with _annotations.coco.json beside the images) imports whole, and a named images folder is used when guessing fails', async () => {
+    const { dir, run, s } = await project();
+    const src = join(dir, 'roboflow');
+    const cats = [{ id: 0, name: 'cars-bikes', supercategory: 'none' }, { id: 1, name: 'bike', supercategory: 'cars-bikes' }, { id: 2, name: 'car', supercategory: 'cars-bikes' }];
+    for (const [split, seed] of [['train', 11], ['valid', 12], ['test', 13]] as const) {
+      const name = `img_${split}.rf.0123abcd.jpg`;
+      await writeImage(join(src, split, name), seed, { width: 32, height: 32 });
+      write(join(src, split, '_annotations.coco.json'), JSON.stringify({ images: [{ id: 0, file_name: name, width: 32, height: 32 }], annotations: [{ id: 0, image_id: 0, category_id: 2, bbox: [1, 1, 10, 10], area: 100, segmentation: [], iscrowd: 0 }], categories: cats }));
+    }
+    const r = await run<ImportResult>({ kind: 'import', input: { paths: [src], format: 'coco' } });
+    expect(r).toMatchObject({ imported: 3, errors: [] });
+    expect((await s.invoke('images.list', {})).items.map((i) => i.split).sort()).toEqual(['test', 'train', 'val']);
+
+    // A JSON whose images live in a folder no rule guesses: --images-root names it.
+    const elsewhere = join(dir, 'pictures');
+    await writeImage(join(elsewhere, 'x.jpg'), 14, { width: 32, height: 32 });
+    write(join(dir, 'labels', 'x.json'), JSON.stringify({ images: [{ id: 1, file_name: 'x.jpg', width: 32, height: 32 }], annotations: [], categories: cats }));
+    const lost = await run<ImportResult>({ kind: 'import', input: { paths: [join(dir, 'labels', 'x.json')], format: 'coco' } });
+    expect(lost.imported).toBe(0);
+    expect(lost.skipped[0]).toMatchObject({ item: expect.stringContaining('x.json'), reason: expect.stringContaining('x.jpg') });
+    const found = await run<ImportResult>({ kind: 'import', input: { paths: [join(dir, 'labels', 'x.json')], format: 'coco', imagesRoot: elsewhere } });
+    expect(found).toMatchObject({ imported: 1, errors: [] });
+  });
 });
