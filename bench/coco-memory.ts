@@ -76,10 +76,8 @@ async function child(mode: string, file: string): Promise<void> {
   console.log(JSON.stringify({ mode, seconds, peakRssMb: process.resourceUsage().maxRSS / 1024, heldHeapMb: held.heapUsed / 2 ** 20, images: r.dataset.images.length, annotations: anns, points, errors: r.errors.length }));
 }
 
-async function main(): Promise<void> {
-  const [flag, mode, file] = process.argv.slice(2);
-  if (flag === '--child') return child(mode!, file!);
-  const mb = Number(flag ?? 200);
+/** Write a synthetic COCO of `mb` megabytes and read it streamed and whole, each in a child process (peak RSS per mode). */
+export async function benchCocoMemory(mb = 200): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'apprentice-coco-memory-'));
   try {
     const t0 = performance.now();
@@ -107,4 +105,9 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// Run directly: `node bin/run-ts.js bench/coco-memory.ts [MB]` (the children re-enter here with --child).
+if (process.argv[1] && /coco-memory\.ts$/.test(process.argv[1])) {
+  const [flag, mode, file] = process.argv.slice(2);
+  if (flag === '--child') await child(mode!, file!);
+  else await benchCocoMemory(Number(flag ?? 200));
+}

@@ -11,6 +11,8 @@ import { benchPseudoLabel } from './pseudo-label';
 import { benchLoad } from './load';
 import { benchUiResponsiveness } from './ui-responsiveness';
 import { benchCanvasFps } from './canvas-fps';
+import { benchTorchAgreement } from './torch-agreement';
+import { benchCocoMemory } from './coco-memory';
 
 /** The training-speed benchmark is its own script (it drives a PyTorch process alongside). */
 function benchSmallCnn(): Promise<void> {
@@ -32,6 +34,8 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'onnx-inference': benchOnnxInference,
   'pseudo-label': benchPseudoLabel,
   'teacher-student': benchTeacherStudent,
+  'torch-agreement': () => benchTorchAgreement(),
+  'coco-memory': benchCocoMemory,
 };
 
 const wanted = process.argv.slice(2);

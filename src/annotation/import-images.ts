@@ -22,6 +22,7 @@ import {
 } from '../media';
 import type { ImportFormat } from '../api/formats';
 import { datasetCandidates, type DeclaredClass } from './dataset-candidates';
+import { csvRecords } from '../media/csv-records';
 
 export interface ImportInput {
   paths: string[];
@@ -51,14 +52,26 @@ interface ReadRequest {
 }
 type Reader = (r: ReadRequest) => Promise<Candidate[]>;
 
-/** A labels CSV (path,label[,split]); its paths are relative to the CSV's folder. */
-const readCsv: Reader = async ({ path, kind, input, errors }) => {
+/**
+ * A labels CSV (path,label[,split]), or a box CSV (path,label,x,y,w,h[,split], pixels) when its
+ * rows carry box columns; paths are relative to the CSV's folder.
+ */
+const readCsv: Reader = async (r) => {
+  const { path, kind, input, errors } = r;
   if (kind !== 'file') {
     errors.push({ path, reason: 'a CSV import needs a .csv file, not a folder' });
     return [];
   }
+  if (await hasBoxColumns(path)) return readDataset('csv')(r);
   return confineCandidates(await readLabelsCsv(path, errors), [dirname(path)], errors, input.followLinks);
 };
+
+/** Whether a CSV's first row (header or data) has the box columns x,y,w,h after path and label. */
+async function hasBoxColumns(path: string): Promise<boolean> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  // The first record is enough (its end may be cut off with the rest; only its cells count).
+  return (csvRecords(text.slice(0, 64 * 1024)).records[0]?.cells.length ?? 0) >= 6;
+}
 
 /** An image file, or a folder of images (with its class folders when read as an ImageFolder). */
 const readImages: Reader = async ({ path, kind, input, errors, signal }) => {

@@ -265,4 +265,14 @@ true</values></attribute></attributes></label>
     const found = await run<ImportResult>({ kind: 'import', input: { paths: [join(dir, 'labels', 'x.json')], format: 'coco', imagesRoot: elsewhere } });
     expect(found).toMatchObject({ imported: 1, errors: [] });
   });
+
+  test('a box CSV (path,label,x,y,w,h in pixels) imports its boxes through the CSV format', async () => {
+    const { dir, run, annotationsOf } = await project();
+    await writeImage(join(dir, 'csv', 'street.jpg'), 15, { width: 200, height: 100 });
+    write(join(dir, 'csv', 'boxes.csv'), 'path,label,x,y,w,h,split\r\n"street.jpg",car,20,10,100,50,train\r\n');
+    const r = await run<ImportResult>({ kind: 'import', input: { paths: [join(dir, 'csv', 'boxes.csv')], format: 'csv' } });
+    expect(r).toMatchObject({ imported: 1, errors: [] });
+    const [box] = await annotationsOf('street.jpg');
+    expect(box).toMatchObject({ kind: 'box', geometry: { x: 0.1, y: 0.1, w: 0.5, h: 0.5 } });
+  });
 });

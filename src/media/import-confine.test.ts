@@ -127,7 +127,7 @@ describe('labels for images already in the project', () => {
       ),
     );
     const first = await runImport(s, [join(ds, 'annotations.json')], 'coco');
-    expect(first).toEqual({ imported: 0, duplicates: 2, errors: [], attached: 3 });
+    expect(first).toEqual({ imported: 0, duplicates: 2, errors: [], skipped: [], attached: 3 });
 
     const boxes = async () => {
       const out: Record<string, number> = {};
@@ -144,7 +144,7 @@ describe('labels for images already in the project', () => {
     expect((await s.invoke('stats.get', {})).splits.unlabeled).toBe(0);
 
     const second = await runImport(s, [join(ds, 'annotations.json')], 'coco');
-    expect(second).toEqual({ imported: 0, duplicates: 2, errors: [], attached: 0 });
+    expect(second).toEqual({ imported: 0, duplicates: 2, errors: [], skipped: [], attached: 0 });
     expect(await boxes()).toEqual({ 'a.jpg': 2, 'b.jpg': 1 });
 
     // Each attached box has its creation in the annotation history, by 'import'.

@@ -26,6 +26,17 @@ export function findClassByName(db: Database.Database, name: string): ClassInfo 
 }
 
 /**
+ * The class a person means by a name: the exact one, else the only one that differs by case
+ * ("pedestrian" for "Pedestrian"); undefined when there is none or the case leaves it ambiguous.
+ */
+export function findClassNamed(db: Database.Database, name: string): ClassInfo | undefined {
+  const exact = findClassByName(db, name);
+  if (exact) return exact;
+  const twins = db.prepare('SELECT id, name, color, position FROM classes WHERE name = ? COLLATE NOCASE').all(name) as ClassInfo[];
+  return twins.length === 1 ? twins[0] : undefined;
+}
+
+/**
  * A name a person types must differ from every other class by more than case ("Dog" next to
  * "dog" is nearly always a typo); a dataset that has both keeps both (`caseTwinAllowed`).
  */

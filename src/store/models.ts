@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '../api/errors';
 import type { ModelDetail, ModelInfo, ModelMetrics } from '../api/types';
-import { findClassByName, listClasses } from './classes';
+import { findClassNamed, listClasses } from './classes';
 
 interface ModelRow {
   id: string;
@@ -132,7 +132,7 @@ export function setTeacherClassMap(db: Database.Database, modelId: string, map: 
       stored[teacherClass] = null;
       continue;
     }
-    const target = findClassByName(db, projectClass);
+    const target = findClassNamed(db, projectClass);
     if (!target) throw new AppError('NOT_FOUND', `There is no class "${projectClass}" in this project.`);
     stored[teacherClass] = target.id;
   }

@@ -48,7 +48,10 @@ export const reviewCommand: Command = {
     if (!(threshold >= 0 && threshold <= 1)) throw new UsageError('the threshold must be a number from 0 to 1');
     let classId: number | undefined;
     if (typeof values.class === 'string') {
-      const cls = (await service.invoke('classes.list', {})).find((c) => c.name.toLowerCase() === (values.class as string).toLowerCase());
+      // The exact name first ("Dog" and "dog" may both be classes), else the one that differs only by case.
+      const all = await service.invoke('classes.list', {});
+      const wanted = values.class;
+      const cls = all.find((c) => c.name === wanted) ?? all.find((c) => c.name.toLowerCase() === wanted.toLowerCase());
       if (!cls) throw new UsageError(`there is no class "${values.class}"`);
       classId = cls.id;
     }
