@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { exportFormats, importFormats } from './formats';
 import { detectorTrainInputSchema, importSplits, includeSources, onnxSpecSchema, pathString, trainInputSchema } from './schemas';
-import { classScoreSchema, exportResultSchema, importResultSchema, modelMetricsSchema, pseudoLabelResultSchema, splitSchema, trainResultSchema } from './types';
+import { classScoreSchema, exportResultSchema, importResultSchema, modelMetricsSchema, multiLabelMetricsSchema, pseudoLabelResultSchema, splitSchema, trainResultSchema } from './types';
 
 interface JobDescriptor<K extends string, I extends z.ZodType, R extends z.ZodType> {
   kind: K;
@@ -65,8 +65,15 @@ export const JOB_KINDS = [
       images: z.number(),
       topK: z.object({ k: z.number(), accuracy: z.number() }).optional(),
       perClass: z.array(classScoreSchema),
+      /** Empty for a multi-label model (an image can be right about one class and wrong about another). */
       confusion: z.array(z.array(z.number())),
-      misclassified: z.array(z.object({ imageId: z.number(), image: z.string(), trueClass: z.string(), predictedClass: z.string(), confidence: z.number() })),
+      /** Multi-label: trueClass and predictedClass are the class sets joined with ', ' (see trueClasses, predictedClasses). */
+      misclassified: z.array(z.object({
+        imageId: z.number(), image: z.string(), trueClass: z.string(), predictedClass: z.string(), confidence: z.number(),
+        trueClasses: z.array(z.string()).optional(), predictedClasses: z.array(z.string()).optional(),
+      })),
+      /** A multi-label model: accuracy is exact match, perClass at the threshold. */
+      multiLabel: multiLabelMetricsSchema.optional(),
     }),
   }),
   job({
@@ -76,8 +83,16 @@ export const JOB_KINDS = [
     input: z.object({ model: z.string().min(1).max(4096), split: splitSchema.nullable().default(null), spec: onnxSpecSchema.optional() }).strict(),
     result: z.object({
       classes: z.array(z.string()),
+      /** Set for a multi-label model: probs are per-class sigmoids, `labels` every class at or above `threshold`. */
+      multiLabel: z.object({ threshold: z.number() }).optional(),
       predictions: z.array(
-        z.object({ imageId: z.number(), image: z.string(), label: z.string(), confidence: z.number(), probs: z.array(z.number()), trueLabel: z.string().nullable() }),
+        z.object({
+          imageId: z.number(), image: z.string(), label: z.string(), confidence: z.number(), probs: z.array(z.number()), trueLabel: z.string().nullable(),
+          /** Multi-label models: every class with probability >= the threshold (label is the most probable, even below it). */
+          labels: z.array(z.string()).optional(),
+          /** Multi-label models: the image's own classes (empty when unlabeled). */
+          trueLabels: z.array(z.string()).optional(),
+        }),
       ),
     }),
   }),

@@ -258,6 +258,22 @@ export const detectionMetricsSchema = z.object({
 });
 export type DetectionMetrics = z.infer<typeof detectionMetricsSchema>;
 
+/**
+ * A multi-label model (a sigmoid per class; an image may carry several classes): a class is
+ * predicted at probability >= threshold. Its `accuracy` is the exact-match share (every class of
+ * an image right) and its `perClass` scores are those decisions, class by class.
+ */
+export const multiLabelMetricsSchema = z.object({
+  threshold: z.number(),
+  exactMatch: z.number(),
+  macroPrecision: z.number(),
+  macroRecall: z.number(),
+  macroF1: z.number(),
+  /** Share of wrong (image, class) decisions. */
+  hammingLoss: z.number(),
+});
+export type MultiLabelMetrics = z.infer<typeof multiLabelMetricsSchema>;
+
 export const modelMetricsSchema = z.object({
   /** On the test split (or validation when there is no test split). */
   accuracy: z.number(),
@@ -273,6 +289,8 @@ export const modelMetricsSchema = z.object({
    * precision and recall at the score threshold as `perClass`) so lists of models show it.
    */
   detection: detectionMetricsSchema.optional(),
+  /** A multi-label model: `accuracy` is exact match, `perClass` at the threshold, no topK (see multiLabelMetricsSchema). */
+  multiLabel: multiLabelMetricsSchema.optional(),
 });
 export type ModelMetrics = z.infer<typeof modelMetricsSchema>;
 
@@ -334,6 +352,8 @@ export const modelDetailSchema = modelInfoSchema.extend({
    * when a person set it.
    */
   classMap: z.record(z.string(), z.string().nullable()).optional(),
+  /** A multi-label model: sigmoid outputs, several classes per image; its confusion matrix is empty. */
+  multiLabel: z.boolean().optional(),
 });
 export type ModelDetail = z.infer<typeof modelDetailSchema>;
 

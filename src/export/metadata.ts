@@ -13,6 +13,8 @@ export interface ExportMetadata {
   input: { height: number; width: number; channels: number; scale: number; layout?: 'nhwc' };
   createdAt?: string;
   trainingRunId?: string;
+  /** A multi-label model: `probabilities` is a sigmoid per class (several classes per image), not a softmax. */
+  multiLabel?: boolean;
 }
 
 /** Preprocessing a consumer applies before feeding the model: x' = (x * scale - mean) / std. */
@@ -56,6 +58,8 @@ export const METADATA_KEYS = {
   resize: 'resize',
   crop: 'crop',
   letterbox: 'letterbox',
+  /** 'true' for a multi-label model (sigmoid per class); absent for a single-label one (softmax). */
+  multiLabel: 'multi_label',
 } as const;
 
 /**
@@ -87,6 +91,7 @@ export function metadataProps(meta: ExportMetadata, pre: PreprocessingSpec, bake
   if (meta.trainingRunId) props[k.trainingRun] = meta.trainingRunId;
   if (meta.arch) props[k.arch] = meta.arch;
   if (meta.createdAt) props[k.createdAt] = meta.createdAt;
+  if (meta.multiLabel) props[k.multiLabel] = 'true';
   return props;
 }
 

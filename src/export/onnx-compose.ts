@@ -1,8 +1,9 @@
 /**
  * One ONNX file from an ONNX backbone and a head trained on its features: the backbone's graph
  * as it is, then (for a feature map) a global average pool and a flatten, then the head's dense
- * layer as a Gemm, with the outputs `logits` and `probabilities` like every export. The result
- * takes the backbone's own input and preprocessing.
+ * layer as a Gemm, with the outputs `logits` and `probabilities` like every export (a Softmax, or
+ * for a multi-label head a Sigmoid per class). The result takes the backbone's own input and
+ * preprocessing.
  */
 import { onnx, DataType, type INodeProto, type ITensorProto, type IValueInfoProto } from './onnx-proto';
 
@@ -17,7 +18,7 @@ export interface HeadWeights {
 export function composeOnnxBackboneWithHead(
   backbone: Uint8Array,
   head: HeadWeights,
-  options: { layout: 'nchw' | 'nhwc'; metadata: Record<string, string>; producerVersion: string },
+  options: { layout: 'nchw' | 'nhwc'; metadata: Record<string, string>; producerVersion: string; multiLabel?: boolean },
 ): Uint8Array {
   const model = onnx.ModelProto.decode(backbone);
   const graph = model.graph!;
@@ -51,7 +52,8 @@ export function composeOnnxBackboneWithHead(
   });
   graph.initializer!.push(tensor(w, [head.featureDim, head.classes], head.kernel), tensor(b, [head.classes], head.bias));
   nodes.push({ opType: 'Gemm', input: [flat, w, b], output: ['logits'], name: name('dense') });
-  nodes.push({ opType: 'Softmax', input: ['logits'], output: ['probabilities'], name: name('softmax'), attribute: [{ name: 'axis', i: 1, type: onnx.AttributeProto.AttributeType.INT }] });
+  if (options.multiLabel) nodes.push({ opType: 'Sigmoid', input: ['logits'], output: ['probabilities'], name: name('sigmoid') });
+  else nodes.push({ opType: 'Softmax', input: ['logits'], output: ['probabilities'], name: name('softmax'), attribute: [{ name: 'axis', i: 1, type: onnx.AttributeProto.AttributeType.INT }] });
   graph.node!.push(...nodes);
   const dims = [{ dimParam: 'batch' }, { dimValue: head.classes }];
   const out = (n: string): IValueInfoProto => ({ name: n, type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: dims } } } });

@@ -3,7 +3,8 @@
  *
  * The graph keeps the app's input convention — NHWC float32 'image' [batch, H, W, C] — and turns
  * it to NCHW with one Transpose, because ONNX Conv and pooling are NCHW. Outputs: 'logits'
- * [batch, classes] and 'probabilities' (Softmax of the logits). The baked variant takes raw uint8
+ * [batch, classes] and 'probabilities' (Softmax of the logits; for a multi-label model a Sigmoid
+ * per class, and the metadata says multi_label = true). The baked variant takes raw uint8
  * pixels ('image_uint8') and does the scaling itself, for consumers that have no preprocessing code.
  */
 import type * as tf from '@tensorflow/tfjs';
@@ -75,12 +76,14 @@ export function exportOnnx(model: tf.LayersModel, meta: ExportMetadata, options:
   ctx.values.set(input.id, nchw);
   const [out] = convertGraph(ctx, [output]);
   graph.rename(out!, ONNX_NAMES.logits);
-  const probs = graph.op('Softmax', [ONNX_NAMES.logits], 'softmax', { axis: 1 });
+  const probs = meta.multiLabel ? graph.op('Sigmoid', [ONNX_NAMES.logits], 'sigmoid') : graph.op('Softmax', [ONNX_NAMES.logits], 'softmax', { axis: 1 });
   graph.rename(probs, ONNX_NAMES.probabilities);
 
   const dims = [ONNX_NAMES.batch, classes];
-  const logitsDoc = 'raw class scores (apply softmax for probabilities)';
-  const probsDoc = `class probabilities; class names in the 'classes' metadata`;
+  const logitsDoc = meta.multiLabel ? 'raw class scores (apply a sigmoid to each for its probability)' : 'raw class scores (apply softmax for probabilities)';
+  const probsDoc = meta.multiLabel
+    ? `each class's own probability (multi-label: every class >= 0.5 is present); class names in the 'classes' metadata`
+    : `class probabilities; class names in the 'classes' metadata`;
   // The baked variant is for consumers that want an answer without any code: probabilities first.
   if (baked) {
     graph.declare('output', ONNX_NAMES.probabilities, 'float32', dims, probsDoc);

@@ -34,9 +34,18 @@ export function exportReadme(meta: ExportMetadata, options: ReadmeOptions): stri
     '## Output',
     '',
     `- ${meta.classes.length} classes, in the order of \`labels.txt\`: ${meta.classes.slice(0, 20).join(', ')}${meta.classes.length > 20 ? ', ...' : ''}`,
-    options.format === 'onnx'
-      ? `- \`${ONNX_NAMES.logits}\` [batch, ${meta.classes.length}] raw scores, \`${ONNX_NAMES.probabilities}\` [batch, ${meta.classes.length}] softmax of them`
-      : '- the model outputs logits (raw scores); apply softmax for probabilities',
+    ...(meta.multiLabel
+      ? [
+        options.format === 'onnx'
+          ? `- \`${ONNX_NAMES.logits}\` [batch, ${meta.classes.length}] raw scores, \`${ONNX_NAMES.probabilities}\` [batch, ${meta.classes.length}] a sigmoid of each`
+          : '- the model outputs logits (raw scores); apply a sigmoid to each for its probability',
+        '- multi-label: an image may carry several classes; every class with probability >= 0.5 is present',
+      ]
+      : [
+        options.format === 'onnx'
+          ? `- \`${ONNX_NAMES.logits}\` [batch, ${meta.classes.length}] raw scores, \`${ONNX_NAMES.probabilities}\` [batch, ${meta.classes.length}] softmax of them`
+          : '- the model outputs logits (raw scores); apply softmax for probabilities',
+      ]),
     '',
   ];
   if (options.format === 'tfjs') {
@@ -48,9 +57,11 @@ export function exportReadme(meta: ExportMetadata, options: ReadmeOptions): stri
       "import { readFileSync } from 'node:fs';",
       "const model = await tf.loadLayersModel('file://./model.json');",
       `const pixels = new Float32Array(${h * w * c}); // your image, ${pre.replace(/`/g, '')}`,
-      `const probs = tf.softmax(model.predict(tf.tensor4d(pixels, [1, ${h}, ${w}, ${c}])));`,
+      `const probs = tf.${meta.multiLabel ? 'sigmoid' : 'softmax'}(model.predict(tf.tensor4d(pixels, [1, ${h}, ${w}, ${c}])));`,
       "const labels = readFileSync('labels.txt', 'utf8').trim().split('\\n');",
-      'console.log(labels[probs.argMax(1).dataSync()[0]]);',
+      meta.multiLabel
+        ? 'console.log(labels.filter((_, i) => probs.dataSync()[i] >= 0.5));'
+        : 'console.log(labels[probs.argMax(1).dataSync()[0]]);',
       '```',
       '',
       `The same model exported to ONNX (\`apprentice export-model --format onnx\`) runs with onnxruntime:`,
@@ -71,8 +82,9 @@ export function exportReadme(meta: ExportMetadata, options: ReadmeOptions): stri
     `const input = new ort.Tensor('${options.baked ? 'uint8' : 'float32'}', pixels, [1, ${h}, ${w}, ${c}]);`,
     `const { ${ONNX_NAMES.probabilities} } = await session.run({ ${inputName}: input });`,
     `const p = Array.from(${ONNX_NAMES.probabilities}.data);`,
-    'const best = p.indexOf(Math.max(...p));',
-    'console.log(labels[best], p[best]);',
+    ...(meta.multiLabel
+      ? ['console.log(labels.filter((_, i) => p[i] >= 0.5)); // every class the image carries']
+      : ['const best = p.indexOf(Math.max(...p));', 'console.log(labels[best], p[best]);']),
     '```',
     '',
   );

@@ -37,6 +37,7 @@ export async function verifyOnnx(bytes: Uint8Array, model: tf.LayersModel, sampl
   const size = h! * w! * c!;
   if (n <= 0 || samples.length < n * size) throw new Error(`verifyOnnx needs ${n} samples of ${h}x${w}x${c} (got ${samples.length} values)`);
   const info = readOnnxMetadata(bytes);
+  const multiLabel = info.props.multi_label === 'true';
   const session = await ort.InferenceSession.create(bytes);
   let maxAbsDiff = 0;
   let agree = 0;
@@ -49,7 +50,8 @@ export async function verifyOnnx(bytes: Uint8Array, model: tf.LayersModel, sampl
       const results = await session.run({ [info.inputName]: new ort.Tensor(info.inputType === 'uint8' ? 'uint8' : 'float32', feed, dims) });
       const [refLogits, refProbs] = tf.tidy(() => {
         const logits = model.predict(tf.tensor4d(tfjsInput, dims as [number, number, number, number])) as tf.Tensor;
-        return [logits.dataSync() as Float32Array, tf.softmax(logits).dataSync() as Float32Array];
+        // A multi-label file's probabilities are sigmoids (metadata multi_label), else a softmax.
+        return [logits.dataSync() as Float32Array, (multiLabel ? tf.sigmoid(logits) : tf.softmax(logits)).dataSync() as Float32Array];
       });
       const logits = outputData(results, ONNX_NAMES.logits, session.outputNames[0]!);
       maxAbsDiff = Math.max(maxAbsDiff, maxDiff(logits, refLogits!));

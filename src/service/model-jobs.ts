@@ -25,6 +25,8 @@ export function recordTrainedModel(db: Database.Database, o: RunOutcome): TrainR
     details: {
       history: o.history, confusion: o.confusion, misclassified: o.misclassified, options: o.options, search: o.search, input: o.input,
       ...(o.studentData ? { studentData: o.studentData } : {}),
+      // A multi-label model (sigmoid per class): models.get reports it, the renderer shows no confusion matrix.
+      ...(o.multiLabel ? { multiLabel: true } : {}),
     },
   });
   return { modelId: o.modelId, backend: o.backend, epochs: o.history.length, metrics: o.metrics, imagesPerSecond: o.imagesPerSecond, stoppedEarly: o.stoppedEarly };

@@ -14,6 +14,7 @@ export * from './pseudo-labels';
 export * from './pseudo-boxes';
 export * from './review';
 export * from './shapes';
+export * from './multi-label';
 export * from './regions';
 export * from './project-settings';
 export * from './backups';

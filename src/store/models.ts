@@ -81,6 +81,7 @@ export function getModel(db: Database.Database, id: string): ModelDetail {
     input: details.input ?? { height: 0, width: 0, channels: 0 },
     ...((details as { studentData?: unknown }).studentData ? { studentData: (details as { studentData: { human: number; pseudo: number } }).studentData } : {}),
     ...(details.onnx ? { onnx: details.onnx } : {}),
+    ...(details.multiLabel ? { multiLabel: true } : {}),
     ...classMapField(db, row, details),
   };
 }

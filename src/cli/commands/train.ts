@@ -87,7 +87,9 @@ export const train: Command = {
     const m = result.metrics;
     out.result(result, () => [
       `Trained ${result.modelId} on ${result.backend}: ${result.epochs} epochs, ${Math.round(result.imagesPerSecond)} images/s${result.stoppedEarly ? ' (stopped early)' : ''}`,
-      `${m.split} accuracy ${(m.accuracy * 100).toFixed(1)}%, loss ${m.loss.toFixed(4)}`,
+      m.multiLabel
+        ? `${m.split} exact match ${(m.accuracy * 100).toFixed(1)}%, macro F1 ${m.multiLabel.macroF1.toFixed(3)}, loss ${m.loss.toFixed(4)} (multi-label, threshold ${m.multiLabel.threshold})`
+        : `${m.split} accuracy ${(m.accuracy * 100).toFixed(1)}%, loss ${m.loss.toFixed(4)}`,
       ...(m.kfold ? [`${m.kfold.k}-fold accuracy ${(m.kfold.mean * 100).toFixed(1)}% ± ${(m.kfold.std * 100).toFixed(1)}`] : []),
       ...m.perClass.map((c) => `  ${c.name}: precision ${c.precision.toFixed(3)} recall ${c.recall.toFixed(3)} f1 ${c.f1.toFixed(3)}`),
     ]);

@@ -18,3 +18,4 @@ export {
 } from './metrics.js';
 export { kfoldSplits, type Fold } from './kfold.js';
 export { meanAndStd } from './stats.js';
+export { evaluateMultiLabel, multiLabelSummary, predictedSet, MULTI_LABEL_THRESHOLD, type MultiLabelEvaluation, type MultiLabelMiss } from './multi-label.js';

@@ -3,16 +3,23 @@ import type { TensorData } from './data';
 
 /**
  * Class probabilities for every row, in batches (inference mode: dropout off, batch norm uses its
- * moving averages). The models output logits; softmax is applied here.
+ * moving averages). The models output logits; softmax is applied here, or for a multi-label model
+ * a sigmoid per class (each class its own probability; rows need not sum to 1).
  */
-export function predictProbabilities(model: tf.LayersModel, data: Pick<TensorData, 'x' | 'n' | 'height' | 'width' | 'channels'>, batchSize = 256): Float32Array {
+export function predictProbabilities(
+  model: tf.LayersModel,
+  data: Pick<TensorData, 'x' | 'n' | 'height' | 'width' | 'channels'>,
+  batchSize = 256,
+  activation: 'softmax' | 'sigmoid' = 'softmax',
+): Float32Array {
   const pixels = data.height * data.width * data.channels;
   let out: Float32Array | null = null;
   for (let start = 0; start < data.n; start += batchSize) {
     const count = Math.min(batchSize, data.n - start);
     const probs = tf.tidy(() => {
       const x = tf.tensor4d(data.x.subarray(start * pixels, (start + count) * pixels), [count, data.height, data.width, data.channels]);
-      return tf.softmax(model.predict(x) as tf.Tensor);
+      const logits = model.predict(x) as tf.Tensor;
+      return activation === 'sigmoid' ? tf.sigmoid(logits) : tf.softmax(logits);
     });
     const values = probs.dataSync() as Float32Array;
     const k = probs.shape[1]!;

@@ -5,6 +5,7 @@ import { DataParallelGradients, type LossSpec } from '../parallel';
 import type { Checkpoint, EpochReport, NamedArray } from './checkpoint';
 import { classTargets, gatherRows, targetWidth, type TensorData } from './data';
 import { lossAndAccuracy, predictProbabilities } from './predict';
+import { binaryLossAndExactMatch } from '../losses/binary-cross-entropy';
 
 export interface LoopConfig {
   epochs: number;
@@ -18,6 +19,7 @@ export interface LoopConfig {
   seed: number;
   /** Threads computing gradients (data parallel); 1 = this thread only. */
   replicas: number;
+  /** 'sigmoid-binary-cross-entropy' trains a multi-label model: accuracy is then exact match of the thresholded sigmoids. */
   loss?: LossSpec;
   /** Fine-tuning: these variables (the backbone's) learn at learningRate * lrFactor. */
   slowGroup?: { variableNames: ReadonlySet<string>; lrFactor: number };
@@ -64,6 +66,14 @@ function restoreModel(model: tf.LayersModel, arrays: NamedArray[]): void {
   tf.dispose(tensors);
 }
 
+/** Loss and accuracy of the model on a dataset after an epoch: softmax CE and top-1, or for multi-label mean BCE and exact match. */
+function epochMeasure(loss: LossSpec | undefined): (model: tf.LayersModel, data: TensorData) => { loss: number; accuracy: number } {
+  if (loss === 'sigmoid-binary-cross-entropy') {
+    return (model, data) => binaryLossAndExactMatch(predictProbabilities(model, data, 256, 'sigmoid'), data.y, data.n, data.numClasses);
+  }
+  return (model, data) => lossAndAccuracy(predictProbabilities(model, data), classTargets(data), data.n, data.numClasses);
+}
+
 /**
  * The training loop: shuffled mini-batches (seeded), augmentation on the fly, data-parallel
  * gradients, a learning-rate schedule, validation each epoch, early stopping with restore-best, a
@@ -80,6 +90,7 @@ export async function trainLoop(
   resume?: Checkpoint,
 ): Promise<LoopResult> {
   if (train.n === 0) throw new Error('there are no training images');
+  const measure = epochMeasure(config.loss);
   const optimizer = createOptimizer(config.optimizer, config.learningRate);
   // A second optimizer for the slow group keeps its own slots and its own (lower) rate.
   const slowOptimizer = config.slowGroup ? createOptimizer(config.optimizer, config.learningRate * config.slowGroup.lrFactor) : null;
@@ -151,10 +162,10 @@ export async function trainLoop(
       // Training accuracy is measured on the un-augmented images after the epoch (inference is ~10x
       // cheaper than a training step): it says whether the model fits the data, whatever
       // augmentation did to the batches.
-      const accuracy = lossAndAccuracy(predictProbabilities(model, train), classTargets(train), train.n, train.numClasses).accuracy;
+      const accuracy = measure(model, train).accuracy;
       const report: EpochReport = { epoch: epoch + 1, loss: lossSum / train.n, accuracy, learningRate, imagesPerSecond: train.n / seconds, seconds };
       if (val && val.n > 0) {
-        const m = lossAndAccuracy(predictProbabilities(model, val), classTargets(val), val.n, val.numClasses);
+        const m = measure(model, val);
         report.valLoss = m.loss;
         report.valAccuracy = m.accuracy;
       }

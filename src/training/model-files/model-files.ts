@@ -12,6 +12,8 @@ export interface ModelMetadata {
   input: InputSpec & { layout: 'nhwc'; scale: number };
   createdAt: string;
   trainingRunId: string;
+  /** A multi-label model: its logits go through a sigmoid per class, not a softmax (absent: single-label). */
+  multiLabel?: boolean;
 }
 
 const MODEL_JSON = 'model.json';

@@ -50,6 +50,8 @@ export async function exportProjectModel(
           ...(metadata?.arch ? { arch: metadata.arch } : {}),
           ...(metadata?.createdAt ? { createdAt: metadata.createdAt } : {}),
           ...(metadata?.trainingRunId ? { trainingRunId: metadata.trainingRunId } : {}),
+          // A multi-label model's graph ends in a Sigmoid per class, and its metadata says multi_label.
+          ...(metadata?.multiLabel ? { multiLabel: true } : {}),
         },
         format: args.format,
         out: args.out,
@@ -84,18 +86,21 @@ async function exportOnnxBackboneModel(
     const dense = head.getLayer('logits');
     const [kernel, bias] = dense.getWeights() as [tf.Tensor, tf.Tensor];
     const classes = metadata?.classes ?? [];
+    const multiLabel = metadata?.multiLabel === true;
     const bytes = composeOnnxBackboneWithHead(
       new Uint8Array(readFileSync(join(dir, BACKBONE_FILE))),
       { kernel: kernel.dataSync() as Float32Array, bias: bias.dataSync() as Float32Array, featureDim: kernel.shape[0]!, classes: kernel.shape[1]! },
       {
         layout: spec.layout,
         producerVersion: args.apprenticeVersion,
+        ...(multiLabel ? { multiLabel: true } : {}),
         metadata: {
           classes: JSON.stringify(classes), input_size: `${spec.width}x${spec.height}`, channels: String(spec.channels), layout: spec.layout,
           scale: String(spec.scale), mean: JSON.stringify(spec.mean), std: JSON.stringify(spec.std), preprocessing: 'none',
           // The backbone's own geometry: the head learned on features of pixels prepared that way.
           resize: spec.resize ?? 'bilinear', crop: spec.crop ?? 'none', letterbox: String(spec.letterbox ?? false),
           apprentice_version: args.apprenticeVersion, model_id: metadata?.id ?? args.model, arch: metadata?.arch ?? 'transfer',
+          ...(multiLabel ? { multi_label: 'true' } : {}),
         },
       },
     );
@@ -105,8 +110,9 @@ async function exportOnnxBackboneModel(
     const rows = randomImageFiles(db, SAMPLE_IMAGES);
     const expected = await predictWithOnnxBackbone(dir, projectDir, rows);
     expected.head.dispose();
-    const merged = await OnnxClassifier.load(out, { ...spec, classes });
-    const actual = await merged.predictRows(projectDir, rows);
+    // A multi-label file is checked on its logits through a sigmoid, as predictWithOnnxBackbone computes them (a classifier would softmax them).
+    const merged = await OnnxClassifier.load(out, { ...spec, classes }, multiLabel ? 'features' : 'classifier');
+    const actual = multiLabel ? { probs: sigmoid(await merged.featureRows(projectDir, rows)) } : await merged.predictRows(projectDir, rows);
     await merged.release();
     const k = classes.length;
     let maxAbsDiff = 0;
@@ -126,4 +132,8 @@ async function exportOnnxBackboneModel(
   } finally {
     head.dispose();
   }
+}
+
+function sigmoid(logits: Float32Array): Float32Array {
+  return logits.map((z) => 1 / (1 + Math.exp(-z)));
 }

@@ -22,13 +22,13 @@ export function hasOnnxBackbone(dir: string): boolean {
   return existsSync(join(dir, BACKBONE_FILE));
 }
 
-/** Class probabilities of project images through backbone (onnxruntime) then head (tfjs). */
+/** Class probabilities of project images through backbone (onnxruntime) then head (tfjs): softmax, or sigmoids for a multi-label head. */
 export async function predictWithOnnxBackbone(
   dir: string,
   projectDir: string,
   rows: { media_path: string; sha256: string }[],
   opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
-): Promise<{ probs: Float32Array; classes: string[]; features: Float32Array; head: tf.LayersModel }> {
+): Promise<{ probs: Float32Array; classes: string[]; features: Float32Array; head: tf.LayersModel; multiLabel: boolean }> {
   const spec = JSON.parse(readFileSync(join(dir, BACKBONE_SPEC), 'utf8')) as OnnxInputSpec;
   const runner = await OnnxClassifier.load(join(dir, BACKBONE_FILE), spec, 'features');
   let features: Float32Array;
@@ -39,7 +39,12 @@ export async function predictWithOnnxBackbone(
   }
   const { model: head, metadata } = await loadModelFiles(dir);
   const d = runner.featureDim;
-  const probs = tf.tidy(() => tf.softmax(head.predict(tf.tensor4d(features, [rows.length, 1, 1, d])) as tf.Tensor).dataSync() as Float32Array);
+  // A multi-label head gives each class its own sigmoid.
+  const multiLabel = metadata?.multiLabel === true;
+  const probs = tf.tidy(() => {
+    const logits = head.predict(tf.tensor4d(features, [rows.length, 1, 1, d])) as tf.Tensor;
+    return (multiLabel ? tf.sigmoid(logits) : tf.softmax(logits)).dataSync() as Float32Array;
+  });
   const k = head.outputs[0]!.shape[1]!;
-  return { probs, classes: metadata?.classes ?? Array.from({ length: k }, (_, i) => `class_${i}`), features, head };
+  return { probs, classes: metadata?.classes ?? Array.from({ length: k }, (_, i) => `class_${i}`), features, head, multiLabel };
 }

@@ -4,7 +4,7 @@ import { AppError } from '../../api/errors';
 import type { InputSpec } from '../data/input-spec';
 import { decodeImages } from '../../media';
 import { countClasses } from '../../store';
-import { labeledRows, splitRows, type ProjectData } from '../data/project-data';
+import { labeledRows, multiLabelClassSets, splitRows, type ProjectData } from '../data/project-data';
 import { loadStudentData } from '../data/student-data';
 import { buildArchitecture, defaultArchitecture } from '../models';
 import { backboneFeatures, buildHead, composeWithHead, isOnnxBackboneRef, loadBackbone, loadOnnxBackbone, type Backbone, type OnnxBackbone } from '../transfer';
@@ -34,8 +34,8 @@ export interface TrainingPlan {
   augments: boolean;
   /** A head on features is so small that threads cost more than they save: one replica. */
   singleThread?: boolean;
-  /** Students learn with the distillation loss (targets carry soft labels). */
-  loss?: 'distillation';
+  /** Students learn with the distillation loss (targets carry soft labels); multi-label projects with a sigmoid per class. */
+  loss?: 'distillation' | 'sigmoid-binary-cross-entropy';
   /** A student's training data: human- and pseudo-labeled images. */
   studentCounts?: { human: number; pseudo: number };
   /** Frozen on an ONNX backbone: the model is saved as that backbone plus the trained head. */
@@ -51,12 +51,18 @@ export async function makePlan(
   ctx: { signal: AbortSignal; onProgress: Progress },
 ): Promise<TrainingPlan> {
   const rows = labeledRows(db);
+  // A multi-label project: multi-hot targets and binary cross-entropy (splitRows, losses/binary-cross-entropy).
+  const classSets = multiLabelClassSets(db);
+  const multi = classSets ? { loss: 'sigmoid-binary-cross-entropy' as const } : {};
   const numClasses = () => countClasses(db);
   const loading = (done: number, total: number) => ctx.onProgress({ phase: 'loading images', step: done, total });
   if (options.mode !== 'scratch' && !options.backbone) {
     throw new AppError('INVALID_INPUT', `--mode ${options.mode} needs a --backbone (a model of this project, or a tfjs model.json).`);
   }
 
+  if (options.teacher && classSets) {
+    throw new AppError('INVALID_INPUT', '--teacher (knowledge distillation) is not available for a multi-label project: its teachers give one class per image. Train without --teacher, or set the project setting multiLabel to false.');
+  }
   if (options.teacher) {
     if (options.backbone) throw new AppError('UNSUPPORTED', 'A student is trained from scratch: --teacher cannot be combined with --backbone yet.');
     const arch = options.arch ?? defaultArchitecture(projectInput.height, projectInput.width);
@@ -83,12 +89,13 @@ export async function makePlan(
   if (!options.backbone) {
     const arch = options.arch ?? defaultArchitecture(projectInput.height, projectInput.width);
     const pixels = await decodeImages(projectDir, rows, projectInput, { signal: ctx.signal, onProgress: loading });
-    const data = splitRows(db, rows, pixels, projectInput);
+    const data = splitRows(db, rows, pixels, projectInput, classSets);
     return {
       arch,
       input: projectInput,
       data,
       augments: true,
+      ...multi,
       build: () =>
         buildArchitecture(arch, {
           ...projectInput, numClasses: data.classNames.length,
@@ -107,8 +114,9 @@ export async function makePlan(
     return {
       arch: `head on ${bb.name}`,
       input: bb.input,
-      data: splitRows(db, rows, features, { height: 1, width: 1, channels: bb.featureDim }),
+      data: splitRows(db, rows, features, { height: 1, width: 1, channels: bb.featureDim }, classSets),
       augments: false,
+      ...multi,
       singleThread: true,
       note: `${cached} of ${rows.length} images' features came from the cache`,
       build: () => buildHead(bb.featureDim, numClasses(), options.dropout, options.seed),
@@ -136,13 +144,14 @@ export async function makePlan(
 
   // finetune: the whole network trains on pixels; the backbone at a lower learning rate.
   const pixels = await decodeImages(projectDir, rows, backbone.input, { signal: ctx.signal, onProgress: loading });
-  const data = splitRows(db, rows, pixels, backbone.input);
+  const data = splitRows(db, rows, pixels, backbone.input, classSets);
   const backboneVariables = new Set(backbone.extractor.trainableWeights.map((w) => (w.read() as tf.Variable).name));
   return {
     arch: `finetuned ${backbone.name}`,
     input: backbone.input,
     data,
     augments: true,
+    ...multi,
     build: () => composeWithHead(backbone.extractor, buildHead(backbone.featureDim, numClasses(), options.dropout, options.seed), 'finetune'),
     finalize: (m) => m,
     slowVariables: () => backboneVariables,

@@ -6,12 +6,14 @@ import type { ClassScore, ModelMetrics, SearchTrial } from '../../api/types';
 import { writeFileAtomic } from '../../media/files';
 import { pathInside } from '../../store';
 import { selectTrainingBackend, type TrainingBackendInfo } from '../backend';
+import type * as tf from '@tensorflow/tfjs';
 import type { InputSpec } from '../data/input-spec';
 import type Database from 'better-sqlite3';
 import type { ProjectData, ProjectSplit } from '../data/project-data';
 import { makePlan } from './plan';
 import { saveOnnxBackbone } from './onnx-backbone-model';
-import { evaluateClassification, kfoldSplits, meanAndStd, type Evaluation } from '../evaluate';
+import { evaluateClassification, evaluateMultiLabel, kfoldSplits, meanAndStd, multiLabelSummary, type Evaluation, type MultiLabelEvaluation } from '../evaluate';
+import { binaryLossAndExactMatch } from '../losses/binary-cross-entropy';
 import { hardLabels, lossAndAccuracy, predictProbabilities, subset, trainLoop, decodeCheckpoint, encodeCheckpoint, type Checkpoint, type EpochReport, type LoopConfig, type TensorData } from '../loop';
 import { saveModelFiles } from '../model-files';
 import { runSearch, trainingSearchSpace } from '../search';
@@ -43,6 +45,8 @@ export interface RunOutcome {
   options: TrainOptions;
   /** A student's training data, for the Rounds view. */
   studentData: { human: number; pseudo: number } | null;
+  /** Trained multi-label (a sigmoid per class, several classes per image): recorded in the model's details. */
+  multiLabel?: true;
 }
 
 /** A validation set when the project has none: 10% of train (at least one image), chosen by the seed. */
@@ -57,7 +61,7 @@ function ensureValidation(data: ProjectData, seed: number): { train: ProjectSpli
   return { val: pick(order.subarray(0, cut)), train: pick(order.subarray(cut)) };
 }
 
-function perClassScores(e: Evaluation): ClassScore[] {
+function perClassScores(e: Evaluation | MultiLabelEvaluation): ClassScore[] {
   return e.perClass.map((c) => ({ name: c.name, precision: c.precision, recall: c.recall, f1: c.f1, support: c.support }));
 }
 
@@ -86,6 +90,12 @@ export async function runTraining(
   const runDir = pathInside(projectDir, ['models', 'runs'], runId, 'run id');
   const { train, val } = ensureValidation(data, options.seed);
   const build = plan.build;
+  const multiLabel = plan.loss === 'sigmoid-binary-cross-entropy';
+  // Validation score of search trials and folds: top-1 accuracy, or exact match for multi-label.
+  const validationAccuracy = (model: tf.LayersModel, va: TensorData): number =>
+    multiLabel
+      ? binaryLossAndExactMatch(predictProbabilities(model, va, 256, 'sigmoid'), va.y, va.n, va.numClasses).accuracy
+      : lossAndAccuracy(predictProbabilities(model, va), va.y, va.n, va.numClasses).accuracy;
   if (plan.loss === 'distillation' && options.kfold) {
     throw new AppError('UNSUPPORTED', '--kfold is not available for a distilled student: its pseudo-labeled images have no human labels to cross-validate on.');
   }
@@ -115,7 +125,7 @@ export async function runTraining(
         signal: ctx.signal,
         onBatch: (p) => ctx.onProgress({ phase: label, step: p.epoch * p.batches + p.batch, total: config.epochs * p.batches, metrics: { loss: p.loss } }),
       });
-      return lossAndAccuracy(predictProbabilities(model, va), va.y, va.n, va.numClasses).accuracy;
+      return validationAccuracy(model, va);
     } finally {
       model.dispose();
     }
@@ -190,6 +200,26 @@ export async function runTraining(
   const evalSplit = data.test.n > 0 ? data.test : val.n > 0 ? val : train;
   const splitName = data.test.n > 0 ? 'test' : 'val';
   ctx.onProgress({ phase: 'evaluating', step: 0, total: evalSplit.n });
+  // Recorded as trained: after a search, the winning trial's settings replace the ones asked for.
+  const recordedOptions = (): TrainOptions => ({
+    ...options,
+    resume: runId,
+    learningRate: config.learningRate,
+    batchSize: config.batchSize,
+    optimizer: config.optimizer,
+    augment: config.augment ? formatAugmentConfig(config.augment) : '',
+  });
+  if (multiLabel) {
+    return finishMultiLabelRun({
+      model, plan, evalSplit, splitName, projectDir, runId, kfold,
+      common: {
+        runId, arch, backend: info.name, classes: data.classNames, input, history: loop.history, search,
+        imagesPerSecond: trainingSeconds > 0 ? trainedImages / trainingSeconds : 0,
+        trainingSeconds: (performance.now() - started) / 1000,
+        stoppedEarly: loop.stoppedEarly, options: recordedOptions(), studentData: plan.studentCounts ?? null,
+      },
+    });
+  }
   const probs = predictProbabilities(model, evalSplit);
   const truth = hardLabels(evalSplit);
   const evaluation = evaluateClassification(truth, probs, data.classNames, { topK: Math.min(5, data.classNames.length) });
@@ -220,16 +250,43 @@ export async function runTraining(
     imagesPerSecond: trainingSeconds > 0 ? trainedImages / trainingSeconds : 0,
     trainingSeconds: (performance.now() - started) / 1000,
     stoppedEarly: loop.stoppedEarly,
-    // Recorded as trained: after a search, the winning trial's settings replace the ones asked for.
-    options: {
-      ...options,
-      resume: runId,
-      learningRate: config.learningRate,
-      batchSize: config.batchSize,
-      optimizer: config.optimizer,
-      augment: config.augment ? formatAugmentConfig(config.augment) : '',
-    },
+    options: recordedOptions(),
     studentData: plan.studentCounts ?? null,
+  };
+}
+
+/** Evaluate, save and report a multi-label model: sigmoid probabilities, exact match, per-class scores at 0.5, no confusion matrix. */
+async function finishMultiLabelRun(args: {
+  model: tf.LayersModel; plan: Awaited<ReturnType<typeof makePlan>>; evalSplit: TensorData & { imageIds?: number[] }; splitName: 'test' | 'val';
+  projectDir: string; runId: string; kfold: ModelMetrics['kfold']; common: Omit<RunOutcome, 'modelId' | 'params' | 'metrics' | 'confusion' | 'misclassified'>;
+}): Promise<RunOutcome> {
+  const { model, plan, evalSplit, splitName, projectDir, runId, kfold, common } = args;
+  const classNames = plan.data.classNames;
+  const probs = predictProbabilities(model, evalSplit, 256, 'sigmoid');
+  const evaluation = evaluateMultiLabel(evalSplit.y, probs, classNames);
+  const { loss } = binaryLossAndExactMatch(probs, evalSplit.y, evalSplit.n, evalSplit.numClasses);
+  const modelId = `${plan.arch.split(' ')[0]}-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const finalModel = plan.finalize(model);
+  const modelDir = pathInside(projectDir, ['models'], modelId, 'model id');
+  if (plan.onnxBackbone) await saveOnnxBackbone(modelDir, plan.onnxBackbone.file, plan.onnxBackbone.spec);
+  await saveModelFiles(modelDir, finalModel, {
+    id: modelId, arch: plan.arch, classes: classNames, input: { ...plan.input, layout: 'nhwc', scale: 1 / 255 },
+    createdAt: new Date().toISOString(), trainingRunId: runId, multiLabel: true,
+  });
+  const params = finalModel.countParams();
+  model.dispose();
+  return {
+    ...common,
+    modelId, params,
+    metrics: {
+      accuracy: evaluation.exactMatch, loss, perClass: perClassScores(evaluation), split: splitName, multiLabel: multiLabelSummary(evaluation),
+      ...(kfold ? { kfold } : {}),
+    },
+    confusion: [],
+    misclassified: evaluation.misclassified.slice(0, 200).map((m) => ({
+      imageId: evalSplit.imageIds![m.index]!, trueClass: m.trueNames.join(', '), predictedClass: m.predictedNames.join(', '), confidence: m.confidence,
+    })),
+    multiLabel: true,
   };
 }
 
