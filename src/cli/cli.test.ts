@@ -43,7 +43,7 @@ describe('the apprentice command', () => {
     const csvOut = join(t.dir, 'out', 'labels.csv');
     const exp = await cli(['export', proj, '--format', 'csv', '--out', csvOut, '--json']);
     expect(exp.code).toBe(0);
-    expect(JSON.parse(exp.stdout)).toEqual({ out: csvOut, images: 5, annotations: 5 });
+    expect(JSON.parse(exp.stdout)).toEqual({ out: csvOut, images: 5, annotations: 5, skipped: [], converted: [] });
     const lines = readFileSync(csvOut, 'utf8').trim().split('\n');
     expect(lines[0]).toBe('path,label,split');
     expect(lines.filter((l) => l.includes(',cat,'))).toHaveLength(3);
@@ -60,7 +60,7 @@ describe('the apprentice command', () => {
 
     const folderOut = join(t.dir, 'folder-out');
     const exf = JSON.parse((await cli(['export', proj, '--format', 'imagefolder', '--out', folderOut, '--json'])).stdout);
-    expect(exf).toEqual({ out: folderOut, images: 5, annotations: 5 });
+    expect(exf).toEqual({ out: folderOut, images: 5, annotations: 5, skipped: [], converted: [] });
   });
 
   test('failures exit 1 with one line; usage errors exit 2', async () => {
