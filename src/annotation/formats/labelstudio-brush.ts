@@ -9,6 +9,7 @@
  * Bits are read most significant first. The mask is the alpha channel (every 4th value) > 0.
  */
 import type { RleMask } from './dataset';
+import { rleFromBits } from './rle';
 
 class Bits {
   private pos = 0;
@@ -68,20 +69,5 @@ export function decodeBrushRle(rle: unknown, width: number, height: number): Rle
     }
   }
   // Row-major pixels -> COCO runs down each column, starting with background.
-  const counts: number[] = [];
-  let value = 0;
-  let run = 0;
-  for (let x = 0; x < width; x++) {
-    for (let y = 0; y < height; y++) {
-      const v = alpha[y * width + x]!;
-      if (v !== value) {
-        counts.push(run);
-        value = v;
-        run = 0;
-      }
-      run++;
-    }
-  }
-  counts.push(run);
-  return { counts, width, height };
+  return rleFromBits(alpha, width, height, 'row');
 }
