@@ -7,7 +7,7 @@ import { classSourceIds, listClasses, liveHumanTags, liveShapes, type ShapeAttri
 import { FORMATS, type AnnotationExtras, type Dataset, type DatasetAnnotation, type DatasetImage } from './formats/index-formats';
 import { labeledImages, type IncludeSource } from './labeled-images';
 import { exportCsv } from './formats/csv';
-import { withItem } from './formats/class-only-notes';
+import { withItem } from './formats/reports';
 import { exportImageFolder } from './formats/imagefolder';
 import type { ExportFormat } from '../api/formats';
 

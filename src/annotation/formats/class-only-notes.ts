@@ -33,6 +33,3 @@ export function classOnlyNotes(db: Database.Database, include: readonly IncludeS
   }
   return notes;
 }
-
-/** An export note as the result gives it: `item` (CLI.md's name) names the image and the place in it. */
-export const withItem = (p: FormatProblem) => ({ item: p.where ? `${p.file} (${p.where})` : p.file, ...p });

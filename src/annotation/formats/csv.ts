@@ -6,7 +6,8 @@ import { copyFileAtomic, writeFileAtomic } from '../../media/files';
 import { csvField } from '../../media/csv';
 import { labeledImages, type IncludeSource } from '../labeled-images';
 import { UniqueNames } from './unique-names';
-import { classOnlyNotes, withItem } from './class-only-notes';
+import { classOnlyNotes } from './class-only-notes';
+import { withItem } from './reports';
 
 /**
  * CSV out: `<out>` holds `path,label,split` rows (label empty when unlabeled) and the images

@@ -5,7 +5,8 @@ import type { JobContext } from '../../api/job-context';
 import { copyFileAtomic } from '../../media/files';
 import { labeledImages, type IncludeSource } from '../labeled-images';
 import { UniqueNames } from './unique-names';
-import { classOnlyNotes, withItem } from './class-only-notes';
+import { classOnlyNotes } from './class-only-notes';
+import { withItem } from './reports';
 
 /**
  * ImageFolder out: `<out>/<split>/<class>/<file>` for every labeled image (unlabeled images

@@ -48,3 +48,6 @@ export interface WrittenDataset {
 export function emptyResult(file: string, reason: string, where = ''): ParseResult {
   return { dataset: { classes: [], images: [] }, errors: [{ file, where, reason }] };
 }
+
+/** An export note as the result gives it: `item` (CLI.md's name) names the image and the place in it. */
+export const withItem = (p: FormatProblem) => ({ item: p.where ? `${p.file} (${p.where})` : p.file, ...p });
