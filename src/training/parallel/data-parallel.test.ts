@@ -95,6 +95,17 @@ describe('DataParallelGradients', () => {
     tf.dispose([oneHot, ...Object.values(a.grads), ...Object.values(b.grads)]);
   });
 
+  it('returns the whole batch\'s logits in batch order, from both replicas\' forward passes', async () => {
+    const { logits, grads } = await dp.computeGradients(x, y);
+    tf.dispose(Object.values(grads));
+    // The small CNN has no dropout: training-mode outputs equal the model's plain outputs.
+    const expected = tf.tidy(() => (parallelModel.apply(x, { training: true }) as tf.Tensor).dataSync());
+    expect(logits.length).toBe(data.count * data.classes);
+    let worst = 0;
+    for (let i = 0; i < logits.length; i++) worst = Math.max(worst, Math.abs(logits[i]! - expected[i]!));
+    expect(worst).toBeLessThan(1e-4);
+  });
+
   it('does not leak tensors across steps', async () => {
     const optimizer = tf.train.adam(1e-3);
     await dp.trainStep(optimizer, x, y); // creates the optimizer's moment variables

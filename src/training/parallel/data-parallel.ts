@@ -52,6 +52,8 @@ export interface ParallelGradients {
   loss: number;
   /** Gradients keyed by variable name, as from tf.variableGrads: ready for optimizer.applyGradients. */
   grads: tf.NamedTensorMap;
+  /** The model's outputs for the whole batch from the same forward passes, flat, in batch order. */
+  logits: Float32Array;
 }
 
 interface Pending {
@@ -212,7 +214,7 @@ export class DataParallelGradients {
       const xs = whole ? x : x.slice(0, own.size);
       const ts = whole ? targets : targets.slice(0, own.size);
       const result = computeLocalGradients(this.model, this.loss, xs, ts, variables);
-      return { loss: result.loss, grads: result.grads.map((g) => tf.keep(g)) };
+      return { loss: result.loss, grads: result.grads.map((g) => tf.keep(g)), logits: result.logits };
     });
 
     let results: (Extract<FromWorker, { type: 'grads' }> | null)[];
@@ -227,9 +229,14 @@ export class DataParallelGradients {
     const shapes = variables.map((v) => v.shape);
     let lossSum = local.loss * own.size;
     const remote: { weight: number; parts: Float32Array[] }[] = [];
+    // Slices are contiguous and in replica order, so the logits concatenate back into batch order.
+    const perRow = local.logits.length / Math.max(own.size, 1);
+    const logits = new Float32Array(Math.round(perRow * n));
+    logits.set(local.logits);
     results.forEach((res, w) => {
       if (!res) return;
       const size = slices[w + 1]!.size;
+      logits.set(res.logits, slices[w + 1]!.start * perRow);
       lossSum += res.loss * size;
       remote.push({ weight: size / n, parts: split(res.grads, shapes) });
     });
@@ -243,7 +250,7 @@ export class DataParallelGradients {
       });
     });
     if (remote.length > 0) tf.dispose(local.grads);
-    return { loss: lossSum / n, grads };
+    return { loss: lossSum / n, grads, logits };
   }
 
   /** One optimizer step on the batch; returns the batch's mean loss. */

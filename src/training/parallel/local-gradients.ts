@@ -17,6 +17,11 @@ export interface LocalGradients {
   loss: number;
   /** One gradient per requested variable, same order, same shapes. */
   grads: tf.Tensor[];
+  /**
+   * The model's outputs of this forward pass (training mode), flat, row-major: the loop scores the
+   * batch from them instead of running the model over the training set again after the epoch.
+   */
+  logits: Float32Array;
 }
 
 /** The model's trainable weights as tf.Variables (what optimizers and tf.variableGrads take). */
@@ -41,11 +46,17 @@ export function computeLocalGradients(
   model: tf.LayersModel, loss: LossFn, x: tf.Tensor, targets: tf.Tensor,
   variables: tf.Variable[] = trainableVariables(model),
 ): LocalGradients {
-  const { value, grads } = tfjs.variableGrads(
-    () => loss(model.apply(x, { training: true }) as tf.Tensor, targets), variables);
+  let outputs: tf.Tensor | null = null;
+  const { value, grads } = tfjs.variableGrads(() => {
+    outputs = tfjs.keep(model.apply(x, { training: true }) as tf.Tensor);
+    return loss(outputs, targets);
+  }, variables);
   // A weight the loss does not depend on gets no gradient from tfjs; make it explicit zeros.
   const ordered = variables.map((v) => grads[v.name] ?? tfjs.zerosLike(v));
   const lossValue = value.dataSync()[0]!;
   value.dispose();
-  return { loss: lossValue, grads: ordered };
+  const kept = outputs as tf.Tensor | null;
+  const logits = kept ? Float32Array.from(kept.dataSync()) : new Float32Array(0);
+  kept?.dispose();
+  return { loss: lossValue, grads: ordered, logits };
 }

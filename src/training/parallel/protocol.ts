@@ -35,5 +35,5 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'ready'; backend: string }
-  | { type: 'grads'; id: number; loss: number; grads: Float32Array }
+  | { type: 'grads'; id: number; loss: number; grads: Float32Array; logits: Float32Array }
   | { type: 'error'; id: number | null; message: string; stack?: string };

@@ -66,7 +66,7 @@ function step(msg: Extract<ToWorker, { type: 'step' }>): void {
   const result = computeLocalGradients(model, loss, x, targets, variables);
   const grads = flatten(result.grads);
   tf.dispose([x, targets, ...result.grads]);
-  send({ type: 'grads', id: msg.id, loss: result.loss, grads }, [grads.buffer as ArrayBuffer]);
+  send({ type: 'grads', id: msg.id, loss: result.loss, grads, logits: result.logits }, [grads.buffer as ArrayBuffer, result.logits.buffer as ArrayBuffer]);
 }
 
 const backendKind = ((workerData as { backend?: TrainingBackendKind } | null)?.backend ?? 'wasm');
