@@ -83,7 +83,8 @@ function DetailBody({ m }: { m: Detail }) {
           <Stat label="loss" value={fixed(metrics?.loss, 4)} />
           <Stat label="epochs" value={epochs ? String(epochs) : '—'} />
           <Stat label="training time" value={duration(m.trainingSeconds)} />
-          <Stat label="images/s" value={rate(m.imagesPerSecond)} />
+          <Stat label="images/s" value={rate(m.wallImagesPerSecond)} />
+          <Stat label="batch loop images/s" value={rate(m.imagesPerSecond)} />
           <Stat label="parameters" value={count(m.params)} />
         </div>
         {m.backend && <div className="muted small">Trained on {m.backend}</div>}

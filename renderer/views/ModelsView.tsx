@@ -126,7 +126,7 @@ function ModelsTable({ list, selected, ticked }: { list: ModelInfo[]; selected: 
                   {m.backend ?? '—'}
                 </td>
                 <td className="num">{duration(m.trainingSeconds)}</td>
-                <td className="num">{rate(m.imagesPerSecond)}</td>
+                <td className="num" title={m.imagesPerSecond === null ? undefined : `batch loop ${rate(m.imagesPerSecond)} images/s`}>{rate(m.wallImagesPerSecond)}</td>
                 <td className="num">{count(m.params)}</td>
                 <td className="muted">{when(m.createdAt)}</td>
               </tr>
@@ -171,7 +171,8 @@ function Compare({ ids }: { ids: string[] }) {
   rows.push(
     { label: 'Epochs', values: ms.map((m) => String(m.history.length || '—')) },
     { label: 'Training time', values: ms.map((m) => duration(m.trainingSeconds)), best: bestOf(ms.map((m) => m.trainingSeconds), true) },
-    { label: 'Images/s', values: ms.map((m) => rate(m.imagesPerSecond)), best: bestOf(ms.map((m) => m.imagesPerSecond)) },
+    { label: 'Images/s', values: ms.map((m) => rate(m.wallImagesPerSecond)), best: bestOf(ms.map((m) => m.wallImagesPerSecond)) },
+    { label: 'Batch loop images/s', values: ms.map((m) => rate(m.imagesPerSecond)), best: bestOf(ms.map((m) => m.imagesPerSecond)) },
     { label: 'Parameters', values: ms.map((m) => count(m.params)), best: bestOf(ms.map((m) => m.params), true) },
     { label: 'Backend', values: ms.map((m) => m.backend ?? '—') },
   );

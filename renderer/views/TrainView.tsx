@@ -443,7 +443,7 @@ function DoneCard({ run }: { run: TrainRun }) {
         </div>
         <div className="muted small">
           {r.epochs} epoch{r.epochs === 1 ? '' : 's'}
-          {r.stoppedEarly ? ' (stopped early)' : ''} · {rate(r.imagesPerSecond)} images/s · {r.backend}
+          {r.stoppedEarly ? ' (stopped early)' : ''} · <span title={`batch loop ${rate(r.imagesPerSecond)} images/s`}>{rate(r.wallImagesPerSecond)} images/s</span> · {r.backend}
           {r.metrics.topK && r.metrics.topK.k > 1 ? ` · top-${r.metrics.topK.k} ${pct(r.metrics.topK.accuracy)}` : ''}
           {r.metrics.kfold ? ` · ${r.metrics.kfold.k}-fold ${pct(r.metrics.kfold.mean)} ± ${pct(r.metrics.kfold.std)}` : ''}
         </div>

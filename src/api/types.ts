@@ -305,7 +305,10 @@ export const modelInfoSchema = z.object({
   classes: z.array(z.string()),
   params: z.number().nullable(),
   trainingSeconds: z.number().nullable(),
+  /** The batch loop's images/s. */
   imagesPerSecond: z.number().nullable(),
+  /** Images trained over the whole run's wall time (loading, validation, checkpoints, evaluation): what a user waits for. */
+  wallImagesPerSecond: z.number().nullable(),
 });
 export type ModelInfo = z.infer<typeof modelInfoSchema>;
 
@@ -363,6 +366,9 @@ export const trainResultSchema = z.object({
   epochs: z.number(),
   metrics: modelMetricsSchema,
   imagesPerSecond: z.number(),
+  wallImagesPerSecond: z.number(),
+  trainingSeconds: z.number(),
+  trainedImages: z.number(),
   stoppedEarly: z.boolean(),
 });
 export type TrainResult = z.infer<typeof trainResultSchema>;

@@ -41,7 +41,7 @@ export async function importOnnxTeacher(projectDir: string, file: string, flags:
   await writeFileAtomic(join(dir, ONNX_SPEC_FILE), JSON.stringify(stored, null, 2));
   return {
     id, name: basename(file), arch: detector ? DETECTOR_ARCH : 'onnx', kind: 'imported', path: join('models', id), classes, metrics: null, backend: 'onnxruntime',
-    params: null, trainingSeconds: null, imagesPerSecond: null,
+    params: null, trainingSeconds: null, imagesPerSecond: null, wallImagesPerSecond: null,
     details: { history: [], confusion: [], misclassified: [], options: { source: file, ...flags }, search: null, input: { height: spec.height, width: spec.width, channels: spec.channels },
       onnx: { layout: spec.layout, scale: spec.scale, mean: spec.mean, std: spec.std, uint8: spec.uint8, detector: detector ?? null },
     },

@@ -22,6 +22,7 @@ export function recordTrainedModel(db: Database.Database, o: RunOutcome): TrainR
     params: o.params,
     trainingSeconds: o.trainingSeconds,
     imagesPerSecond: o.imagesPerSecond,
+    wallImagesPerSecond: o.wallImagesPerSecond,
     details: {
       history: o.history, confusion: o.confusion, misclassified: o.misclassified, options: o.options, search: o.search, input: o.input,
       ...(o.studentData ? { studentData: o.studentData } : {}),
@@ -29,7 +30,7 @@ export function recordTrainedModel(db: Database.Database, o: RunOutcome): TrainR
       ...(o.multiLabel ? { multiLabel: true } : {}),
     },
   });
-  return { modelId: o.modelId, backend: o.backend, epochs: o.history.length, metrics: o.metrics, imagesPerSecond: o.imagesPerSecond, stoppedEarly: o.stoppedEarly };
+  return { modelId: o.modelId, backend: o.backend, epochs: o.history.length, metrics: o.metrics, imagesPerSecond: o.imagesPerSecond, wallImagesPerSecond: o.wallImagesPerSecond, trainingSeconds: o.trainingSeconds, trainedImages: o.trainedImages, stoppedEarly: o.stoppedEarly };
 }
 
 /** One training run in the engine worker, recorded as a model. */

@@ -17,6 +17,7 @@ interface ModelRow {
   params: number | null;
   training_seconds: number | null;
   images_per_second: number | null;
+  wall_images_per_second: number | null;
 }
 
 export interface NewModel {
@@ -31,6 +32,8 @@ export interface NewModel {
   params: number | null;
   trainingSeconds: number | null;
   imagesPerSecond: number | null;
+  /** Images trained over the whole run's seconds (loading, validation, checkpoints included). */
+  wallImagesPerSecond: number | null;
   details: Pick<ModelDetail, 'history' | 'confusion' | 'misclassified' | 'options' | 'search' | 'input' | 'onnx'> & { studentData?: { human: number; pseudo: number } };
 }
 
@@ -48,14 +51,15 @@ function toInfo(r: ModelRow): ModelInfo {
     params: r.params,
     trainingSeconds: r.training_seconds,
     imagesPerSecond: r.images_per_second,
+    wallImagesPerSecond: r.wall_images_per_second,
   };
 }
 
 export function insertModel(db: Database.Database, m: NewModel): void {
   db.prepare(
-    `INSERT INTO models (id, name, arch, kind, path, classes, metrics, backend, details, params, training_seconds, images_per_second)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(m.id, m.name, m.arch, m.kind, m.path, JSON.stringify(m.classes), JSON.stringify(m.metrics ?? {}), m.backend, JSON.stringify(m.details), m.params, m.trainingSeconds, m.imagesPerSecond);
+    `INSERT INTO models (id, name, arch, kind, path, classes, metrics, backend, details, params, training_seconds, images_per_second, wall_images_per_second)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(m.id, m.name, m.arch, m.kind, m.path, JSON.stringify(m.classes), JSON.stringify(m.metrics ?? {}), m.backend, JSON.stringify(m.details), m.params, m.trainingSeconds, m.imagesPerSecond, m.wallImagesPerSecond);
 }
 
 export function listModels(db: Database.Database): ModelInfo[] {

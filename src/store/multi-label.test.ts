@@ -72,7 +72,7 @@ describe('multi-label projects', () => {
     // Image 3: a teacher's pending pseudo-label, then accepted by a person.
     insertModel(db, {
       id: 't', name: 't', arch: 'x', kind: 'imported', path: 'models/t', classes: ['cat', 'dog', 'bird'], metrics: null, backend: null,
-      params: null, trainingSeconds: null, imagesPerSecond: null, details: { history: [], confusion: [], misclassified: [], options: {}, search: null, input: { height: 1, width: 1, channels: 1 } },
+      params: null, trainingSeconds: null, imagesPerSecond: null, wallImagesPerSecond: null, details: { history: [], confusion: [], misclassified: [], options: {}, search: null, input: { height: 1, width: 1, channels: 1 } },
     });
     writePseudoLabels(db, [{ imageId: ids[2]!, classId: bird, confidence: 0.9, soft: [0.05, 0.05, 0.9], entropy: 0.4, margin: 0.85 }], { modelId: 't', round: 1, temperature: 1, author: null });
     const pending = listAnnotations(db, ids[2]!).find((a) => a.source === 'pseudo')!;

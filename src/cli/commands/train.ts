@@ -16,6 +16,11 @@ function num(flag: string, value: unknown, integer = false): number | undefined 
 }
 
 
+/** The run's speed as a user waited for it (the whole run), with the batch loop's beside it. */
+function speed(r: Pick<TrainResult, 'wallImagesPerSecond' | 'imagesPerSecond' | 'trainedImages' | 'trainingSeconds'>): string {
+  return `${r.trainedImages} images in ${r.trainingSeconds.toFixed(1)} s, ${Math.round(r.wallImagesPerSecond)} images/s (batch loop ${Math.round(r.imagesPerSecond)})`;
+}
+
 /** The train options shared by `train` and `self-train`, from flags. */
 export function trainOptionsFromFlags(values: Record<string, string | boolean | undefined>) {
   return {
@@ -49,7 +54,7 @@ async function trainDetector({ service, values, out }: Parameters<Command['run']
   const result = (await runJob(service, () => service.invoke('jobs.start', { kind: 'train-detector', input }), out)) as TrainResult;
   const d = result.metrics.detection;
   out.result(result, () => [
-    `Trained detector ${result.modelId} on ${result.backend}: ${result.epochs} epochs, ${Math.round(result.imagesPerSecond)} images/s`,
+    `Trained detector ${result.modelId} on ${result.backend}: ${result.epochs} epochs, ${speed(result)}`,
     `${result.metrics.split} mAP@0.5 ${(result.metrics.accuracy * 100).toFixed(1)}%${d ? `, precision ${d.precision.toFixed(3)} recall ${d.recall.toFixed(3)} at score ${d.scoreThreshold}` : ''}`,
     ...(d?.perClass ?? []).map((c) => `  ${c.name}: AP ${c.ap === null ? '—' : c.ap.toFixed(3)} (${c.support} boxes)`),
   ]);
@@ -86,7 +91,7 @@ export const train: Command = {
     const result = (await runJob(service, () => service.invoke('jobs.start', { kind: 'train', input }), out)) as TrainResult;
     const m = result.metrics;
     out.result(result, () => [
-      `Trained ${result.modelId} on ${result.backend}: ${result.epochs} epochs, ${Math.round(result.imagesPerSecond)} images/s${result.stoppedEarly ? ' (stopped early)' : ''}`,
+      `Trained ${result.modelId} on ${result.backend}: ${result.epochs} epochs, ${speed(result)}${result.stoppedEarly ? ' (stopped early)' : ''}`,
       m.multiLabel
         ? `${m.split} exact match ${(m.accuracy * 100).toFixed(1)}%, macro F1 ${m.multiLabel.macroF1.toFixed(3)}, loss ${m.loss.toFixed(4)} (multi-label, threshold ${m.multiLabel.threshold})`
         : `${m.split} accuracy ${(m.accuracy * 100).toFixed(1)}%, loss ${m.loss.toFixed(4)}`,

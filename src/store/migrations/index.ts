@@ -7,10 +7,11 @@ import { pseudoBoxes } from './0006-pseudo-boxes';
 import { shapeClassIndex } from './0007-shape-class-index';
 import { regionCounts } from './0008-region-counts';
 import { datasetFidelity } from './0009-dataset-fidelity';
+import { wallSpeed } from './0010-wall-speed';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append only: a released migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [initial, modelDetails, pseudoUncertainty, pseudoStatusIndex, shapeEdits, pseudoBoxes, shapeClassIndex, regionCounts, datasetFidelity];
+export const MIGRATIONS: readonly Migration[] = [initial, modelDetails, pseudoUncertainty, pseudoStatusIndex, shapeEdits, pseudoBoxes, shapeClassIndex, regionCounts, datasetFidelity, wallSpeed];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 export type { Migration } from './types';

@@ -59,12 +59,16 @@ export interface DetectorOutcome {
   evaluation: DetectionEvaluation & { split: 'test' | 'val' };
   data: { train: number; val: number; test: number; boxes: number; pendingBoxes: number };
   trainingSeconds: number;
+  /** The batch loop's images/s; trainedImages / trainingSeconds is the whole run's. */
   imagesPerSecond: number;
+  trainedImages: number;
   options: DetectorTrainOptions;
 }
 
 export interface DetectorRunContext {
   signal: AbortSignal;
+  /** Date.now() when the run was asked for (the engine worker's start-up and data loading count in its wall time); default: when it starts. */
+  startedAt?: number;
   onProgress(update: { phase: string; step: number; total: number; metrics?: Record<string, number>; message?: string }): void;
 }
 
@@ -83,7 +87,7 @@ export async function trainDetector(
   options: DetectorTrainOptions,
   ctx: DetectorRunContext,
 ): Promise<DetectorOutcome> {
-  const started = performance.now();
+  const runStarted = ctx.startedAt ?? Date.now();
   const info = await selectTrainingBackend();
   const side = options.inputSize ?? defaultDetectorInputSize(Math.min(project.height, project.width));
   if (side % DETECTOR_STRIDE !== 0) throw new AppError('INVALID_INPUT', `The detector's input size must be a multiple of ${DETECTOR_STRIDE}.`);
@@ -190,8 +194,9 @@ export async function trainDetector(
         boxes: all.reduce((s, i) => s + i.boxes.length, 0),
         pendingBoxes: all.reduce((s, i) => s + i.boxes.filter((b) => b.objectness < 1).length, 0),
       },
-      trainingSeconds: (performance.now() - started) / 1000,
+      trainingSeconds: (Date.now() - runStarted) / 1000,
       imagesPerSecond: trainSeconds > 0 ? trainedImages / trainSeconds : 0,
+      trainedImages,
       options: { ...options, inputSize: side },
     };
   } finally {

@@ -26,7 +26,8 @@ export type ExportTask = {
   apprenticeVersion: string;
 };
 
-export type ToWorker = ({ type: 'start' } & WorkerTask) | { type: 'cancel' };
+/** `startedAt`: Date.now() when the job asked for the worker, so a run's wall time includes the worker's start. */
+export type ToWorker = ({ type: 'start'; startedAt: number } & WorkerTask) | { type: 'cancel' };
 
 export type FromWorker =
   | { type: 'progress'; update: { phase: string; step: number; total: number; metrics?: Record<string, number>; message?: string } }

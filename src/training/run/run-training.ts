@@ -22,6 +22,8 @@ import { augmentForStrength, parseTrainOptions, type TrainOptions } from './opti
 
 export interface RunContext {
   signal: AbortSignal;
+  /** Date.now() when the run was asked for (the engine worker's start-up and data loading count in its wall time); default: when it starts. */
+  startedAt?: number;
   onProgress(update: { phase: string; step: number; total: number; metrics?: Record<string, number>; message?: string }): void;
 }
 
@@ -39,7 +41,11 @@ export interface RunOutcome {
   confusion: number[][];
   misclassified: { imageId: number; trueClass: string; predictedClass: string; confidence: number }[];
   search: SearchTrial[] | null;
+  /** Images/s of the batch loop (the engine's speed). */
   imagesPerSecond: number;
+  /** Images trained (epochs x training images) over trainingSeconds, the whole run's wall time: what a user waits for. */
+  wallImagesPerSecond: number;
+  trainedImages: number;
   trainingSeconds: number;
   stoppedEarly: boolean;
   options: TrainOptions;
@@ -79,6 +85,7 @@ export async function runTraining(
   ctx: RunContext,
   backend?: TrainingBackendInfo,
 ): Promise<RunOutcome> {
+  const runStarted = ctx.startedAt ?? Date.now();
   const parsed = parseTrainOptions(options);
   const info = backend ?? (await selectTrainingBackend());
   const plan = await makePlan(db, projectDir, projectInput, options, ctx);
@@ -115,7 +122,6 @@ export async function runTraining(
     replicas: plan.singleThread ? 1 : info.replicas,
     ...(plan.loss ? { loss: plan.loss } : {}),
   };
-  const started = performance.now();
 
   // One quiet training run (for search trials and folds): returns the model's validation accuracy.
   const trainQuietly = async (config: LoopConfig, tr: TensorData, va: TensorData, label: string): Promise<number> => {
@@ -172,7 +178,7 @@ export async function runTraining(
   const resume: Checkpoint | undefined = options.resume && existsSync(checkpointFile) ? decodeCheckpoint(readFileSync(checkpointFile)) : undefined;
   ctx.onProgress({ phase: 'training', step: 0, total: config.epochs, message: `Training ${arch} on ${info.name}` });
   let trainedImages = 0;
-  let trainingSeconds = 0;
+  let batchLoopSeconds = 0;
   const loop = await trainLoop(model, train, val, config, {
     signal: ctx.signal,
     onBatch: (p) =>
@@ -182,7 +188,7 @@ export async function runTraining(
       }),
     onEpoch: (r) => {
       trainedImages += train.n;
-      trainingSeconds += r.seconds;
+      batchLoopSeconds += r.seconds;
       ctx.onProgress({
         phase: 'epoch', step: r.epoch, total: config.epochs,
         metrics: { epoch: r.epoch, loss: r.loss, accuracy: r.accuracy, ...(r.valLoss !== undefined ? { valLoss: r.valLoss } : {}), ...(r.valAccuracy !== undefined ? { valAccuracy: r.valAccuracy } : {}), imagesPerSecond: r.imagesPerSecond },
@@ -195,6 +201,17 @@ export async function runTraining(
     model.dispose();
     throw new AppError('CANCELLED', `Training was cancelled after ${loop.history.length} epochs; resume it with --resume ${runId}.`, { runId });
   }
+
+  // The batch loop's rate and the whole run's, evaluation and saving included (read when the run ends).
+  const speeds = () => {
+    const wall = (Date.now() - runStarted) / 1000;
+    return {
+      imagesPerSecond: batchLoopSeconds > 0 ? trainedImages / batchLoopSeconds : 0,
+      wallImagesPerSecond: wall > 0 ? trainedImages / wall : 0,
+      trainedImages,
+      trainingSeconds: wall,
+    };
+  };
 
   // Evaluate on the test split (validation when there is no test split).
   const evalSplit = data.test.n > 0 ? data.test : val.n > 0 ? val : train;
@@ -214,8 +231,7 @@ export async function runTraining(
       model, plan, evalSplit, splitName, projectDir, runId, kfold,
       common: {
         runId, arch, backend: info.name, classes: data.classNames, input, history: loop.history, search,
-        imagesPerSecond: trainingSeconds > 0 ? trainedImages / trainingSeconds : 0,
-        trainingSeconds: (performance.now() - started) / 1000,
+        ...speeds(),
         stoppedEarly: loop.stoppedEarly, options: recordedOptions(), studentData: plan.studentCounts ?? null,
       },
     });
@@ -247,8 +263,7 @@ export async function runTraining(
       imageId: (evalSplit as ProjectSplit).imageIds[m.index]!, trueClass: m.trueName, predictedClass: m.predictedName, confidence: m.confidence,
     })),
     search,
-    imagesPerSecond: trainingSeconds > 0 ? trainedImages / trainingSeconds : 0,
-    trainingSeconds: (performance.now() - started) / 1000,
+    ...speeds(),
     stoppedEarly: loop.stoppedEarly,
     options: recordedOptions(),
     studentData: plan.studentCounts ?? null,

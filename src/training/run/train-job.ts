@@ -22,6 +22,7 @@ function spawnEngineWorker(): Worker {
 
 /** Run one engine task in a worker thread; progress and cancel go through the job context. */
 export function runInWorker<T>(task: WorkerTask, ctx: JobContext): Promise<T> {
+  const startedAt = Date.now();
   const worker = spawnEngineWorker();
   // The job's scope waits for the thread to be gone before the job's end is recorded (the
   // worker has the project's database open).
@@ -49,7 +50,7 @@ export function runInWorker<T>(task: WorkerTask, ctx: JobContext): Promise<T> {
     });
     worker.on('error', (err) => finish(() => reject(err)));
     worker.on('exit', (code) => finish(() => reject(new Error(`the engine worker stopped unexpectedly (exit code ${code})`))));
-    send({ type: 'start', ...task });
+    send({ type: 'start', startedAt, ...task });
   });
 }
 

@@ -26,13 +26,13 @@ port.on('message', (m: ToWorker) => {
   else void run(m);
 });
 
-async function perform(t: WorkerTask): Promise<unknown> {
+async function perform(t: WorkerTask, startedAt: number): Promise<unknown> {
   const db = openDatabase(t.databaseFile, { readonly: true });
   const signal = controller.signal;
   try {
     switch (t.task) {
       case 'train':
-        return await runTraining(db, t.projectDir, t.input, t.options, { signal, onProgress: (update) => send({ type: 'progress', update }) });
+        return await runTraining(db, t.projectDir, t.input, t.options, { signal, startedAt, onProgress: (update) => send({ type: 'progress', update }) });
       case 'evaluate':
         return await evaluateModel(db, t.projectDir, t.model, t.split, { signal });
       case 'export-model':
@@ -42,7 +42,7 @@ async function perform(t: WorkerTask): Promise<unknown> {
       case 'detect':
         return await detectImages(db, t.projectDir, t.model, t.imageIds, t.thresholds, { signal, onProgress: progress('detecting') });
       case 'train-detector':
-        return await trainDetector(db, t.projectDir, t.input, t.options, { signal, onProgress: (update) => send({ type: 'progress', update }) });
+        return await trainDetector(db, t.projectDir, t.input, t.options, { signal, startedAt, onProgress: (update) => send({ type: 'progress', update }) });
       case 'predict':
         return await predictImages(db, t.projectDir, t.model, t.split, { signal, onProgress: progress('predicting'), ...(t.imageIds ? { imageIds: t.imageIds } : {}) });
     }
@@ -53,7 +53,7 @@ async function perform(t: WorkerTask): Promise<unknown> {
 
 async function run(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   try {
-    send({ type: 'done', result: await perform(m) });
+    send({ type: 'done', result: await perform(m, m.startedAt) });
   } catch (err) {
     if (err instanceof AppError) send({ type: 'error', code: err.code, message: err.message, details: err.details });
     else if (controller.signal.aborted) send({ type: 'error', code: 'CANCELLED', message: 'Cancelled.' });
