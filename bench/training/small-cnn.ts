@@ -1,7 +1,7 @@
 /**
  * Training throughput and accuracy of the small CNN on Fashion-MNIST: our tfjs path (the backend
  * the product selects, data-parallel over the cores when that is wasm) against PyTorch on the CPU
- * with 2 threads, in one run, on the same data, epochs, batch size and optimizer.
+ * with as many threads as tfjs has replicas, in one run, on the same data, epochs, batch size and optimizer.
  *
  *   npx tsx bench/training/small-cnn.ts [--epochs 3] [--limit N] [--replicas R] [--batch 64]
  *                                       [--chunk 50] [--no-torch]
@@ -120,6 +120,10 @@ class TfjsTrainer {
     return { seconds, cpuSeconds, images, loss: this.loss };
   }
 
+  get replicas(): number {
+    return this.dp.replicas;
+  }
+
   async summary(test: ImageSplit): Promise<Summary> {
     await this.dp.dispose();
     return {
@@ -154,12 +158,13 @@ class TorchTrainer {
     this.lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   }
 
-  static async start(): Promise<TorchTrainer | string> {
+  /** `threads`: as many as the tfjs side has replicas, so both use the same cores. */
+  static async start(threads: number): Promise<TorchTrainer | string> {
     if (spawnSync(PYTHON, ['-c', 'import torch']).status !== 0) {
       return `PyTorch not available (${PYTHON} -c "import torch" failed): tfjs figures only`;
     }
     const script = fileURLToPath(new URL('./small_cnn_torch.py', import.meta.url));
-    const args = [script, '--serve', '--batch', String(batch), '--lr', String(lr), '--threads', '2'];
+    const args = [script, '--serve', '--batch', String(batch), '--lr', String(lr), '--threads', String(threads)];
     if (limit !== undefined) args.push('--limit', String(limit));
     const trainer = new TorchTrainer(spawn(PYTHON, args));
     trainer.child.stderr.on('data', (d: Buffer) => process.stderr.write(d));
@@ -200,7 +205,7 @@ const totalBatches = batchesPerEpoch * epochs;
 console.log(`small CNN, Fashion-MNIST: ${train.count} training images, ${epochs} epoch(s) = ${totalBatches} batches of ${batch}, Adam ${lr}; alternating chunks of ${chunk} batches`);
 
 const ours = await TfjsTrainer.create(train);
-const torch = argv.includes('--no-torch') ? 'PyTorch skipped (--no-torch)' : await TorchTrainer.start();
+const torch = argv.includes('--no-torch') ? 'PyTorch skipped (--no-torch)' : await TorchTrainer.start(ours.replicas);
 const sides: [string, { trainBatches(n: number): Promise<Chunk> }][] = [['tfjs', ours]];
 if (typeof torch !== 'string') sides.push(['torch', torch]);
 
