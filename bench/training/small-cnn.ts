@@ -19,6 +19,7 @@ import { type TrainingBackendInfo, selectTrainingBackend } from '../../src/train
 import { type ImageSplit, readFashionMnist } from '../../src/training/data/fashion-mnist.js';
 import { buildSmallCnn } from '../../src/training/models/small-cnn.js';
 import { DataParallelGradients } from '../../src/training/parallel/index.js';
+import { report } from '../stats.js';
 
 const argv = process.argv.slice(2);
 function option(name: string): string | undefined {
@@ -255,4 +256,11 @@ if (results.length === 2) {
   console.log(`ratio tfjs/PyTorch images/s: ${(a.imagesPerS / b.imagesPerS).toFixed(2)}x ` +
     `(CPU time per image: ${(b.cpuMsPerImage / a.cpuMsPerImage).toFixed(2)}x); ` +
     `test accuracy difference: ${(100 * (a.testAccuracy - b.testAccuracy)).toFixed(2)} points`);
+  report('small-cnn', {
+    images: train.count, epochs,
+    'tfjs img/s': a.imagesPerS, 'tfjs CPU ms/img': a.cpuMsPerImage, tfjs: a.label, 'tfjs test accuracy': a.testAccuracy,
+    'pytorch img/s': b.imagesPerS, 'pytorch CPU ms/img': b.cpuMsPerImage, pytorch: b.label, 'pytorch test accuracy': b.testAccuracy,
+    'ratio img/s': a.imagesPerS / b.imagesPerS, 'median chunk ratio': median,
+    'accuracy difference points': 100 * (a.testAccuracy - b.testAccuracy),
+  });
 }
