@@ -13,6 +13,7 @@ import { benchUiResponsiveness } from './ui-responsiveness';
 import { benchCanvasFps } from './canvas-fps';
 import { benchTorchAgreement } from './torch-agreement';
 import { benchCocoMemory } from './coco-memory';
+import { benchCliStartup } from './cli-startup';
 
 /** The training-speed benchmark is its own script (it drives a PyTorch process alongside). */
 function benchSmallCnn(): Promise<void> {
@@ -36,6 +37,8 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'teacher-student': benchTeacherStudent,
   'torch-agreement': () => benchTorchAgreement(),
   'coco-memory': benchCocoMemory,
+  webgpu: () => import('./webgpu/webgpu').then((m) => m.benchWebgpu()), // Chromium WebGPU vs wasm; skips without an adapter
+  'cli-startup': () => benchCliStartup(),
 };
 
 const wanted = process.argv.slice(2);

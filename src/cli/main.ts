@@ -1,57 +1,53 @@
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
 import { AppError } from '../api/errors';
-import { AppService } from '../service';
+import type { AppService } from '../service';
 import type { Command } from './command';
 import { UsageError } from './errors';
 import { Output } from './output';
-import { init } from './commands/init';
-import { importCommand } from './commands/import';
-import { stats } from './commands/stats';
-import { exportCommand } from './commands/export';
-import { serve } from './commands/serve';
-import { train } from './commands/train';
-import { evaluate, models, predict } from './commands/evaluate';
-import { exportModelCommand } from './commands/export-model';
-import { pseudoLabelCommand, reviewCommand } from './commands/pseudo-label';
-import { selfTrain } from './commands/self-train';
-import { backups, restore } from './commands/backups';
 import { interrupted } from './job';
 
-const COMMANDS: Record<string, Command> = {
-  init,
-  import: importCommand,
-  stats,
-  export: exportCommand,
-  train,
-  evaluate,
-  predict,
-  models,
-  'pseudo-label': pseudoLabelCommand,
-  review: reviewCommand,
-  'self-train': selfTrain,
-  'export-model': exportModelCommand,
-  backups,
-  restore,
-  serve,
+/**
+ * Each verb's module is loaded only when that verb runs, so a quick verb (stats) does not pay for
+ * what another one needs (serve's web server brings sharp). The help text loads them all: it is
+ * printed rarely, and so each verb's usage line stays beside its options, defined once.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  init: async () => (await import('./commands/init')).init,
+  import: async () => (await import('./commands/import')).importCommand,
+  stats: async () => (await import('./commands/stats')).stats,
+  export: async () => (await import('./commands/export')).exportCommand,
+  train: async () => (await import('./commands/train')).train,
+  evaluate: async () => (await import('./commands/evaluate')).evaluate,
+  predict: async () => (await import('./commands/evaluate')).predict,
+  models: async () => (await import('./commands/evaluate')).models,
+  'pseudo-label': async () => (await import('./commands/pseudo-label')).pseudoLabelCommand,
+  review: async () => (await import('./commands/pseudo-label')).reviewCommand,
+  'self-train': async () => (await import('./commands/self-train')).selfTrain,
+  'export-model': async () => (await import('./commands/export-model')).exportModelCommand,
+  backups: async () => (await import('./commands/backups')).backups,
+  restore: async () => (await import('./commands/backups')).restore,
+  serve: async () => (await import('./commands/serve')).serve,
 };
 
-function usage(): string {
-  return ['usage: apprentice <verb> <dir> [options] [--json] [--verbose]', '', ...Object.values(COMMANDS).map((c) => `  apprentice ${c.usage}`)].join('\n');
+async function usage(): Promise<string> {
+  const commands = await Promise.all(Object.values(COMMANDS).map((load) => load()));
+  return ['usage: apprentice <verb> <dir> [options] [--json] [--verbose]', '', ...commands.map((c) => `  apprentice ${c.usage}`)].join('\n');
 }
 
 /** Runs one verb; returns the process exit code (0 ok, 1 failure, 2 usage error). */
 export async function main(argv: string[]): Promise<number> {
   const [verb, ...rest] = argv;
   if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
-    process.stdout.write(usage() + '\n');
+    process.stdout.write((await usage()) + '\n');
     return verb ? 0 : 2;
   }
-  const command = COMMANDS[verb];
-  if (!command) {
-    process.stderr.write(`apprentice: unknown verb "${verb}"\n${usage()}\n`);
+  // Own keys only: a verb named "toString" is unknown, not Object.prototype's.
+  if (!Object.hasOwn(COMMANDS, verb)) {
+    process.stderr.write(`apprentice: unknown verb "${verb}"\n${await usage()}\n`);
     return 2;
   }
+  const command = await COMMANDS[verb]!();
   let json = false;
   let verbose = false;
   let service: AppService | null = null;
@@ -84,6 +80,8 @@ export async function main(argv: string[]): Promise<number> {
     if (positionals.length < 1) throw new UsageError(`${verb} needs a project folder`);
     if (command.positionals === 1 && positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
     const workspace = command.workspaceFromDir ? resolve(positionals[0]!) : null;
+    // Loaded here, not at the top: the help text and usage errors need none of it.
+    const { AppService } = await import('../service');
     service = new AppService({
       transport: command.workspaceFromDir ? 'web' : 'in-process',
       workspace,

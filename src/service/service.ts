@@ -8,18 +8,16 @@ import { methods } from '../api/methods';
 import type { Method, MethodInput, MethodParsed } from '../api/methods';
 import type { JobInfo, ModelInfo } from '../api/types';
 import type { SpecOverrides } from '../inference/onnx-spec';
-import { PROJECT_DETECTOR_ARCH, trainDetectorJob } from '../training';
-import { augmentationPreviewPng, detectInWorker, evaluateInWorker, exportInWorker, importTeacherInWorker, isDownloaded, parseTrainOptions, predictInWorker, projectInputSpec, zooEntries, type TrainOptions } from '../training';
-import { exportDatasetAs, importImages } from '../annotation';
-import { contentPath } from '../media';
-import { DETECTOR_ARCH, pseudoLabel, pseudoLabelBoxes } from '../inference';
-import { listRounds, selfTrainJob, trainJob } from './model-jobs';
+import type { TrainOptions } from '../training';
+// media/files, not media/: the index loads sharp, and serving a file only needs its path.
+import { contentPath } from '../media/files';
 import { trainInputSchema } from '../api/schemas';
 import * as store from '../store';
 import { RecentProjects } from './recent';
 import { ProjectSession, requireSession } from './session';
 import { isInside, resolveInside } from './paths';
 import { isOnnxFileRef, namesNoClasses, teacherImportKey } from './teacher-files';
+import type * as Engines from './engines';
 
 export interface ServiceOptions {
   transport: 'in-process' | 'web' | 'electron';
@@ -34,6 +32,10 @@ export interface ServiceOptions {
   /** Milliseconds between automatic backups of an open project (default 30 minutes; 0 turns them off). */
   autoBackupMs?: number;
 }
+
+/** Loaded on first use (see engines.ts); import() caches the module, so later calls cost one await. */
+type Engines = typeof Engines;
+const engines = (): Promise<Engines> => import('./engines');
 
 type Handlers = { [M in Method]: (input: MethodParsed<M>) => Promise<MethodResults[M]> | MethodResults[M] };
 
@@ -206,6 +208,10 @@ export class AppService implements AppApi {
     'stats.get': () => store.projectStats(requireSession(this.session).db),
     'jobs.start': async (i) => {
       const s = requireSession(this.session);
+      // Before the checks, so that each check and its job's start stay in one turn (no other
+      // request can start a training in between).
+      const e = await engines();
+      const { importImages, trainDetectorJob, selfTrainJob, trainJob, exportInWorker, pseudoLabel, pseudoLabelBoxes, detectInWorker, predictInWorker, evaluateInWorker, exportDatasetAs, DETECTOR_ARCH, PROJECT_DETECTOR_ARCH } = e;
       switch (i.kind) {
         case 'import':
           return {
@@ -221,7 +227,7 @@ export class AppService implements AppApi {
         case 'train': {
           // A teacher given as an ONNX file is the teacher imported from it (the same one pseudo-label used).
           const input = i.input.teacher && isOnnxFileRef(i.input.teacher) ? { ...i.input, teacher: await this.teacherModelId(s, i.input.teacher) } : i.input;
-          this.checkCanTrain(s, input);
+          this.checkCanTrain(e, s, input);
           return {
             jobId: s.jobs.start('train', input, async (ctx) => {
               const r = await trainJob(s, input, ctx);
@@ -240,9 +246,9 @@ export class AppService implements AppApi {
           };
         case 'self-train': {
           const options = trainInputSchema.parse({ ...i.input.train });
-          this.checkCanTrain(s, options);
+          this.checkCanTrain(e, s, options);
           const input = { ...i.input, teacher: await this.teacherModelId(s, i.input.teacher) };
-          this.classifierOnly(s, input.teacher, 'self-training rounds train image classifiers; review its boxes and train the next detector from the Train view');
+          this.classifierOnly(e, s, input.teacher, 'self-training rounds train image classifiers; review its boxes and train the next detector from the Train view');
           const adoptedClasses = this.adoptTeacherClasses(s, input.teacher);
           return {
             jobId: s.jobs.start('self-train', input, async (ctx) => {
@@ -255,7 +261,7 @@ export class AppService implements AppApi {
           const out = this.options.workspace ? resolveInside(this.options.workspace, i.input.out, 'export path') : i.input.out;
           // A box student trained here exports to ONNX (YOLOv5 layout); an imported ONNX detector already is one.
           if (store.getModel(s.db, i.input.model).arch === DETECTOR_ARCH) {
-            this.classifierOnly(s, i.input.model, 'an imported ONNX detector is already an ONNX file (its boxes can be exported as a COCO or YOLO dataset)');
+            this.classifierOnly(e, s, i.input.model, 'an imported ONNX detector is already an ONNX file (its boxes can be exported as a COCO or YOLO dataset)');
           }
           return {
             jobId: s.jobs.start('export-model', i.input, (ctx) =>
@@ -307,7 +313,7 @@ export class AppService implements AppApi {
             ? await this.teacherModelId(s, i.input.model, i.input.spec)
             : this.options.workspace && /[\\/]/.test(i.input.model) ? resolveInside(this.options.workspace, i.input.model, 'model file') : i.input.model;
           const task = { projectDir: s.paths.dir, databaseFile: s.paths.database, model };
-          this.classifierOnly(s, model, i.kind === 'evaluate' ? 'its test mAP is measured when it trains and shown with the model' : 'use it as a teacher to pseudo-label boxes');
+          this.classifierOnly(e, s, model, i.kind === 'evaluate' ? 'its test mAP is measured when it trains and shown with the model' : 'use it as a teacher to pseudo-label boxes');
           return {
             jobId: s.jobs.start<unknown>(i.kind, i.input, (ctx) =>
               i.kind === 'evaluate' ? evaluateInWorker({ ...task, split: i.input.split }, ctx) : predictInWorker({ ...task, split: i.input.split }, ctx),
@@ -365,19 +371,21 @@ export class AppService implements AppApi {
       if (i.round !== undefined) filter.round = i.round;
       return store.reviewImages(requireSession(this.session).db, i.order, filter, i.cursor, i.limit);
     },
-    'rounds.list': () => listRounds(requireSession(this.session).db),
+    'rounds.list': async () => (await engines()).listRounds(requireSession(this.session).db),
     'teachers.import': (i) => this.importTeacher(requireSession(this.session), i.file, i.spec),
     'teachers.setClassMap': (i) => {
       const m = store.setTeacherClassMap(requireSession(this.session).db, i.model, i.map);
       this.changed('models');
       return m;
     },
-    'training.zoo': () => {
+    'training.zoo': async () => {
       const dir = requireSession(this.session).paths.dir;
+      const { zooEntries, isDownloaded } = await engines();
       return zooEntries().map((e) => ({ name: e.name, description: e.description, license: e.license, input: e.input, downloaded: isDownloaded(dir, e.name) }));
     },
     'training.augmentPreview': async (i) => {
       const s = requireSession(this.session);
+      const { projectInputSpec, augmentationPreviewPng } = await engines();
       const spec = await projectInputSpec(s.db, s.paths.dir);
       return { png: await augmentationPreviewPng(s.db, s.paths.dir, spec, i.imageId, i.augment, i.seed) };
     },
@@ -449,7 +457,7 @@ export class AppService implements AppApi {
   };
 
   /** Refuse a project detector where only an image classifier makes sense, saying what to do instead. */
-  private classifierOnly(s: ProjectSession, modelId: string, instead: string): void {
+  private classifierOnly({ DETECTOR_ARCH, PROJECT_DETECTOR_ARCH }: Engines, s: ProjectSession, modelId: string, instead: string): void {
     const arch = store.listModels(s.db).find((m) => m.id === modelId)?.arch;
     if (arch === DETECTOR_ARCH || arch === PROJECT_DETECTOR_ARCH) {
       throw new AppError('UNSUPPORTED', `Model ${modelId} is a detector (it finds boxes, it does not classify images): ${instead}.`);
@@ -457,14 +465,14 @@ export class AppService implements AppApi {
   }
 
   /** Validate the options up front (a typo fails before the job starts); one training at a time. */
-  private checkCanTrain(s: ProjectSession, options: TrainOptions): void {
-    parseTrainOptions(options);
+  private checkCanTrain(e: Engines, s: ProjectSession, options: TrainOptions): void {
+    e.parseTrainOptions(options);
     if (s.jobs.runningKinds().some((k) => k === 'train' || k === 'self-train')) {
       throw new AppError('CONFLICT', 'A training run is already going; wait for it or cancel it.');
     }
     if (options.teacher) {
       store.getModel(s.db, options.teacher);
-      this.classifierOnly(s, options.teacher, 'a student classifier learns from image labels; train the next detector on its reviewed boxes instead');
+      this.classifierOnly(e, s, options.teacher, 'a student classifier learns from image labels; train the next detector on its reviewed boxes instead');
     }
     // A backbone file from a web client must be inside the served workspace.
     if (options.backbone && this.options.workspace && /[\\/]/.test(options.backbone)) resolveInside(this.options.workspace, options.backbone, 'backbone file');
@@ -511,7 +519,7 @@ export class AppService implements AppApi {
       .listModels(s.db)
       .find((m) => m.kind === 'imported' && store.getModel(s.db, m.id).options.importKey === importKey && existsSync(join(s.paths.dir, store.modelPath(s.db, m.id))));
     if (before) return before;
-    const row = await importTeacherInWorker({ projectDir: s.paths.dir, databaseFile: s.paths.database, file: path, flags: spec ?? {} }, { signal: new AbortController().signal, onProgress: () => {} });
+    const row = await (await engines()).importTeacherInWorker({ projectDir: s.paths.dir, databaseFile: s.paths.database, file: path, flags: spec ?? {} }, { signal: new AbortController().signal, onProgress: () => {} });
     row.details.options = { ...row.details.options, importKey };
     await store.withWriteLock(s.db, () => store.insertModel(s.db, row));
     this.changed('models');

@@ -1,6 +1,6 @@
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { sidecarPath, type SpecOverrides } from '../inference';
+import type { SpecOverrides } from '../inference';
 
 /** A model reference that names an ONNX file (imported as a teacher, then used by id) rather than a model id. */
 export function isOnnxFileRef(ref: string): boolean {
@@ -20,6 +20,8 @@ async function fileSha256(path: string): Promise<string> {
  * same teacher; other classes or preprocessing make another one.
  */
 export async function teacherImportKey(file: string, flags: SpecOverrides): Promise<string> {
+  // Loaded here, not at the top: inference/ brings the ONNX reader, which reading a project never needs.
+  const { sidecarPath } = await import('../inference');
   const side = sidecarPath(file);
   const sidecarHash = existsSync(side) ? createHash('sha256').update(readFileSync(side)).digest('hex') : null;
   const { scoreThreshold: _s, iouThreshold: _i, ...preprocessing } = flags;

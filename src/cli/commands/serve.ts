@@ -6,8 +6,11 @@ import { isProjectFolder } from '../../store';
 import type { Command } from '../command';
 import { UsageError } from '../errors';
 
-/** The built renderer, next to the sources: out/renderer at the package root. */
-const RENDERER_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../out/renderer');
+/**
+ * The built renderer, out/renderer at the package root: three folders up from this source file,
+ * or beside out/main when this runs as the built CLI (out/main/*.js).
+ */
+const RENDERER_DIR = resolve(dirname(fileURLToPath(import.meta.url)), import.meta.url.endsWith('.ts') ? '../../../out/renderer' : '../renderer');
 
 export const serve: Command = {
   usage: 'serve <dir> [--host 127.0.0.1] [--port N]',
