@@ -6,7 +6,7 @@
  * the ratio. A run of only some benches (`npm run bench -- small-cnn --readme`) rewrites only
  * their rows; the others keep what an earlier run wrote, with that run's date.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 
 export interface BenchResult {
@@ -85,7 +85,8 @@ export function performanceSection(results: BenchResult[], previous: string): st
 
 /** Rewrite the section between the markers in README.md (added before "## Layout" when missing). */
 export function writeReadmePerformance(readmePath: string, resultsFile: string): void {
-  const results = readFileSync(resultsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as BenchResult);
+  const text = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '';
+  const results = text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as BenchResult);
   const readme = readFileSync(readmePath, 'utf8');
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);

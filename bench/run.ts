@@ -1,7 +1,11 @@
 // `npm run bench`: every benchmark, each printing its figures and ratios measured in this run.
-// Pick some with `npm run bench -- import gallery`.
+// Pick some with `npm run bench -- import gallery`; add `--readme` to write the figures into the
+// README's performance section (bench/readme-performance.ts).
 import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeReadmePerformance } from './readme-performance';
+import { benchTrainCommand } from './training/train-command';
 import { benchImport } from './import';
 import { benchGallery } from './gallery';
 import { benchFrozenBackbone } from './frozen-backbone';
@@ -39,11 +43,23 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'coco-memory': benchCocoMemory,
   webgpu: () => import('./webgpu/webgpu').then((m) => m.benchWebgpu()), // Chromium WebGPU vs wasm; skips without an adapter
   'cli-startup': () => benchCliStartup(),
+  'train-command': benchTrainCommand,
 };
 
-const wanted = process.argv.slice(2);
+const args = process.argv.slice(2);
+const readme = args.includes('--readme');
+const wanted = args.filter((a) => !a.startsWith('--'));
+// Every report of this run (ours and the benches started as processes, which inherit the variable).
+const resultsDir = join(import.meta.dirname, '.data', 'results');
+mkdirSync(resultsDir, { recursive: true });
+process.env.BENCH_RESULTS = join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
 for (const [name, run] of Object.entries(BENCHES)) {
   if (wanted.length && !wanted.includes(name)) continue;
   console.log(`== ${name}`);
   await run();
+}
+console.log(`figures of this run: ${process.env.BENCH_RESULTS}`);
+if (readme) {
+  writeReadmePerformance(join(import.meta.dirname, '..', 'README.md'), process.env.BENCH_RESULTS);
+  console.log('README.md: performance section rewritten from this run');
 }
