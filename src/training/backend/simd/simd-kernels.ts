@@ -5,10 +5,11 @@
  * which neither XNNPACK nor scalar JavaScript is good: branch mispredictions cost the JavaScript loop
  * ~15 ns per element. A tiny module of our own, assembled at startup (wasm-assembler.ts) and
  * instantiated with the backend's exported `WebAssembly.Memory`, does them with SIMD on tensors in
- * place (max-pool gradient, bias-gradient sums, im2col). If anything about that is unavailable (no SIMD, a future tfjs that stops exporting its
+ * place (max-pool gradient, bias-gradient sums, im2col, the fused Adam update). If anything about that is unavailable (no SIMD, a future tfjs that stops exporting its
  * memory), `simdKernels()` returns null and callers use their JavaScript path.
  */
 import type { BackendWasm } from '../wasm-internals.js';
+import { adamStepFunction } from './adam-step.js';
 import { columnBlockSumsFunction } from './column-block-sums.js';
 import { im2colRowsFunction } from './im2col-rows.js';
 import { maxPool2x2GradFunction } from './max-pool-2x2-grad.js';
@@ -24,6 +25,12 @@ export interface SimdKernels {
     x: number, cols: number, first: number, count: number, h: number, w: number, cin: number,
     ho: number, wo: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw: number,
     top: number, left: number,
+  ): void;
+  /** See adam-step.ts. Byte offsets; count % 4 === 0; the last eight are float32 bits. */
+  adamStep(
+    w: number, g: number, m: number, v: number, wOut: number, mOut: number, vOut: number, count: number,
+    b1: number, oneMinusB1: number, b2: number, oneMinusB2: number, oneMinusAccB1: number, oneMinusAccB2: number,
+    eps: number, negLr: number,
   ): void;
 }
 
@@ -42,7 +49,7 @@ let compiled: object | null | undefined;
 function compile(): object | null {
   if (compiled !== undefined) return compiled;
   try {
-    const bytes = assembleModule([maxPool2x2GradFunction(), columnBlockSumsFunction(), im2colRowsFunction()]);
+    const bytes = assembleModule([maxPool2x2GradFunction(), columnBlockSumsFunction(), im2colRowsFunction(), adamStepFunction()]);
     compiled = wasmApi?.validate(bytes) ? new wasmApi.Module(bytes) : null;
   } catch {
     compiled = null;

@@ -73,6 +73,8 @@ export class FunctionBuilder {
   set(index: number): this { return this.op(0x21, ...uleb(index)); }
   tee(index: number): this { return this.op(0x22, ...uleb(index)); }
   i32(value: number): this { return this.op(0x41, ...sleb(value)); }
+  /** The i32 on the stack read as the bits of an f32 (how f32 arguments reach these i32-only functions). */
+  f32ReinterpretI32(): this { return this.op(0xbe); }
 
   // i32 arithmetic and comparisons.
   add(): this { return this.op(0x6a); }
@@ -100,6 +102,10 @@ export class FunctionBuilder {
   v128Zero(): this { return this.simd(0x0c, ...Array<number>(16).fill(0)); }
   f32x4Gt(): this { return this.simd(0x44); }
   f32x4Add(): this { return this.simd(0xe4); }
+  f32x4Sub(): this { return this.simd(0xe5); }
+  f32x4Mul(): this { return this.simd(0xe6); }
+  f32x4Div(): this { return this.simd(0xe7); }
+  f32x4Sqrt(): this { return this.simd(0xe3); }
   v128And(): this { return this.simd(0x4e); }
   /** a & ~b */
   v128AndNot(): this { return this.simd(0x4f); }

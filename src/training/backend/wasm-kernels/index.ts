@@ -2,6 +2,7 @@
  * The kernels that make tfjs layers models train fast on the wasm backend, installed together.
  * Each file holds one kernel and says why it exists and which shapes it hands back to the original.
  */
+import { adamStepConfig } from './adam-step.js';
 import { batchMatMulConfig } from './batch-mat-mul.js';
 import { castConfig } from './cast.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
@@ -22,6 +23,7 @@ export const WASM_TRAINING_KERNELS = [
   castConfig,
   depthwiseBackpropInputConfig,
   depthwiseBackpropFilterConfig,
+  adamStepConfig,
 ] as const;
 
 let installed = false;
