@@ -19,6 +19,7 @@ import { type TrainingBackendInfo, selectTrainingBackend } from '../../src/train
 import { type ImageSplit, readFashionMnist } from '../../src/training/data/fashion-mnist.js';
 import { buildSmallCnn } from '../../src/training/models/small-cnn.js';
 import { DataParallelGradients } from '../../src/training/parallel/index.js';
+import { createOptimizer } from '../../src/training/optim/index.js';
 import { report } from '../stats.js';
 
 const argv = process.argv.slice(2);
@@ -58,7 +59,8 @@ function permutation(n: number, seed: number): Int32Array {
 }
 
 class TfjsTrainer {
-  private readonly optimizer = tf.train.adam(lr);
+  // The product's optimizer (fused on wasm), as `apprentice train --optimizer adam` uses it.
+  private readonly optimizer = createOptimizer('adam', lr);
   private readonly per: number;
   private readonly xBuf: Float32Array;
   private readonly yBuf = new Int32Array(batch);
