@@ -20,6 +20,8 @@ export default defineConfig({
           // parallel/spawn-worker.ts), so each gets its own entry with that name.
           'engine-worker': resolve(__dirname, 'src/training/run/worker-entry.ts'),
           'worker-entry': resolve(__dirname, 'src/training/parallel/worker-entry.ts'),
+          // A teacher's decode thread (src/inference/decode-thread.ts).
+          'decode-worker': resolve(__dirname, 'src/inference/decode-worker.ts'),
         },
         // Shared chunks sit beside the entries: code in a chunk resolves worker files relative
         // to its own URL, so every file must be in one folder.

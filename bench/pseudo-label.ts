@@ -1,11 +1,12 @@
 // Pseudo-labeling speed: Apprentice's teacher pipeline (read PNG, decode, resize, preprocess,
 // onnxruntime, softmax) against onnxruntime alone on the same images already decoded to tensors,
-// in one run. Goal: >= 0.7x. The teacher is the small CNN (random weights: speed does not depend
+// in one run. Goal: >= 0.9x (issue #15). The teacher is the small CNN (random weights: speed does not depend
 // on them) exported to ONNX. With Debian's python3-torch, also against the same small CNN in
 // PyTorch decoding the same files with Pillow (bench/pseudo_label_torch.py).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
@@ -17,10 +18,25 @@ import { exportOnnx } from '../src/export';
 import { OnnxClassifier, resolveOnnxSpec } from '../src/inference/onnx';
 import { fashionMnistAvailable, fashionMnistFolder } from './fmnist-folder';
 import { report, timed } from './stats';
+import { withCpu } from './import';
 
 const COUNT = Number(process.env.BENCH_PSEUDO_IMAGES ?? 2000);
 
 const PYTHON = '/usr/bin/python3';
+
+/** Who the reference is and what threads everyone had: the runtime's version and threads, sharp's. */
+function threads(): Record<string, string | number> {
+  const ortVersion = (JSON.parse(readFileSync(createRequire(import.meta.url).resolve('onnxruntime-node/package.json'), 'utf8')) as { version: string }).version;
+  return {
+    reference: `onnxruntime-node ${ortVersion}`,
+    intraOpNumThreads: 2,
+    'decode thread': 1,
+    sharp: `${sharp.versions.sharp} (libvips ${sharp.versions.vips})`,
+    'sharp.concurrency': sharp.concurrency(),
+    UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '4 (default)',
+    cores: availableParallelism(),
+  };
+}
 
 /** The PyTorch reference (first pass with Pillow decode, and on decoded tensors), or null without torch. */
 function torchRates(folder: string, files: string[]): { first_pass: number; decoded: number } | null {
@@ -40,10 +56,8 @@ async function measure(label: string, folder: string, files: string[], model: tf
   try {
     const { spec: onnxSpec } = resolveOnnxSpec(file);
     const teacher = await OnnxClassifier.load(file, onnxSpec);
-    await teacher.predictRows(folder, rows('a').slice(0, 64)); // warm up
-    const cold = await timed(() => teacher.predictRows(folder, rows('b')));
-    const cached = await timed(() => teacher.predictRows(folder, rows('b')));
-    await teacher.release();
+    // Warm up (JIT, and the decode thread, which starts on the first call of more than one batch).
+    await teacher.predictRows(folder, rows('a').slice(0, 3 * 64));
 
     // Reference: the same images, decoded and resized beforehand (not timed), through onnxruntime alone.
     const size = spec.height * spec.width * spec.channels;
@@ -62,9 +76,21 @@ async function measure(label: string, folder: string, files: string[], model: tf
       }
     };
     await runAll();
-    const reference = await timed(runAll);
+    // The machine is shared: ours and the reference take turns, twice, and each keeps its best.
+    // Each first pass reads a fresh set of shas (a cold pixel cache); 'again' reads the last one's.
+    let cold = { seconds: Infinity, cpuMs: 0 };
+    let ref = { seconds: Infinity, cpuMs: 0 };
+    for (const run of ['b', 'c']) {
+      const ours = await withCpu(() => teacher.predictRows(folder, rows(run)));
+      if (ours.seconds < cold.seconds) cold = ours;
+      const theirs = await withCpu(runAll);
+      if (theirs.seconds < ref.seconds) ref = theirs;
+    }
+    const reference = ref.seconds;
+    const cached = (await timed(() => teacher.predictRows(folder, rows('c')))).seconds;
+    await teacher.release();
     await session.release();
-    const refRate = files.length / reference.seconds;
+    const refRate = files.length / reference;
     const pt = torch ? torchRates(folder, files) : null;
     const torchFigures: Record<string, number> = pt
       ? {
@@ -76,12 +102,16 @@ async function measure(label: string, folder: string, files: string[], model: tf
     report(`pseudo-label ${label}`, {
       images: files.length,
       'first pass (decode+preprocess+infer) img/s': files.length / cold.seconds,
-      'again (pixel cache) img/s': files.length / cached.seconds,
+      'again (pixel cache) img/s': files.length / cached,
       'onnxruntime on decoded tensors img/s': refRate,
       'ratio first pass': files.length / cold.seconds / refRate,
-      'ratio cached': files.length / cached.seconds / refRate,
+      // CPU time of the process per image (all threads): the decode's cost beside inference's.
+      'first pass cpu ms/img': cold.cpuMs / files.length,
+      'reference cpu ms/img': ref.cpuMs / files.length,
+      'ratio cached': files.length / cached / refRate,
       ...torchFigures,
-      goal: '>= 0.7',
+      goal: '>= 0.9',
+      ...threads(),
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -102,9 +102,10 @@ export class OnnxClassifier extends OnnxImageModel {
   }
 
   /**
-   * Class probabilities of a project's images, in batches. The next batch decodes (on sharp's
-   * threads) while the current one runs in onnxruntime, and decoded pixels are cached per input
-   * size, so a second teacher or a second round reads them instead of decoding again.
+   * Class probabilities of a project's images, in batches. The next batches decode (on the
+   * decode thread, and sharp's) while the current one runs in onnxruntime, and decoded pixels
+   * are cached per input size, so a second teacher or a second round reads them instead of
+   * decoding again.
    */
   async predictRows(projectDir: string, rows: ImageRow[], opts: BatchOptions = {}): Promise<{ probs: Float32Array; k: number }> {
     let out: Float32Array | null = null;

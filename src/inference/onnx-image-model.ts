@@ -3,9 +3,12 @@ import { AppError } from '../api/errors';
 import type { OnnxInputSpec } from './onnx-spec';
 import type { Frame } from './preprocess';
 import { modelPixels } from './preprocess-pixels';
+import { DecodeThread } from './decode-thread';
 
 /** Images per onnxruntime call, for models whose batch size is not fixed. */
 const BATCH = 64;
+/** Batches the decode thread may be asked for ahead of the one running (a bounded queue). */
+const AHEAD = 3;
 
 export type ImageRow = { media_path: string; sha256: string };
 export type BatchOptions = { signal?: AbortSignal; onProgress?: (done: number, total: number) => void };
@@ -13,9 +16,9 @@ export type BatchOptions = { signal?: AbortSignal; onProgress?: (done: number, t
 /**
  * An ONNX model that takes images, run by onnxruntime-node: what classifiers, backbones and
  * detectors share. Images are decoded and preprocessed as its spec says (resize method, crop or
- * letterbox, size, gray/RGB, NCHW/NHWC, scale, mean/std) and fed in batches; the next batch decodes while the current one
- * runs, and decoded pixels are cached per input size. Custom-op libraries are never loaded: a
- * model is data, not code.
+ * letterbox, size, gray/RGB, NCHW/NHWC, scale, mean/std) and fed in batches; a decode thread
+ * decodes the next batches while the current one runs, and decoded pixels are cached per input
+ * size. Custom-op libraries are never loaded: a model is data, not code.
  */
 export class OnnxImageModel {
   protected constructor(
@@ -104,35 +107,64 @@ export class OnnxImageModel {
     return { data: out.data as Float32Array, dims: out.dims };
   }
 
+  /** The decode thread, started on the first call that has more than one batch to decode. */
+  private decoder: DecodeThread | null | undefined;
+
+  /** Whether this model decodes on a thread of its own (from its first call of several batches on). */
+  get decodeThread(): boolean {
+    return this.decoder instanceof DecodeThread;
+  }
+
   /**
-   * Decoded batches of rows: the next batch decodes (on sharp's threads) while `fn` runs the
-   * current one. `frames` say where each image lies in the input (detectors map boxes back by it).
+   * Decoded batches of rows, in order. With more than one batch, a decode thread decodes up to
+   * AHEAD batches ahead while `fn` runs the current one: onnxruntime-node runs a session on the
+   * calling thread, so only another thread can decode meanwhile. A single batch is decoded here.
+   * `frames` say where each image lies in the input (detectors map boxes back by it). Nothing of
+   * a call is still decoding (or writing cache files) once it has returned or thrown.
    */
   protected async eachBatch(projectDir: string, rows: ImageRow[], opts: BatchOptions, fn: (pixels: Uint8Array, n: number, start: number, frames: Frame[]) => Promise<void>): Promise<void> {
     const size = this.spec.height * this.spec.width * this.spec.channels;
     const batch = this.batchSize;
-    const decodeBatch = async (start: number): Promise<{ pixels: Uint8Array; frames: Frame[] }> => {
-      const chunk = rows.slice(start, start + batch);
+    if (rows.length > batch && this.decoder === undefined) this.decoder = DecodeThread.start();
+    const thread = rows.length > batch ? this.decoder : null;
+    const decodeHere = async (chunk: ImageRow[]): Promise<{ pixels: Uint8Array; frames: Frame[] }> => {
       const pixels = new Uint8Array(chunk.length * size);
       const decoded = await Promise.all(chunk.map((r) => modelPixels(projectDir, r.media_path, r.sha256, this.spec)));
       decoded.forEach((d, i) => pixels.set(d.pixels, i * size));
       return { pixels, frames: decoded.map((d) => d.frame) };
     };
-    let next = rows.length ? decodeBatch(0) : null;
-    for (let start = 0; start < rows.length; start += batch) {
-      opts.signal?.throwIfAborted();
-      const { pixels, frames } = await next!;
-      // Start this batch in onnxruntime (its own threads) first, then decode the next one meanwhile:
-      // decoding may run synchronously (small PNGs, cached pixels), and would otherwise go first.
-      const running = fn(pixels, Math.min(batch, rows.length - start), start, frames);
-      next = start + batch < rows.length ? decodeBatch(start + batch) : null;
-      next?.catch(() => {}); // awaited next turn; a failure there must not count as unhandled meanwhile
-      await running;
-      opts.onProgress?.(Math.min(rows.length, start + batch), rows.length);
+    const ahead: Promise<{ pixels: Uint8Array; frames: Frame[] }>[] = [];
+    let requested = 0;
+    // Without a thread, one batch ahead: it decodes here before onnxruntime starts (as before).
+    const depth = thread ? AHEAD : 1;
+    const request = () => {
+      while (ahead.length < depth && requested < rows.length) {
+        const chunk = rows.slice(requested, requested + batch);
+        const p = thread ? thread.decode(projectDir, chunk, this.spec) : decodeHere(chunk);
+        p.catch(() => {}); // awaited in its turn; a failure there must not count as unhandled meanwhile
+        ahead.push(p);
+        requested += chunk.length;
+      }
+    };
+    try {
+      for (let start = 0; start < rows.length; start += batch) {
+        opts.signal?.throwIfAborted();
+        request();
+        const { pixels, frames } = await ahead.shift()!;
+        if (thread) request(); // the thread decodes the next batches while this one runs
+        const running = fn(pixels, Math.min(batch, rows.length - start), start, frames);
+        if (!thread) request();
+        await running;
+        opts.onProgress?.(Math.min(rows.length, start + batch), rows.length);
+      }
+    } finally {
+      await Promise.allSettled(ahead);
     }
   }
 
   async release(): Promise<void> {
+    await this.decoder?.close();
+    this.decoder = null;
     await this.session.release();
   }
 }

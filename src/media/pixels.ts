@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { writeFileAtomic } from './files';
 import type { PixelSpec } from './pixel-spec';
-import { pngPixels } from './png-pixels';
+import { plainPngPixels, pngPixels } from './png-pixels';
 
 /**
  * One image as model input: EXIF-rotated, resized to the spec (stretched, as Lobe and Create ML
@@ -24,7 +24,11 @@ export async function imagePixels(projectDir: string, mediaPath: string, sha256:
   const bytes = /\.png$/i.test(mediaPath) ? readFileSync(file) : null;
   const fast = bytes ? pngPixels(bytes, spec) : null;
   if (fast) return fast;
-  let pipeline = sharp(bytes ?? file, { failOn: 'none' }).rotate().resize(spec.width, spec.height, { fit: 'fill' }).removeAlpha();
+  // A plain PNG of another size is decoded here and only resized by sharp, from its raw pixels:
+  // the same bytes, without sharp's PNG decode (a good part of its cost on a small image).
+  const plain = bytes ? plainPngPixels(bytes) : null;
+  const input = plain ? sharp(plain.data, { raw: { width: plain.width, height: plain.height, channels: plain.channels } }) : sharp(bytes ?? file, { failOn: 'none' }).rotate();
+  let pipeline = input.resize(spec.width, spec.height, { fit: 'fill' }).removeAlpha();
   pipeline = spec.channels === 1 ? pipeline.greyscale() : pipeline.toColorspace('srgb');
   const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
   // A grayscale source asked for 3 channels comes back with 1: spread it.

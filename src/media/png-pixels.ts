@@ -90,3 +90,21 @@ export function pngPixels(buf: Buffer, spec: PixelSpec): Uint8Array | null {
     return null; // damaged: sharp decides what can be read of it
   }
 }
+
+/**
+ * A plain PNG's pixels at its own size (8-bit gray or RGB, no alpha, no palette, not interlaced,
+ * no colour chunks), or null. Raw pixels given to sharp resize to the same bytes as the PNG does
+ * (sharp reads one-band and three-band raw input as gray and sRGB, as it reads these PNGs), so a
+ * caller that resizes can skip sharp's PNG decode. Alpha is refused: sharp premultiplies it
+ * before resizing, so dropping it first would change the result.
+ */
+export function plainPngPixels(buf: Buffer): { data: Uint8Array; width: number; height: number; channels: 1 | 3 } | null {
+  if (buf.length < 33 || buf.toString('latin1', 12, 16) !== 'IHDR') return null;
+  const colorType = buf[25];
+  if (colorType !== 0 && colorType !== 2) return null;
+  const width = buf.readUInt32BE(16);
+  const height = buf.readUInt32BE(20);
+  const channels = colorType === 0 ? 1 : 3;
+  const data = pngPixels(buf, { width, height, channels });
+  return data ? { data, width, height, channels } : null;
+}
