@@ -279,7 +279,7 @@ export async function importImages(
     }
     let image: IngestedImage;
     try {
-      image = await ingestImage(data);
+      image = await ingestImage(data, sha || undefined);
     } catch (err) {
       if (err instanceof NotAnImageError) errors.push({ path: candidate.path, reason: err.message });
       else errors.push({ path: candidate.path, reason: `cannot import: ${(err as Error).message}` });
@@ -292,9 +292,15 @@ export async function importImages(
     }
     seen.add(image.sha256);
     const ext = extname(candidate.path).toLowerCase();
-    await writeFileAtomic(contentPath(paths.media, image.sha256, ext), data);
-    await writeFileAtomic(contentPath(paths.thumbs, image.sha256, '.webp'), image.thumbnail);
-    if (image.display) await writeFileAtomic(contentPath(paths.display, image.sha256, '.webp'), image.display);
+    // The copy and the derived files are written at once (each is its own file); all have
+    // settled before a failure is reported, so nothing is still writing after the import ends.
+    const written = await Promise.allSettled([
+      writeFileAtomic(contentPath(paths.media, image.sha256, ext), data),
+      writeFileAtomic(contentPath(paths.thumbs, image.sha256, '.webp'), image.thumbnail),
+      ...(image.display ? [writeFileAtomic(contentPath(paths.display, image.sha256, '.webp'), image.display)] : []),
+    ]);
+    const refused = written.find((w) => w.status === 'rejected');
+    if (refused) throw refused.reason;
     return { candidate, image };
   };
 

@@ -27,8 +27,9 @@ const sharpOptions = { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'warning' as 
  * Decode one image: read its header, apply EXIF orientation, make a thumbnail (which decodes
  * every pixel, so a truncated or corrupt file fails here rather than later in training).
  * Animated images use their first frame. Throws NotAnImageError with a reason a person reads.
+ * `sha256` is the data's hash when the caller already has it (it is not computed twice).
  */
-export async function ingestImage(data: Buffer): Promise<IngestedImage> {
+export async function ingestImage(data: Buffer, sha256?: string): Promise<IngestedImage> {
   if (data.length === 0) throw new NotAnImageError('the file is empty (0 bytes)');
   let meta: Metadata;
   try {
@@ -56,7 +57,7 @@ export async function ingestImage(data: Buffer): Promise<IngestedImage> {
   } catch (err) {
     throw new NotAnImageError(reasonFromSharp(err, data));
   }
-  return { sha256: sha256Hex(data), width, height, format: meta.format, bytes: data.length, thumbnail, ...(display ? { display } : {}) };
+  return { sha256: sha256 ?? sha256Hex(data), width, height, format: meta.format, bytes: data.length, thumbnail, ...(display ? { display } : {}) };
 }
 
 /** The format a file's first bytes claim, so a damaged image is not reported as "not an image". */
