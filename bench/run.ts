@@ -44,6 +44,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   webgpu: () => import('./webgpu/webgpu').then((m) => m.benchWebgpu()), // Chromium WebGPU vs wasm; skips without an adapter
   'cli-startup': () => benchCliStartup(),
   'train-command': benchTrainCommand,
+  architectures: () => new Promise<void>((done, reject) => spawn(process.execPath, [join(import.meta.dirname, '../bin/run-ts.js'), join(import.meta.dirname, 'training/architectures.ts')], { stdio: 'inherit' }).on('error', reject).on('close', (code) => (code === 0 ? done() : reject(new Error(`architectures bench exited with ${code}`))))), // MobileNetV2/ResNet 96x96x3 vs the same net in PyTorch
 };
 
 const args = process.argv.slice(2);

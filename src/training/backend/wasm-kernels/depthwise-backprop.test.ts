@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { overrideWasmKernel } from './register.js';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop.js';
+import { depthwiseSimd } from '../simd/depthwise-backprop-simd.js';
+import type { BackendWasm } from '../wasm-internals.js';
 import { compareWithCpu, randomTensor, useWasmWithTrainingKernels } from '../../../test-support/wasm-kernels.js';
 
 // No dilated case: tfjs refuses gradients of dilated depthwise convs before any kernel runs, and
@@ -12,6 +14,13 @@ const cases: { name: string; x: number[]; filter: number[]; strides: [number, nu
   { name: '3x3 stride 2 valid', x: [3, 8, 6, 2], filter: [3, 3, 2, 1], strides: [2, 2], dilations: [1, 1], pad: 'valid' },
   { name: 'channel multiplier 2', x: [2, 6, 5, 3], filter: [3, 3, 3, 2], strides: [1, 1], dilations: [1, 1], pad: 'same' },
   { name: 'even filter, asymmetric padding', x: [2, 6, 7, 3], filter: [2, 4, 3, 1], strides: [1, 1], dilations: [1, 1], pad: 'same' },
+  // Multiplier 1, channels divisible by 4: the wasm SIMD path.
+  { name: 'SIMD: 3x3 stride 1 same, 8 channels', x: [2, 7, 9, 8], filter: [3, 3, 8, 1], strides: [1, 1], dilations: [1, 1], pad: 'same' },
+  { name: 'SIMD: 3x3 stride 2 same on even sizes (padding after only)', x: [3, 8, 10, 12], filter: [3, 3, 12, 1], strides: [2, 2], dilations: [1, 1], pad: 'same' },
+  { name: 'SIMD: 3x3 stride 2 valid, odd sizes', x: [2, 9, 7, 4], filter: [3, 3, 4, 1], strides: [2, 2], dilations: [1, 1], pad: 'valid' },
+  { name: 'SIMD: 5x5 stride (1, 2), 16 channels', x: [1, 11, 10, 16], filter: [5, 5, 16, 1], strides: [1, 2], dilations: [1, 1], pad: 'same' },
+  { name: 'SIMD: even filter, asymmetric padding', x: [2, 6, 7, 4], filter: [2, 4, 4, 1], strides: [1, 1], dilations: [1, 1], pad: 'same' },
+  { name: 'multiplier 2 with 4 channels (JavaScript path)', x: [2, 6, 5, 4], filter: [3, 3, 4, 2], strides: [2, 2], dilations: [1, 1], pad: 'same' },
 ];
 
 describe('depthwise convolution gradients on wasm', () => {
@@ -19,6 +28,11 @@ describe('depthwise convolution gradients on wasm', () => {
     await useWasmWithTrainingKernels();
     overrideWasmKernel(depthwiseBackpropInputConfig);
     overrideWasmKernel(depthwiseBackpropFilterConfig);
+  });
+
+  it('has the SIMD kernels on this runtime (so the SIMD cases below test them)', async () => {
+    await tf.setBackend('wasm');
+    expect(depthwiseSimd(tf.backend() as BackendWasm)).not.toBeNull();
   });
 
   for (const c of cases) {

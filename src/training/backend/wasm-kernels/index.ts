@@ -10,8 +10,10 @@ import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop.js';
 import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { meanConfig } from './mean.js';
 import { overrideWasmKernel } from './register.js';
 import { sumConfig } from './sum.js';
+import { tileConfig } from './tile.js';
 
 export const WASM_TRAINING_KERNELS = [
   conv2dBackpropFilterConfig,
@@ -24,6 +26,8 @@ export const WASM_TRAINING_KERNELS = [
   depthwiseBackpropInputConfig,
   depthwiseBackpropFilterConfig,
   adamStepConfig,
+  tileConfig,
+  meanConfig,
 ] as const;
 
 let installed = false;

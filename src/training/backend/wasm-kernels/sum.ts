@@ -15,20 +15,13 @@ import { type BackendWasm, type TensorInfo, dispose, heapF32, heapOffset, origin
 /** Rows per float32 block sum in the SIMD path; blocks are then added in float64. */
 const BLOCK_ROWS = 64;
 
-function sum(args: { inputs: tf.NamedTensorInfoMap; backend: BackendWasm; attrs?: tf.NamedAttrMap }): TensorInfo {
-  const { backend } = args;
-  const { axis, keepDims } = args.attrs as unknown as tf.SumAttrs;
-  const x = args.inputs.x as TensorInfo;
-  const rank = x.shape.length;
-  const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
-  const leading = axes.length > 0 && axes.length < rank && axes.every((a, i) => a === i);
-  if (x.dtype !== 'float32' || !leading) return originalKernel(tf.Sum)!(args) as TensorInfo;
-
-  const rows = tf.util.sizeFromShape(x.shape.slice(0, axes.length));
-  const cols = tf.util.sizeFromShape(x.shape.slice(axes.length));
-  const outShape = keepDims
-    ? x.shape.map((d, i) => (i < axes.length ? 1 : d))
-    : x.shape.slice(axes.length);
+/**
+ * The float32 tensor x summed over its `axes` leading axes, times `scale`, into a new tensor of
+ * `outShape` (float64 accumulation; Mean uses it with scale = 1 / rows, see mean.ts).
+ */
+export function sumLeadingAxes(backend: BackendWasm, x: TensorInfo, axes: number, outShape: number[], scale = 1): TensorInfo {
+  const rows = tf.util.sizeFromShape(x.shape.slice(0, axes));
+  const cols = tf.util.sizeFromShape(x.shape.slice(axes));
   const outInfo = backend.makeOutput(outShape, 'float32');
   const acc = new Float64Array(cols);
   const simd = cols % 4 === 0 && rows > BLOCK_ROWS ? simdKernels(backend) : null;
@@ -47,8 +40,29 @@ function sum(args: { inputs: tf.NamedTensorInfoMap; backend: BackendWasm; attrs?
       for (let j = 0; j < cols; j++) acc[j]! += xs[base + j]!;
     }
   }
+  if (scale !== 1) for (let j = 0; j < cols; j++) acc[j]! *= scale;
   heapF32(backend, outInfo).set(acc);
   return outInfo;
+}
+
+/** The axes of a reduction if they are the leading ones (not all of them), else null. */
+export function leadingAxes(axis: number | number[], shape: number[]): number | null {
+  const axes = tf.util.parseAxisParam(axis, shape).sort((p, q) => p - q);
+  const leading = axes.length > 0 && axes.length < shape.length && axes.every((a, i) => a === i);
+  return leading ? axes.length : null;
+}
+
+/** The reduced shape: leading axes dropped, or kept as 1s. */
+export function reducedShape(shape: number[], axes: number, keepDims: boolean): number[] {
+  return keepDims ? shape.map((d, i) => (i < axes ? 1 : d)) : shape.slice(axes);
+}
+
+function sum(args: { inputs: tf.NamedTensorInfoMap; backend: BackendWasm; attrs?: tf.NamedAttrMap }): TensorInfo {
+  const { axis, keepDims } = args.attrs as unknown as tf.SumAttrs;
+  const x = args.inputs.x as TensorInfo;
+  const axes = leadingAxes(axis, x.shape);
+  if (x.dtype !== 'float32' || axes === null) return originalKernel(tf.Sum)!(args) as TensorInfo;
+  return sumLeadingAxes(args.backend, x, axes, reducedShape(x.shape, axes, keepDims));
 }
 
 export const sumConfig: tf.KernelConfig = {
