@@ -31,11 +31,6 @@ export interface DepthwiseSimd {
   ): void;
 }
 
-/** f32x4.mul, which the shared assembler does not have (opcode 0xfd 0xe6 0x01, LEB128 of 230). */
-function f32x4Mul(f: FunctionBuilder): void {
-  f.code.push(0xfd, 0xe6, 0x01);
-}
-
 function depthwiseFunction(name: 'depthwiseFilterGrad' | 'depthwiseInputGrad'): FunctionBuilder {
   const f = new FunctionBuilder(name, 17);
   const [A, B, OUT, N, H, W, C, HO, WO, KH, KW, SH, SW, DH, DWL, TOP, LEFT] = Array.from({ length: 17 }, (_, i) => i) as
@@ -77,7 +72,7 @@ function depthwiseFunction(name: 'depthwiseFilterGrad' | 'depthwiseInputGrad'): 
               f.get(acc).get(cb).add().v128Load();
               f.get(filterGrad ? pIn : pW).get(cb).add().v128Load();
               f.get(pDy).get(cb).add().v128Load();
-              f32x4Mul(f);
+              f.f32x4Mul();
               f.f32x4Add();
               f.v128Store();
             });
