@@ -27,3 +27,4 @@ export {
   type LayerVariable,
   type LocalGradients,
 } from './local-gradients.js';
+export { prewarmReplicaWorkers, releaseWarmReplicaWorkers } from './spawn-worker.js';

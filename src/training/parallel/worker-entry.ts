@@ -20,6 +20,12 @@ import type { FromWorker, ToWorker, TypedData } from './protocol.js';
 if (!parentPort) throw new Error('worker-entry.ts must run in a worker thread');
 const port = parentPort;
 
+const backendKind = ((workerData as { backend?: TrainingBackendKind } | null)?.backend ?? 'wasm');
+// The engine starts as soon as the thread does (loading and compiling the wasm module takes a good
+// part of a second): a replica started ahead of its model (spawn-worker.ts's warm pool) is ready
+// by the time the model arrives.
+const backendReady = selectTrainingBackend({ order: [backendKind] });
+
 let model: tf.LayersModel | null = null;
 let byName = new Map<string, LayerVariable>();
 let loss: LossFn | null = null;
@@ -32,8 +38,8 @@ function toTensor(t: TypedData): tf.Tensor {
   return tf.tensor(t.data, t.shape, t.dtype);
 }
 
-async function init(msg: Extract<ToWorker, { type: 'init' }>, backend: TrainingBackendKind): Promise<void> {
-  const info = await selectTrainingBackend({ order: [backend] });
+async function init(msg: Extract<ToWorker, { type: 'init' }>): Promise<void> {
+  const info = await backendReady;
   for (const specifier of msg.preload) await import(/* @vite-ignore */ specifier);
   loss = await resolveLoss(msg.loss);
   model = await tf.models.modelFromJSON({ modelTopology: msg.modelTopology } as tf.io.ModelJSON);
@@ -69,13 +75,12 @@ function step(msg: Extract<ToWorker, { type: 'step' }>): void {
   send({ type: 'grads', id: msg.id, loss: result.loss, grads, logits: result.logits }, [grads.buffer as ArrayBuffer, result.logits.buffer as ArrayBuffer]);
 }
 
-const backendKind = ((workerData as { backend?: TrainingBackendKind } | null)?.backend ?? 'wasm');
 let queue: Promise<void> = Promise.resolve();
 port.on('message', (msg: ToWorker) => {
   // Messages are handled strictly in order; init is asynchronous, steps are not.
   queue = queue.then(async () => {
     try {
-      if (msg.type === 'init') await init(msg, backendKind);
+      if (msg.type === 'init') await init(msg);
       else step(msg);
     } catch (error) {
       const e = error instanceof Error ? error : new Error(String(error));

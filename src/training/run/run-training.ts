@@ -18,6 +18,7 @@ import { hardLabels, lossAndAccuracy, predictProbabilities, subset, trainLoop, d
 import { saveModelFiles } from '../model-files';
 import { runSearch, trainingSearchSpace } from '../search';
 import { createRng, formatAugmentConfig } from '../augment';
+import { prewarmReplicaWorkers, releaseWarmReplicaWorkers } from '../parallel';
 import { augmentForStrength, parseTrainOptions, type TrainOptions } from './options';
 
 export interface RunContext {
@@ -86,8 +87,21 @@ export async function runTraining(
   backend?: TrainingBackendInfo,
 ): Promise<RunOutcome> {
   const runStarted = ctx.startedAt ?? Date.now();
-  const parsed = parseTrainOptions(options);
   const info = backend ?? (await selectTrainingBackend());
+  // The replicas start now, while the images load (they take most of a second each to start).
+  if (info.replicas > 1) prewarmReplicaWorkers(info.replicas - 1, { workerData: { backend: info.kind } });
+  try {
+    return await trainProject(db, projectDir, projectInput, options, ctx, info, runStarted);
+  } finally {
+    await releaseWarmReplicaWorkers();
+  }
+}
+
+async function trainProject(
+  db: Database.Database, projectDir: string, projectInput: InputSpec, options: TrainOptions, ctx: RunContext,
+  info: TrainingBackendInfo, runStarted: number,
+): Promise<RunOutcome> {
+  const parsed = parseTrainOptions(options);
   const plan = await makePlan(db, projectDir, projectInput, options, ctx);
   const { data, input } = plan;
   const arch = plan.arch;
