@@ -16,6 +16,8 @@ import { buildMobileNetV2 } from '../src/training/models/mobilenetv2';
 import { selectTrainingBackend } from '../src/training/backend';
 import { exportOnnx } from '../src/export';
 import { OnnxClassifier, resolveOnnxSpec } from '../src/inference/onnx';
+import { INTRA_OP_THREADS } from '../src/inference/onnx-image-model';
+import type { ResizeMethod } from '../src/inference/preprocess';
 import { fashionMnistAvailable, fashionMnistFolder } from './fmnist-folder';
 import { report, timed } from './stats';
 import { withCpu } from './import';
@@ -28,9 +30,9 @@ const PYTHON = '/usr/bin/python3';
 function threads(): Record<string, string | number> {
   const ortVersion = (JSON.parse(readFileSync(createRequire(import.meta.url).resolve('onnxruntime-node/package.json'), 'utf8')) as { version: string }).version;
   return {
-    reference: `onnxruntime-node ${ortVersion}`,
-    intraOpNumThreads: 2,
-    'decode thread': 1,
+    reference: `onnxruntime-node ${ortVersion}, intraOpNumThreads 2`,
+    'ours intraOpNumThreads': INTRA_OP_THREADS,
+    'ours decode threads': 1,
     sharp: `${sharp.versions.sharp} (libvips ${sharp.versions.vips})`,
     'sharp.concurrency': sharp.concurrency(),
     UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '4 (default)',
@@ -46,7 +48,7 @@ function torchRates(folder: string, files: string[]): { first_pass: number; deco
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { first_pass: number; decoded: number };
 }
 
-async function measure(label: string, folder: string, files: string[], model: tf.LayersModel, spec: { height: number; width: number; channels: 1 | 3 }, torch = false): Promise<void> {
+async function measure(label: string, folder: string, files: string[], model: tf.LayersModel, spec: { height: number; width: number; channels: 1 | 3 }, torch = false, resize?: ResizeMethod): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'apprentice-bench-'));
   const file = join(dir, 'teacher.onnx');
   const k = model.outputs[0]!.shape[1]!;
@@ -54,7 +56,9 @@ async function measure(label: string, folder: string, files: string[], model: tf
   // The teacher reads images as a project stores them; a fresh sha per run keeps the pixel cache cold.
   const rows = (run: string) => files.map((f, i) => ({ media_path: f, sha256: `${run}${i}`.padStart(64, '0') }));
   try {
-    const { spec: onnxSpec } = resolveOnnxSpec(file);
+    // Exported by Apprentice, the teacher resizes as sharp does (its training pipeline); a
+    // torchvision-style teacher resizes as Pillow does (`resize`).
+    const { spec: onnxSpec } = resolveOnnxSpec(file, resize ? { resize } : {});
     const teacher = await OnnxClassifier.load(file, onnxSpec);
     // Warm up (JIT, and the decode thread, which starts on the first call of more than one batch).
     await teacher.predictRows(folder, rows('a').slice(0, 3 * 64));
@@ -133,5 +137,6 @@ export async function benchPseudoLabel(): Promise<void> {
   small.dispose();
   const mobile = buildMobileNetV2({ height: 96, width: 96, channels: 3, numClasses: 10, seed: 1 });
   await measure('mobilenetv2 96x96x3', folder, files.slice(0, Math.min(files.length, 1000)), mobile, { height: 96, width: 96, channels: 3 });
+  await measure('mobilenetv2 96x96x3 resize bilinear (Pillow)', folder, files.slice(0, Math.min(files.length, 1000)), mobile, { height: 96, width: 96, channels: 3 }, false, 'bilinear');
   mobile.dispose();
 }

@@ -1,7 +1,7 @@
 /**
- * A teacher's decode thread (./decode-worker.ts) as promises: `decode(rows)` resolves with the
- * rows' input pixels. Requests are answered in the order they were sent; several may be
- * outstanding, which is what lets decoding run ahead of inference.
+ * A teacher's decode thread (./decode-worker.ts) as promises: a call's batches resolve with
+ * their input values. Several may be outstanding, which is what lets decoding run ahead of
+ * inference.
  *
  * Started from wherever this code runs: from TypeScript sources (tsx, vitest) the entry is
  * decode-worker.ts with tsx's loader; from the bundle it is decode-worker.js beside it (an entry
@@ -12,11 +12,12 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { DecodeReply, DecodeRequest, DecodeRow } from './decode-protocol';
+import type { DecodeReply, DecodeRequest, DecodeRow, DecodeSpec } from './decode-protocol';
 import type { Frame } from './preprocess';
-import type { PixelsSpec } from './preprocess-pixels';
 
-type Waiting = { resolve: (v: { pixels: Uint8Array; frames: Frame[] }) => void; reject: (e: Error) => void };
+/** A batch as the model takes it: its input values (./input-tensor.ts) and where each image lies. */
+export type DecodedBatch = { values: Float32Array | Uint8Array; frames: Frame[] };
+type Waiting = { resolve: (v: DecodedBatch) => void; reject: (e: Error) => void };
 
 export class DecodeThread {
   static start(): DecodeThread | null {
@@ -40,7 +41,7 @@ export class DecodeThread {
       this.waiting.delete(m.id);
       if (!this.waiting.size) worker.unref();
       if (m.error !== undefined) w.reject(new Error(m.error));
-      else w.resolve({ pixels: m.pixels, frames: m.frames });
+      else w.resolve({ values: m.values, frames: m.frames });
     });
     const fail = (err: Error) => {
       this.failure ??= err;
@@ -51,18 +52,31 @@ export class DecodeThread {
     worker.on('exit', (code) => fail(new Error(`the decode thread stopped (exit code ${code})`)));
   }
 
-  /** The rows' pixels (HWC uint8 at the spec size, one image after another) and frames. */
-  decode(projectDir: string, rows: DecodeRow[], spec: PixelsSpec): Promise<{ pixels: Uint8Array; frames: Frame[] }> {
-    if (this.failure) return Promise.reject(this.failure);
-    const id = this.nextId++;
+  /**
+   * One call's rows, sent to the thread once; its batches are then asked for by index, so a
+   * request is a few numbers. `end` lets the thread forget the rows.
+   */
+  begin(projectDir: string, rows: DecodeRow[], spec: DecodeSpec): { decode(from: number, to: number): Promise<DecodedBatch>; end(): void } {
+    const call = this.nextId++;
     // Only what decoding needs crosses (not, say, a long class list).
-    const { width, height, channels, resize, crop, letterbox } = spec;
-    const request: DecodeRequest = { id, projectDir, rows: rows.map((r) => ({ media_path: r.media_path, sha256: r.sha256 })), spec: { width, height, channels, resize, crop, letterbox } };
-    return new Promise((resolve, reject) => {
-      if (!this.waiting.size) this.worker.ref();
-      this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage(request);
-    });
+    const { width, height, channels, resize, crop, letterbox, layout, scale, mean, std, uint8, batch } = spec;
+    this.post({ type: 'begin', call, projectDir, rows: rows.map((r) => ({ media_path: r.media_path, sha256: r.sha256 })), spec: { width, height, channels, resize, crop, letterbox, layout, scale, mean, std, uint8, batch } });
+    return {
+      decode: (from, to) => {
+        if (this.failure) return Promise.reject(this.failure);
+        const id = this.nextId++;
+        return new Promise((resolve, reject) => {
+          if (!this.waiting.size) this.worker.ref();
+          this.waiting.set(id, { resolve, reject });
+          this.post({ type: 'decode', call, id, from, to });
+        });
+      },
+      end: () => this.post({ type: 'end', call }),
+    };
+  }
+
+  private post(m: DecodeRequest): void {
+    if (!this.failure) this.worker.postMessage(m);
   }
 
   async close(): Promise<void> {

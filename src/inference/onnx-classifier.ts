@@ -71,8 +71,8 @@ export class OnnxClassifier extends OnnxImageModel {
   async featureRows(projectDir: string, rows: ImageRow[], opts: BatchOptions = {}): Promise<Float32Array> {
     const d = this.featureDim;
     const out = new Float32Array(rows.length * d);
-    await this.eachBatch(projectDir, rows, opts, async (pixels, n, start) => {
-      const { data, dims } = await this.run(pixels, n);
+    await this.eachBatch(projectDir, rows, opts, async (values, n, start) => {
+      const { data, dims } = await this.run(values, n);
       if (this.featureAxis === null) {
         out.set(data.subarray(0, n * d), start * d);
         return;
@@ -110,8 +110,8 @@ export class OnnxClassifier extends OnnxImageModel {
   async predictRows(projectDir: string, rows: ImageRow[], opts: BatchOptions = {}): Promise<{ probs: Float32Array; k: number }> {
     let out: Float32Array | null = null;
     let k = 0;
-    await this.eachBatch(projectDir, rows, opts, async (pixels, n, start) => {
-      const { data, dims } = await this.run(pixels, n);
+    await this.eachBatch(projectDir, rows, opts, async (values, n, start) => {
+      const { data, dims } = await this.run(values, n);
       k = dims[1]!;
       out ??= new Float32Array(rows.length * k);
       out.set(toProbabilities(data.subarray(0, n * k), n, k), start * k);

@@ -73,8 +73,8 @@ export class OnnxDetector extends OnnxImageModel {
     const d = { ...this.detector, ...overrides };
     const options = { inputWidth: this.spec.width, inputHeight: this.spec.height, scoreThreshold: d.scoreThreshold, iouThreshold: d.iouThreshold, maxBoxes: d.maxBoxes };
     const out = new Array<ScoredBox[] | null>(rows.length);
-    await this.eachBatch(projectDir, rows, opts, async (pixels, n, start, frames) => {
-      const { data, dims } = await this.run(pixels, n);
+    await this.eachBatch(projectDir, rows, opts, async (values, n, start, frames) => {
+      const { data, dims } = await this.run(values, n);
       const per = dims.slice(1).reduce((a, b) => a * b, 1);
       for (let i = 0; i < n; i++) {
         const finite = data.subarray(i * per, (i + 1) * per).every(Number.isFinite);

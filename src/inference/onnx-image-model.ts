@@ -1,14 +1,26 @@
+import { availableParallelism } from 'node:os';
 import type * as Ort from 'onnxruntime-node';
 import { AppError } from '../api/errors';
 import type { OnnxInputSpec } from './onnx-spec';
 import type { Frame } from './preprocess';
 import { modelPixels } from './preprocess-pixels';
-import { DecodeThread } from './decode-thread';
+import { DecodeThread, type DecodedBatch } from './decode-thread';
+import { tensorValues } from './input-tensor';
 
 /** Images per onnxruntime call, for models whose batch size is not fixed. */
 const BATCH = 64;
 /** Batches the decode thread may be asked for ahead of the one running (a bounded queue). */
 const AHEAD = 3;
+/**
+ * onnxruntime's threads per session: two, but one where there are only two cores, so the decode
+ * thread has the other. Measured on a shared 2-core machine (bench/pseudo-label.ts): with two,
+ * the decode thread takes a core from one of them now and then and the other waits for it at the
+ * end of every parallel operator, so a first pass ran at 0.61-0.77x of onnxruntime alone against
+ * 0.70-0.90x with one; on decoded tensors one thread was no slower there either, though on an
+ * idle machine two are up to ~1.8x faster (the pixel cache's passes give that up). The outputs
+ * are the same bytes either way (checked on the small CNN and MobileNetV2).
+ */
+export const INTRA_OP_THREADS = Math.min(2, Math.max(1, availableParallelism() - 1));
 
 export type ImageRow = { media_path: string; sha256: string };
 export type BatchOptions = { signal?: AbortSignal; onProgress?: (done: number, total: number) => void };
@@ -36,7 +48,7 @@ export class OnnxImageModel {
     try {
       session = await ort.InferenceSession.create(file, {
         graphOptimizationLevel: 'all',
-        intraOpNumThreads: 2,
+        intraOpNumThreads: INTRA_OP_THREADS,
         // Threads that spin while waiting for work would take the core the next batch decodes on.
         extra: { session: { intra_op: { allow_spinning: '0' } } },
       });
@@ -57,7 +69,7 @@ export class OnnxImageModel {
 
   /** One blank image through the model: the shape of its output. */
   async probe(): Promise<readonly number[]> {
-    return (await this.run(new Uint8Array(this.spec.height * this.spec.width * this.spec.channels), 1)).dims;
+    return (await this.run(tensorValues(new Uint8Array(this.spec.height * this.spec.width * this.spec.channels), 1, this.spec), 1)).dims;
   }
 
   /** Images per call: the model's own batch size when it is fixed (as exported detectors often are). */
@@ -66,42 +78,15 @@ export class OnnxImageModel {
   }
 
   /**
-   * `n` images (HWC uint8 at the spec size) through the model. A model with a fixed batch size
-   * gets a batch padded with blank images; only the first `n` results mean anything.
+   * `n` images through the model, given as its input values (./input-tensor.ts). A model with a
+   * fixed batch size gets a batch padded with blank images; only the first `n` results mean
+   * anything.
    */
-  protected async run(pixels: Uint8Array, n: number): Promise<{ data: Float32Array; dims: readonly number[] }> {
+  protected async run(values: Float32Array | Uint8Array, n: number): Promise<{ data: Float32Array; dims: readonly number[] }> {
     const { height: h, width: w, channels: c, layout } = this.spec;
-    const size = h * w * c;
-    const m = this.spec.batch ?? n;
-    if (m > n) {
-      const padded = new Uint8Array(m * size);
-      padded.set(pixels.subarray(0, n * size));
-      pixels = padded;
-    }
+    const m = Math.max(this.spec.batch ?? n, n);
     const shape = layout === 'nchw' ? [m, c, h, w] : [m, h, w, c];
-    const ort = this.ort;
-    let tensor: Ort.Tensor;
-    if (this.spec.uint8) {
-      tensor = new ort.Tensor('uint8', pixels, shape);
-    } else {
-      const data = new Float32Array(m * size);
-      const { scale, mean, std } = this.spec;
-      // v = (p * scale - mean) / std, as one multiply-add per value with per-channel constants.
-      const a = Array.from({ length: c }, (_, ch) => scale / std[ch]!);
-      const b = Array.from({ length: c }, (_, ch) => -mean[ch]! / std[ch]!);
-      if (layout === 'nhwc') {
-        for (let j = 0; j < m * size; j++) data[j] = pixels[j]! * a[j % c]! + b[j % c]!;
-      } else {
-        const plane = h * w;
-        for (let i = 0; i < m; i++)
-          for (let ch = 0; ch < c; ch++) {
-            const out = (i * c + ch) * plane;
-            const at = i * size + ch;
-            for (let p = 0; p < plane; p++) data[out + p] = pixels[at + p * c]! * a[ch]! + b[ch]!;
-          }
-      }
-      tensor = new ort.Tensor('float32', data, shape);
-    }
+    const tensor = values instanceof Float32Array ? new this.ort.Tensor('float32', values, shape) : new this.ort.Tensor('uint8', values, shape);
     const result = await this.session.run({ [this.spec.inputName]: tensor });
     const out = result[this.outputName]!;
     return { data: out.data as Float32Array, dims: out.dims };
@@ -122,43 +107,45 @@ export class OnnxImageModel {
    * `frames` say where each image lies in the input (detectors map boxes back by it). Nothing of
    * a call is still decoding (or writing cache files) once it has returned or thrown.
    */
-  protected async eachBatch(projectDir: string, rows: ImageRow[], opts: BatchOptions, fn: (pixels: Uint8Array, n: number, start: number, frames: Frame[]) => Promise<void>): Promise<void> {
+  protected async eachBatch(projectDir: string, rows: ImageRow[], opts: BatchOptions, fn: (values: Float32Array | Uint8Array, n: number, start: number, frames: Frame[]) => Promise<void>): Promise<void> {
     const size = this.spec.height * this.spec.width * this.spec.channels;
     const batch = this.batchSize;
     if (rows.length > batch && this.decoder === undefined) this.decoder = DecodeThread.start();
-    const thread = rows.length > batch ? this.decoder : null;
-    const decodeHere = async (chunk: ImageRow[]): Promise<{ pixels: Uint8Array; frames: Frame[] }> => {
+    const call = rows.length > batch && this.decoder ? this.decoder.begin(projectDir, rows, this.spec) : null;
+    const decodeHere = async (from: number, to: number): Promise<DecodedBatch> => {
+      const chunk = rows.slice(from, to);
       const pixels = new Uint8Array(chunk.length * size);
       const decoded = await Promise.all(chunk.map((r) => modelPixels(projectDir, r.media_path, r.sha256, this.spec)));
       decoded.forEach((d, i) => pixels.set(d.pixels, i * size));
-      return { pixels, frames: decoded.map((d) => d.frame) };
+      return { values: tensorValues(pixels, chunk.length, this.spec), frames: decoded.map((d) => d.frame) };
     };
-    const ahead: Promise<{ pixels: Uint8Array; frames: Frame[] }>[] = [];
+    const ahead: Promise<DecodedBatch>[] = [];
     let requested = 0;
     // Without a thread, one batch ahead: it decodes here before onnxruntime starts (as before).
-    const depth = thread ? AHEAD : 1;
+    const depth = call ? AHEAD : 1;
     const request = () => {
       while (ahead.length < depth && requested < rows.length) {
-        const chunk = rows.slice(requested, requested + batch);
-        const p = thread ? thread.decode(projectDir, chunk, this.spec) : decodeHere(chunk);
+        const to = Math.min(rows.length, requested + batch);
+        const p = call ? call.decode(requested, to) : decodeHere(requested, to);
         p.catch(() => {}); // awaited in its turn; a failure there must not count as unhandled meanwhile
         ahead.push(p);
-        requested += chunk.length;
+        requested = to;
       }
     };
     try {
       for (let start = 0; start < rows.length; start += batch) {
         opts.signal?.throwIfAborted();
         request();
-        const { pixels, frames } = await ahead.shift()!;
-        if (thread) request(); // the thread decodes the next batches while this one runs
-        const running = fn(pixels, Math.min(batch, rows.length - start), start, frames);
-        if (!thread) request();
+        const { values, frames } = await ahead.shift()!;
+        if (call) request(); // the thread decodes the next batches while this one runs
+        const running = fn(values, Math.min(batch, rows.length - start), start, frames);
+        if (!call) request();
         await running;
         opts.onProgress?.(Math.min(rows.length, start + batch), rows.length);
       }
     } finally {
       await Promise.allSettled(ahead);
+      call?.end();
     }
   }
 
