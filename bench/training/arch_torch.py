@@ -22,6 +22,7 @@ Only training is timed (batch assembly from the uint8 pool included, like the tf
 """
 import argparse
 import json
+import os
 import sys
 import time
 
@@ -356,6 +357,7 @@ class Trainer:
             "cpu_ms_per_image": 1000 * self.cpu_seconds / self.images if self.images else 0.0,
             "final_loss": self.loss,
             "threads": torch.get_num_threads(),
+            "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
             "torch": torch.__version__,
         }
 

@@ -5,7 +5,8 @@
  *
  *   npx tsx bench/training/architectures.ts [--arch mobilenetv2,resnet] [--size 96] [--batch 32]
  *       [--chunk 1] [--chunks 3] [--pool 256] [--replicas R] [--width W] [--dropout P] [--no-torch]
- *       [--keep-files] (leaves the files arch_torch.py reads in the temp folder, to run it by hand)
+ *       [--torch-omp-wait PASSIVE|ACTIVE|default] [--keep-files] (leaves the files arch_torch.py reads
+ *       in the temp folder, to run it by hand)
  *
  * Same network: bench/training/arch_torch.py builds its model from this model's own topology
  * (model.toJSON()) and copies this model's initial weights in; before timing, both compute the
@@ -20,6 +21,13 @@
  * process taking `train K` commands) so both see the same load on a shared machine; each side's
  * images/s is its images over its own training time, and the median of adjacent-chunk ratios is
  * printed beside the ratio of totals. One untimed warm-up batch per side first.
+ *
+ * PyTorch runs with OMP_WAIT_POLICY=PASSIVE unless --torch-omp-wait says otherwise (ACTIVE, or
+ * 'default' for libgomp's own spin-then-sleep). Measured here on the shared 2-core machine, the
+ * default policy made PyTorch erratic: its 2 OpenMP threads spin at every barrier while the other
+ * is preempted, so MobileNetV2 ran at 7-19 img/s (54-147 CPU ms/img) against 64-70 img/s
+ * (14-15 CPU ms/img) with PASSIVE, ResNet at 5-17 against 9-10 img/s. PASSIVE is the stronger,
+ * steadier reference under load; on an idle machine it may cost PyTorch a little.
  */
 import * as tf from '@tensorflow/tfjs';
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
@@ -55,6 +63,7 @@ const classes = 10;
 const checkBatch = 8;
 const MAX_LOGIT_DIFF = 1e-3;
 const PYTHON = '/usr/bin/python3';
+const ompWait = option('torch-omp-wait') ?? 'PASSIVE';
 
 interface Chunk { seconds: number; cpuSeconds: number; images: number; loss: number }
 interface Side { trainBatches(n: number): Promise<Chunk> }
@@ -151,7 +160,11 @@ class TorchSide implements Side {
 
   static async start(dir: string, threads: number): Promise<{ side: TorchSide; check: TorchCheck }> {
     const script = fileURLToPath(new URL('./arch_torch.py', import.meta.url));
-    const side = new TorchSide(spawn(PYTHON, [script, '--dir', dir, '--batch', String(batch), '--lr', String(lr), '--threads', String(threads)]));
+    const env = { ...process.env };
+    if (ompWait === 'default') delete env.OMP_WAIT_POLICY;
+    else env.OMP_WAIT_POLICY = ompWait;
+    const args = [script, '--dir', dir, '--batch', String(batch), '--lr', String(lr), '--threads', String(threads)];
+    const side = new TorchSide(spawn(PYTHON, args, { env }));
     side.child.stderr.on('data', (d: Buffer) => process.stderr.write(d));
     return { side, check: (await side.answer()) as unknown as TorchCheck };
   }
@@ -176,7 +189,8 @@ class TorchSide implements Side {
     this.child.stdin.write('summary\n');
     const r = await this.answer();
     this.child.stdin.end('quit\n');
-    return { label: `PyTorch ${r.torch as string}, ${r.threads as number} threads`, threads: r.threads as number };
+    const policy = (r.omp_wait_policy as string | null) ?? 'default';
+    return { label: `PyTorch ${r.torch as string}, ${r.threads as number} threads, OMP_WAIT_POLICY ${policy}`, threads: r.threads as number };
   }
 }
 
@@ -280,7 +294,7 @@ for (const arch of archs) {
     torch = null;
     const labels = [`tfjs ${backend.name}, ${replicaCount} replica(s)`, torchInfo?.label ?? ''];
     totals.forEach((t, i) => {
-      console.log(`  ${labels[i]!.padEnd(56)} ${(t.images / t.seconds).toFixed(1).padStart(6)} img/s  ${((1000 * t.cpuSeconds) / t.images).toFixed(0).padStart(5)} CPU ms/img  last loss ${t.loss.toFixed(3)}`);
+      console.log(`  ${labels[i]!.padEnd(72)} ${(t.images / t.seconds).toFixed(1).padStart(6)} img/s  ${((1000 * t.cpuSeconds) / t.images).toFixed(0).padStart(5)} CPU ms/img  last loss ${t.loss.toFixed(3)}`);
     });
     if (totals.length === 2) {
       const [a, b] = totals as [typeof totals[0], typeof totals[0]];
@@ -295,7 +309,9 @@ for (const arch of archs) {
         'tfjs img/s': a.images / a.seconds, 'tfjs CPU ms/img': (1000 * a.cpuSeconds) / a.images, tfjs: labels[0]!, replicas: replicaCount,
         'pytorch img/s': b.images / b.seconds, 'pytorch CPU ms/img': (1000 * b.cpuSeconds) / b.images, pytorch: labels[1]!, 'pytorch threads': torchInfo!.threads,
         'ratio img/s': ratio, 'median chunk ratio': median(ratios), 'ratio CPU per image': cpuRatio,
-        'max logit diff (inference)': logitCheck!.inference.max_abs_diff, 'max logit diff (training)': logitCheck!.training?.max_abs_diff ?? NaN,
+        // As text: report() rounds numbers to 3 decimals, which would print these as 0.
+        'max logit diff (inference)': logitCheck!.inference.max_abs_diff.toExponential(2),
+        'max logit diff (training)': logitCheck!.training?.max_abs_diff.toExponential(2) ?? 'not compared',
       });
     }
   } finally {
