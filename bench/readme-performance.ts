@@ -48,6 +48,38 @@ const ROWS: Row[] = [
     ratio: 'ratio command wall vs pytorch batch loop',
     goal: '>= 0.8x',
   },
+  ...(['mobilenetv2', 'resnet'] as const).map((arch): Row => ({
+    label: `${arch === 'resnet' ? 'ResNet' : 'MobileNetV2'}-style training at 96x96x3`,
+    report: `architectures-${arch}`,
+    ours: (f) => `${n(f['tfjs img/s'], 1)} img/s, ${n(f['tfjs CPU ms/img'], 1)} CPU ms/img (${f.tfjs})`,
+    reference: (f) => `the same network in PyTorch: ${n(f['pytorch img/s'], 1)} img/s, ${n(f['pytorch CPU ms/img'], 1)} CPU ms/img (${f.pytorch})`,
+    ratio: 'ratio img/s',
+    goal: '>= 0.7x',
+  })),
+  ...([['28x28 PNGs, small CNN', 'pseudo-label small-cnn 28x28x1'], ['96x96 RGB, MobileNetV2', 'pseudo-label mobilenetv2 96x96x3']] as const).map(([what, report]): Row => ({
+    label: `Pseudo-label first pass (decode, preprocess, infer), ${what}`,
+    report,
+    ours: (f) => `${n(f['first pass (decode+preprocess+infer) img/s'])} img/s (onnxruntime ${f['ours intraOpNumThreads']} thread(s) + ${f['ours decode threads']} decode thread)`,
+    reference: (f) => `onnxruntime on decoded tensors: ${n(f['onnxruntime on decoded tensors img/s'])} img/s (${f.reference})`,
+    ratio: 'ratio first pass',
+    goal: '>= 0.9x',
+  })),
+  {
+    label: 'Import, 2,000 JPEGs 640x480 (hash, copy, thumbnail, SQLite)',
+    report: 'import',
+    ours: (f) => `${n(f['apprentice img/s'])} img/s, ${n(f['apprentice cpu ms/img'], 2)} CPU ms/img`,
+    reference: (f) => `raw sharp decode + thumbnail: ${n(f['raw sharp img/s'])} img/s (${f.reference})`,
+    ratio: 'ratio',
+    goal: '>= 0.95x',
+  },
+  {
+    label: 'CLI start-up (`apprentice stats`)',
+    report: 'cli-startup',
+    ours: (f) => `${n(1000 * Number(f.statsMedianS))} ms median (${f.ran})`,
+    reference: (f) => `bare \`node -e ""\`: ${n(1000 * Number(f.nodeMedianS))} ms`,
+    ratio: 'ratio',
+    goal: '< 150 ms',
+  },
 ];
 
 function findReport(results: BenchResult[], pattern: string): BenchResult | undefined {
