@@ -64,6 +64,9 @@ for (let i = 0; i < profiledSteps; i++) {
   const info = await tf.profile(() => { step().dispose(); });
   const perStep = new Map<string, number>();
   for (const k of info.kernels) {
+    // 'fusedConv2d__op' and the like are ops wrapping a kernel that is listed too: counting both
+    // would count that time twice.
+    if (k.name.endsWith('__op')) continue;
     const key = `${k.name} ${JSON.stringify(k.inputShapes)}`;
     perStep.set(key, (perStep.get(key) ?? 0) + (k.kernelTimeMs as number));
   }
