@@ -1,6 +1,7 @@
 /**
  * Hand-written wasm SIMD bodies of the element-wise kernels that batch-norm and ReLU6 gradients are
- * made of (see ../wasm-kernels/binary-arith.ts, compare.ts, logical-and.ts, select.ts).
+ * made of (see ../wasm-kernels/binary-arith.ts, compare.ts, logical-and.ts, select.ts), and of
+ * batch norm itself (../wasm-kernels/fused-batch-norm.ts).
  *
  * tfjs-core writes those gradients as chains of small ops: ReLU6's is
  * `where(logicalAnd(x >= 0, x <= 6), dy, 0)`, batch norm's multiplies [N, H, W, C] tensors by
@@ -34,6 +35,11 @@ export interface ElementwiseSimd {
   logicalAnd(a: number, b: number, out: number, count: number): void;
   /** out[i] = cond[i] ? t[i] : e[i] for 32-bit t and e, cond bool bytes, all full size. */
   select(cond: number, t: number, e: number, out: number, count: number): void;
+  /**
+   * Batch norm with per-channel vectors: out[r, c] = (x[r, c] - mean[c]) * factor[c] + offset[c],
+   * `params` = [mean, factor, offset], each `channels` floats (channels % 4 === 0).
+   */
+  batchNorm(x: number, params: number, out: number, rows: number, channels: number): void;
 }
 
 function uleb(value: number): number[] {
@@ -193,6 +199,32 @@ function selectFunction(): FunctionBuilder {
   return f;
 }
 
+function batchNormFunction(): FunctionBuilder {
+  const f = new FunctionBuilder('batchNorm', 5);
+  const [X, PARAMS, OUT, ROWS, CH] = [0, 1, 2, 3, 4];
+  const r = f.local('i32');
+  const j = f.local('i32');
+  const rowB = f.local('i32');
+  const pos = f.local('i32'); // byte offset of the current row in x and out
+  f.get(CH).i32(4).mul().set(rowB);
+  f.i32(0).set(pos);
+  f.forRange(r, () => f.i32(0), () => f.get(ROWS), () => f.i32(1), () => {
+    f.forRange(j, () => f.i32(0), () => f.get(rowB), () => f.i32(16), () => {
+      f.get(OUT).get(pos).add().get(j).add();
+      f.get(X).get(pos).add().get(j).add().v128Load();
+      f.get(PARAMS).get(j).add().v128Load(); // mean
+      f.f32x4Sub();
+      f.get(PARAMS).get(rowB).add().get(j).add().v128Load(); // factor
+      f.f32x4Mul();
+      f.get(PARAMS).get(rowB).add().get(rowB).add().get(j).add().v128Load(); // offset
+      f.f32x4Add();
+      f.v128Store();
+    });
+    f.get(pos).get(rowB).add().set(pos);
+  });
+  return f;
+}
+
 const ARITH_OPS: ArithOp[] = ['add', 'sub', 'mul', 'div'];
 const LAYOUTS: Layout[] = ['ff', 'fs', 'sf', 'fp', 'pf'];
 const COMPARE_OPS: CompareOp[] = ['ge', 'le', 'gt', 'lt'];
@@ -217,6 +249,7 @@ function compile(): object | null {
       ...COMPARE_OPS.flatMap((op) => (['ff', 'fs', 'sf'] as const).map((layout) => compareFunction(op, layout))),
       logicalAndFunction(),
       selectFunction(),
+      batchNormFunction(),
     ];
     const bytes = assembleModule(functions);
     compiled = wasmApi?.validate(bytes) ? new wasmApi.Module(bytes) : null;
@@ -240,6 +273,7 @@ export function elementwiseSimd(backend: BackendWasm): ElementwiseSimd | null {
         compare: (op, layout) => exports[`compare_${op}_${layout}`] as Binary,
         logicalAnd: exports.logicalAnd as ElementwiseSimd['logicalAnd'],
         select: exports.select as ElementwiseSimd['select'],
+        batchNorm: exports.batchNorm as ElementwiseSimd['batchNorm'],
       };
     } catch {
       kernels = null;

@@ -10,6 +10,7 @@ import { greaterConfig, greaterEqualConfig, lessConfig, lessEqualConfig } from '
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop.js';
+import { fusedBatchNormConfig } from './fused-batch-norm.js';
 import { identityConfig } from './identity.js';
 import { logicalAndConfig } from './logical-and.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
@@ -42,6 +43,7 @@ export const WASM_TRAINING_KERNELS = [
   lessConfig,
   logicalAndConfig,
   selectConfig,
+  fusedBatchNormConfig,
 ] as const;
 
 let installed = false;
