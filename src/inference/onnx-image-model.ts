@@ -13,12 +13,14 @@ const BATCH = 64;
 const AHEAD = 3;
 /**
  * onnxruntime's threads per session: two, but one where there are only two cores, so the decode
- * thread has the other. Measured on a shared 2-core machine (bench/pseudo-label.ts): with two,
- * the decode thread takes a core from one of them now and then and the other waits for it at the
- * end of every parallel operator, so a first pass ran at 0.61-0.77x of onnxruntime alone against
- * 0.70-0.90x with one; on decoded tensors one thread was no slower there either, though on an
- * idle machine two are up to ~1.8x faster (the pixel cache's passes give that up). The outputs
- * are the same bytes either way (checked on the small CNN and MobileNetV2).
+ * thread has the other. Measured on a shared 2-core machine (bench/pseudo-label.ts, the machine
+ * busy with other work): with two, the decode thread takes a core from one of them now and then
+ * and the other waits for it at the end of every parallel operator, so a first pass ran at
+ * 0.62-0.80x of onnxruntime alone, against 0.68-0.93x with one. On an idle 2-core machine the
+ * two are a wash for a first pass (~0.4-0.5x for 28x28 PNGs either way: two threads compute ~1.8x
+ * faster, but the decode then competes with them), and passes that read the pixel cache are
+ * slower with one (0.43x against 0.65x for MobileNetV2 at 96x96). The outputs are the same bytes
+ * either way (checked on the small CNN and MobileNetV2).
  */
 export const INTRA_OP_THREADS = Math.min(2, Math.max(1, availableParallelism() - 1));
 
