@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import type * as Ort from 'onnxruntime-node';
 import { AppError } from '../api/errors';
 import type { OnnxInputSpec } from './onnx-spec';
@@ -12,17 +11,15 @@ const BATCH = 64;
 /** Batches the decode thread may be asked for ahead of the one running (a bounded queue). */
 const AHEAD = 3;
 /**
- * onnxruntime's threads per session: two, but one where there are only two cores, so the decode
- * thread has the other. Measured on a shared 2-core machine (bench/pseudo-label.ts, the machine
- * busy with other work): with two, the decode thread takes a core from one of them now and then
- * and the other waits for it at the end of every parallel operator, so a first pass ran at
- * 0.62-0.80x of onnxruntime alone, against 0.68-0.93x with one. On an idle 2-core machine the
- * two are a wash for a first pass (~0.4-0.5x for 28x28 PNGs either way: two threads compute ~1.8x
- * faster, but the decode then competes with them), and passes that read the pixel cache are
- * slower with one (0.43x against 0.65x for MobileNetV2 at 96x96). The outputs are the same bytes
- * either way (checked on the small CNN and MobileNetV2).
+ * onnxruntime's threads per session. Two, also on a 2-core machine, where the decode thread then
+ * competes with them; measured there (bench/pseudo-label.ts): one thread, leaving the decode
+ * thread a core, made a first pass 0.1x (of the runtime alone) faster only while the machine was
+ * busy with other work, and capped every pass at one core's speed whenever it was not (MobileNetV2
+ * at 96x96 with the Pillow resize or the pixel cache: ~0.5x against ~0.9-1.0x with two). Users'
+ * machines are mostly idle and have more cores. The outputs are the same bytes either way
+ * (checked on the small CNN and MobileNetV2).
  */
-export const INTRA_OP_THREADS = Math.min(2, Math.max(1, availableParallelism() - 1));
+export const INTRA_OP_THREADS = 2;
 
 export type ImageRow = { media_path: string; sha256: string };
 export type BatchOptions = { signal?: AbortSignal; onProgress?: (done: number, total: number) => void };
