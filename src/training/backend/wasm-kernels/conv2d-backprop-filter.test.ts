@@ -47,6 +47,16 @@ describe('Conv2DBackpropFilter on wasm', () => {
     });
   }
 
+  it('matches the cpu backend on a long reduction (N*Ho*Wo > 16k: transposed layout, chunks of ~36k rows)', async () => {
+    // 5 images of 96x96: 46,080 rows, so chunks of 4 images and 1 image, with Cin divisible by 4.
+    const x = randomTensor([5, 96, 96, 4], 5);
+    const dy = randomTensor([5, 96, 96, 3], 6);
+    const error = await compareWithCpu(tf.Conv2DBackpropFilter, { x, dy }, {
+      strides: [1, 1], pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 4, 3],
+    });
+    expect(error).toBeLessThan(1e-5);
+  });
+
   for (const cin of [3, 4]) {
     it(`matches the cpu backend when the im2col buffer is split into chunks of images, Cin ${cin}`, async () => {
       im2colLimits.maxColsFloats = 2 * 9 * cin * 7 * 9; // two images per chunk, 5 images: 3 chunks
