@@ -14,8 +14,11 @@ const cases: { name: string; x: number[]; filter: number[]; strides: [number, nu
   { name: '1x1 filter', x: [2, 5, 5, 6], filter: [1, 1, 6, 3], strides: [1, 1], pad: 'valid' },
   { name: 'explicit padding', x: [2, 6, 5, 3], filter: [3, 3, 3, 2], strides: [1, 1], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
   { name: 'padding wider than the filter (delegated)', x: [1, 5, 5, 2], filter: [3, 3, 2, 2], strides: [1, 1], pad: [[0, 0], [3, 3], [3, 3], [0, 0]] },
-  { name: 'stride 2 same (delegated)', x: [2, 7, 9, 3], filter: [3, 3, 3, 4], strides: [2, 2], pad: 'same' },
-  { name: 'stride 2 valid (delegated)', x: [3, 8, 6, 2], filter: [3, 3, 2, 5], strides: [2, 2], pad: 'valid' },
+  { name: 'stride 2 same, odd sizes (dy spread out)', x: [2, 7, 9, 3], filter: [3, 3, 3, 4], strides: [2, 2], pad: 'same' },
+  { name: 'stride 2 same, even sizes (ResNet downsampling)', x: [2, 8, 10, 4], filter: [3, 3, 4, 6], strides: [2, 2], pad: 'same' },
+  { name: 'stride 2 valid (unused last row)', x: [3, 8, 6, 2], filter: [3, 3, 2, 5], strides: [2, 2], pad: 'valid' },
+  { name: 'strides 3x2, 1x1 filter', x: [2, 7, 6, 3], filter: [1, 1, 3, 2], strides: [3, 2], pad: 'valid' },
+  { name: 'stride 2, 2x2 filter, explicit padding', x: [1, 6, 7, 2], filter: [2, 2, 2, 3], strides: [2, 2], pad: [[0, 0], [1, 0], [0, 1], [0, 0]] },
 ];
 
 describe('Conv2DBackpropInput on wasm', () => {
