@@ -17,8 +17,8 @@
  * (a, b) = (x, dy) for the filter gradient and (dy, filter) for the input gradient; pointers are
  * byte offsets into the shared memory.
  */
-import type { BackendWasm } from '../wasm-internals.js';
-import { FunctionBuilder, assembleModule } from './wasm-assembler.js';
+import { simdModuleBinder } from './bind-module.js';
+import { FunctionBuilder } from './wasm-assembler.js';
 
 export interface DepthwiseSimd {
   depthwiseFilterGrad(
@@ -86,38 +86,8 @@ function depthwiseFunction(name: 'depthwiseFilterGrad' | 'depthwiseInputGrad'): 
   return f;
 }
 
-/** The part of the WebAssembly JS API used here (the project's TypeScript libs do not declare it). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-  Memory: abstract new (...args: never[]) => object;
-}
-const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-
-let compiled: object | null | undefined;
-const byBackend = new WeakMap<BackendWasm, DepthwiseSimd | null>();
-
 /** The depthwise SIMD kernels bound to this backend's memory, or null when they cannot be used. */
-export function depthwiseSimd(backend: BackendWasm): DepthwiseSimd | null {
-  if (byBackend.has(backend)) return byBackend.get(backend)!;
-  if (compiled === undefined) {
-    try {
-      const bytes = assembleModule([depthwiseFunction('depthwiseFilterGrad'), depthwiseFunction('depthwiseInputGrad')]);
-      compiled = wasmApi?.validate(bytes) ? new wasmApi.Module(bytes) : null;
-    } catch {
-      compiled = null;
-    }
-  }
-  let kernels: DepthwiseSimd | null = null;
-  const memory = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
-  if (wasmApi && compiled && memory instanceof wasmApi.Memory) {
-    try {
-      kernels = new wasmApi.Instance(compiled, { env: { memory } }).exports as unknown as DepthwiseSimd;
-    } catch {
-      kernels = null;
-    }
-  }
-  byBackend.set(backend, kernels);
-  return kernels;
-}
+export const depthwiseSimd = simdModuleBinder(
+  () => [depthwiseFunction('depthwiseFilterGrad'), depthwiseFunction('depthwiseInputGrad')],
+  (exports) => exports as unknown as DepthwiseSimd,
+);

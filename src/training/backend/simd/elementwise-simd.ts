@@ -17,8 +17,8 @@
  * Like depthwise-backprop-simd.ts this is its own module, assembled once and instantiated per
  * backend on the backend's memory. Pointers are byte offsets into that memory.
  */
-import type { BackendWasm } from '../wasm-internals.js';
-import { FunctionBuilder, assembleModule } from './wasm-assembler.js';
+import { simdModuleBinder } from './bind-module.js';
+import { FunctionBuilder, uleb } from './wasm-assembler.js';
 
 export type ArithOp = 'add' | 'sub' | 'mul' | 'div';
 export type CompareOp = 'ge' | 'le' | 'gt' | 'lt';
@@ -42,17 +42,6 @@ export interface ElementwiseSimd {
   batchNorm(x: number, params: number, out: number, rows: number, channels: number): void;
 }
 
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  let v = value >>> 0;
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
-}
 
 /** A SIMD instruction the shared assembler has no method for (opcode numbers: WebAssembly 2.0). */
 function simd(f: FunctionBuilder, opcode: number): void {
@@ -229,56 +218,20 @@ const ARITH_OPS: ArithOp[] = ['add', 'sub', 'mul', 'div'];
 const LAYOUTS: Layout[] = ['ff', 'fs', 'sf', 'fp', 'pf'];
 const COMPARE_OPS: CompareOp[] = ['ge', 'le', 'gt', 'lt'];
 
-/** The part of the WebAssembly JS API used here (the project's TypeScript libs do not declare it). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-  Memory: abstract new (...args: never[]) => object;
-}
-const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-
-let compiled: object | null | undefined;
-const byBackend = new WeakMap<BackendWasm, ElementwiseSimd | null>();
-
-function compile(): object | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const functions = [
-      ...ARITH_OPS.flatMap((op) => LAYOUTS.map((layout) => arithFunction(op, layout))),
-      ...COMPARE_OPS.flatMap((op) => (['ff', 'fs', 'sf'] as const).map((layout) => compareFunction(op, layout))),
-      logicalAndFunction(),
-      selectFunction(),
-      batchNormFunction(),
-    ];
-    const bytes = assembleModule(functions);
-    compiled = wasmApi?.validate(bytes) ? new wasmApi.Module(bytes) : null;
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
-
 /** The element-wise SIMD kernels bound to this backend's memory, or null when they cannot be used. */
-export function elementwiseSimd(backend: BackendWasm): ElementwiseSimd | null {
-  if (byBackend.has(backend)) return byBackend.get(backend)!;
-  let kernels: ElementwiseSimd | null = null;
-  const memory = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
-  const module = compile();
-  if (wasmApi && module && memory instanceof wasmApi.Memory) {
-    try {
-      const exports = new wasmApi.Instance(module, { env: { memory } }).exports as Record<string, (...args: number[]) => void>;
-      kernels = {
-        arith: (op, layout) => exports[`arith_${op}_${layout}`] as Binary,
-        compare: (op, layout) => exports[`compare_${op}_${layout}`] as Binary,
-        logicalAnd: exports.logicalAnd as ElementwiseSimd['logicalAnd'],
-        select: exports.select as ElementwiseSimd['select'],
-        batchNorm: exports.batchNorm as ElementwiseSimd['batchNorm'],
-      };
-    } catch {
-      kernels = null;
-    }
-  }
-  byBackend.set(backend, kernels);
-  return kernels;
-}
+export const elementwiseSimd = simdModuleBinder(
+  () => [
+    ...ARITH_OPS.flatMap((op) => LAYOUTS.map((layout) => arithFunction(op, layout))),
+    ...COMPARE_OPS.flatMap((op) => (['ff', 'fs', 'sf'] as const).map((layout) => compareFunction(op, layout))),
+    logicalAndFunction(),
+    selectFunction(),
+    batchNormFunction(),
+  ],
+  (exports): ElementwiseSimd => ({
+    arith: (op, layout) => exports[`arith_${op}_${layout}`] as Binary,
+    compare: (op, layout) => exports[`compare_${op}_${layout}`] as Binary,
+    logicalAnd: exports.logicalAnd as ElementwiseSimd['logicalAnd'],
+    select: exports.select as ElementwiseSimd['select'],
+    batchNorm: exports.batchNorm as ElementwiseSimd['batchNorm'],
+  }),
+);

@@ -8,12 +8,11 @@
  * place (max-pool gradient, bias-gradient sums, im2col, the fused Adam update). If anything about that is unavailable (no SIMD, a future tfjs that stops exporting its
  * memory), `simdKernels()` returns null and callers use their JavaScript path.
  */
-import type { BackendWasm } from '../wasm-internals.js';
 import { adamStepFunction } from './adam-step.js';
 import { columnBlockSumsFunction } from './column-block-sums.js';
 import { im2colRowsFunction } from './im2col-rows.js';
 import { maxPool2x2GradFunction } from './max-pool-2x2-grad.js';
-import { assembleModule } from './wasm-assembler.js';
+import { simdModuleBinder } from './bind-module.js';
 
 export interface SimdKernels {
   /** See max-pool-2x2-grad.ts. Byte offsets; requires c % 4 === 0, 2*ho <= h, 2*wo <= w. */
@@ -34,43 +33,8 @@ export interface SimdKernels {
   ): void;
 }
 
-/** The part of the WebAssembly JS API we use (the project's TypeScript libs do not declare it). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-  Memory: abstract new (...args: never[]) => object;
-}
-const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-
-const byBackend = new WeakMap<BackendWasm, SimdKernels | null>();
-let compiled: object | null | undefined;
-
-function compile(): object | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const bytes = assembleModule([maxPool2x2GradFunction(), columnBlockSumsFunction(), im2colRowsFunction(), adamStepFunction()]);
-    compiled = wasmApi?.validate(bytes) ? new wasmApi.Module(bytes) : null;
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
-
 /** The SIMD kernels bound to this backend's memory, or null when they cannot be used. */
-export function simdKernels(backend: BackendWasm): SimdKernels | null {
-  if (byBackend.has(backend)) return byBackend.get(backend)!;
-  let kernels: SimdKernels | null = null;
-  const memory = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
-  const module = compile();
-  if (wasmApi && module && memory instanceof wasmApi.Memory) {
-    try {
-      const instance = new wasmApi.Instance(module, { env: { memory } });
-      kernels = instance.exports as unknown as SimdKernels;
-    } catch {
-      kernels = null;
-    }
-  }
-  byBackend.set(backend, kernels);
-  return kernels;
-}
+export const simdKernels = simdModuleBinder(
+  () => [maxPool2x2GradFunction(), columnBlockSumsFunction(), im2colRowsFunction(), adamStepFunction()],
+  (exports) => exports as unknown as SimdKernels,
+);

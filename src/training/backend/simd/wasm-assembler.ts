@@ -13,7 +13,8 @@ export type ValueType = 'i32' | 'f32' | 'v128';
 
 const VALUE_TYPE: Record<ValueType, number> = { i32: 0x7f, f32: 0x7d, v128: 0x7b };
 
-function uleb(value: number): number[] {
+/** Unsigned LEB128, the encoding of WebAssembly's integer immediates. */
+export function uleb(value: number): number[] {
   const out: number[] = [];
   let v = value >>> 0;
   do {
