@@ -42,6 +42,7 @@ import { ARCHITECTURES, type ArchitectureName, buildArchitecture } from '../../s
 import { createOptimizer } from '../../src/training/optim/index.js';
 import { DataParallelGradients } from '../../src/training/parallel/index.js';
 import { report } from '../stats.js';
+import { createRng } from '../../src/training/augment/index.js';
 
 const argv = process.argv.slice(2);
 function option(name: string): string | undefined {
@@ -86,23 +87,8 @@ function makePool(): { pixels: Uint8Array; labels: Int32Array } {
   return { pixels, labels: fm.labels.slice(0, fm.count) };
 }
 
-/** Deterministic shuffle (mulberry32), like small-cnn.ts. */
-function permutation(n: number, seed: number): Int32Array {
-  const p = Int32Array.from({ length: n }, (_, i) => i);
-  let s = seed >>> 0;
-  const rand = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [p[i], p[j]] = [p[j]!, p[i]!];
-  }
-  return p;
-}
+/** A deterministic shuffle (the training loop's seeded generator), so runs are comparable. */
+const permutation = (n: number, seed: number): Int32Array => createRng(seed).permutation(n);
 
 class TfjsSide implements Side {
   // The product's optimizer (fused on wasm, the same arithmetic as tf.train.adam), as `apprentice train` uses it.

@@ -21,6 +21,7 @@ import { buildSmallCnn } from '../../src/training/models/small-cnn.js';
 import { DataParallelGradients } from '../../src/training/parallel/index.js';
 import { createOptimizer } from '../../src/training/optim/index.js';
 import { report } from '../stats.js';
+import { createRng } from '../../src/training/augment/index.js';
 
 const argv = process.argv.slice(2);
 function option(name: string): string | undefined {
@@ -38,25 +39,8 @@ const PYTHON = '/usr/bin/python3';
 interface Chunk { seconds: number; cpuSeconds: number; images: number; loss: number }
 interface Summary { imagesPerS: number; cpuMsPerImage: number; testAccuracy: number; finalLoss: number; label: string }
 
-/** Deterministic shuffle (mulberry32), so runs are comparable. */
-function permutation(n: number, seed: number): Int32Array {
-  const p = Int32Array.from({ length: n }, (_, i) => i);
-  let s = seed >>> 0;
-  const rand = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    const t = p[i]!;
-    p[i] = p[j]!;
-    p[j] = t;
-  }
-  return p;
-}
+/** A deterministic shuffle (the training loop's seeded generator), so runs are comparable. */
+const permutation = (n: number, seed: number): Int32Array => createRng(seed).permutation(n);
 
 class TfjsTrainer {
   // The product's optimizer (fused on wasm), as `apprentice train --optimizer adam` uses it.
