@@ -14,7 +14,7 @@ export function registerSchemes(): void {
   ]);
 }
 
-/** app://studio/... serves the built renderer; apprentice-media://media/<id>/<kind> serves images by id. */
+/** app://studio/... serves the built renderer; apprentice-media://media/<key>/<id>/<kind> serves the open project's images by id. */
 export function handleProtocols(rendererDir: string, service: AppService): void {
   protocol.handle('app', async (request) => {
     const url = new URL(request.url);
@@ -27,10 +27,10 @@ export function handleProtocols(rendererDir: string, service: AppService): void 
     return new Response(res.body, { status: res.status, headers });
   });
   protocol.handle('apprentice-media', async (request) => {
-    const match = /^\/(\d{1,12})\/(thumb|full)$/.exec(new URL(request.url).pathname);
+    const match = /^\/([0-9a-f]{16})\/(\d{1,12})\/(thumb|full)$/.exec(new URL(request.url).pathname);
     if (!match) return new Response('not found', { status: 404 });
     try {
-      const file = service.mediaFile(Number(match[1]), match[2] as 'thumb' | 'full');
+      const file = service.mediaFile(Number(match[2]), match[3] as 'thumb' | 'full', match[1]);
       return net.fetch(pathToFileURL(file.path).toString());
     } catch {
       return new Response('not found', { status: 404 });

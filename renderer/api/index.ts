@@ -10,7 +10,7 @@ import { createWebClient } from '../../src/api/web-client';
 import { showError } from '../state/toasts';
 
 export type { ApprenticeBridge } from './global';
-export { mediaUrl } from './media';
+export { mediaUrl, setMediaKey } from './media';
 
 const SHOWN = Symbol('shown');
 

@@ -4,7 +4,7 @@
  */
 import type { AppInfo, ClassInfo, ProjectInfo, RecentProject, Stats, Task } from '../../src/api/types';
 import type { MethodInput } from '../../src/api/methods';
-import { api, ignore } from '../api';
+import { api, ignore, setMediaKey } from '../api';
 import { createStore } from './store';
 import { shortcutOverrides } from './shortcuts';
 import { detectorRun } from './detectorRun';
@@ -31,6 +31,7 @@ export async function refreshProject(): Promise<void> {
 }
 
 export function setProject(p: ProjectInfo | null): void {
+  setMediaKey(p?.mediaKey ?? ''); // before anything renders an image URL of this project
   project.set(p);
   classes.set(p ? p.classes : []);
   stats.set(null);

@@ -31,6 +31,8 @@ export const projectInfoSchema = z.object({
   name: z.string(),
   task: taskSchema,
   classes: z.array(classInfoSchema),
+  /** Goes into image URLs (/media/<mediaKey>/<id>/...): new on every open, so no project sees another's cached images. */
+  mediaKey: z.string(),
 });
 export type ProjectInfo = z.infer<typeof projectInfoSchema>;
 

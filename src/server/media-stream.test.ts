@@ -50,6 +50,23 @@ function get(port: number, token: string, path: string) {
   });
 }
 
+/** The open project's media key, as the studio page reads it (project.current). */
+function mediaKey(port: number, token: string): Promise<string> {
+  return new Promise((done, reject) => {
+    const body = '{}';
+    const req = request(
+      { host: '127.0.0.1', port, path: '/api/project.current', method: 'POST', headers: { Host: `127.0.0.1:${port}`, Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c));
+        res.on('end', () => done((JSON.parse(text) as { value: { mediaKey: string } }).value.mediaKey));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 describe('serve streams image files', () => {
   test('an image file that cannot be read answers an error status, and the server keeps serving', async () => {
     const t = tempDir();
@@ -73,18 +90,19 @@ describe('serve streams image files', () => {
       }
       t.cleanup();
     };
-    expect(await get(serve.port, serve.token, `/media/${one!.id}/full`)).toMatchObject({ status: 200 });
+    const key = await mediaKey(serve.port, serve.token);
+    expect(await get(serve.port, serve.token, `/media/${key}/${one!.id}/full`)).toMatchObject({ status: 200 });
 
     // The file goes away after the server's existence check would pass: a directory in its place
     // exists (as a file removed between the check and the open would have), but cannot be read.
     rmSync(broken);
     mkdirSync(broken);
-    const failed = await get(serve.port, serve.token, `/media/${one!.id}/full`);
+    const failed = await get(serve.port, serve.token, `/media/${key}/${one!.id}/full`);
     expect(failed).toMatchObject({ status: 404 });
     expect('body' in failed && JSON.parse(failed.body.toString()).error.code).toBe('NOT_FOUND');
 
     // The server is still up: the next image is served whole.
-    const next = await get(serve.port, serve.token, `/media/${two!.id}/full`);
+    const next = await get(serve.port, serve.token, `/media/${key}/${two!.id}/full`);
     expect(next).toMatchObject({ status: 200 });
     expect('body' in next && next.body.equals(readFileSync(good))).toBe(true);
     expect(serve.exited()).toBe(false);

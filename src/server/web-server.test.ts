@@ -111,9 +111,16 @@ describe('web transport security', () => {
     const { jobId } = await service.invoke('jobs.start', { kind: 'import', input: { paths: [join(t.dir, 'img.jpg')] } });
     await service.waitForJob(jobId);
     const id = (await service.invoke('images.list', {})).items[0]!.id;
-    const thumb = await raw(server, `/media/${id}/thumb`, auth);
+    const key = (await service.invoke('project.current', {}))!.mediaKey;
+    const thumb = await raw(server, `/media/${key}/${id}/thumb`, auth);
     expect(thumb.status).toBe(200);
     expect(thumb.headers['content-type']).toBe('image/webp');
-    expect((await raw(server, `/media/${id}/thumb`)).status).toBe(401);
+    expect((await raw(server, `/media/${key}/${id}/thumb`)).status).toBe(401);
+    // The URL is one opening's: without the key, or with another project's, there is no image.
+    expect((await raw(server, `/media/${id}/thumb`, auth)).status).toBe(404);
+    expect((await raw(server, `/media/${'0'.repeat(16)}/${id}/thumb`, auth)).status).toBe(404);
+    await service.invoke('project.close', {});
+    await service.invoke('project.create', { dir: 'p2' });
+    expect((await raw(server, `/media/${key}/${id}/thumb`, auth)).status).toBe(404);
   });
 });

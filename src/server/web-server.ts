@@ -58,7 +58,7 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
  * The web transport of AppApi, for `apprentice serve` and the e2e tests:
  *   POST /api/<method>   JSON input -> JSON reply { ok, value | error }
  *   GET  /events         Server-Sent Events: jobProgress, jobDone, projectChanged
- *   GET  /media/<id>/thumb|full   image files, by image id only
+ *   GET  /media/<key>/<id>/thumb|full   image files, by the open project's media key and image id only
  *   GET  /*              the built renderer
  * Every request needs the session token (cookie set from ?token=, or an Authorization: Bearer
  * header for scripts); Host and Origin must be this server's; no CORS headers are ever sent.
@@ -140,17 +140,18 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
         return;
       }
 
-      const media = /^\/media\/(\d{1,12})\/(thumb|full)$/.exec(url.pathname);
+      const media = /^\/media\/([0-9a-f]{16})\/(\d{1,12})\/(thumb|full)$/.exec(url.pathname);
       if (media && req.method === 'GET') {
-        const file = opts.service.mediaFile(Number(media[1]), media[2] as 'thumb' | 'full');
+        // The key makes the URL one project's (ProjectInfo.mediaKey), so an hour of caching is safe.
+        const file = opts.service.mediaFile(Number(media[2]), media[3] as 'thumb' | 'full', media[1]);
         // Opened before the headers go out: a file removed since mediaFile's check answers 404, and the server stays up.
         if (!(await sendFile(res, file.path, { 'Content-Type': file.contentType, 'Cache-Control': 'private, max-age=3600' }))) {
-          sendError(res, 404, new AppError('NOT_FOUND', `The file of image ${media[1]} is missing from the project or cannot be read.`));
+          sendError(res, 404, new AppError('NOT_FOUND', `The file of image ${media[2]} is missing from the project or cannot be read.`));
         }
         return;
       }
       if (url.pathname.startsWith('/media/')) {
-        sendError(res, 404, new AppError('NOT_FOUND', 'Images are addressed as /media/<id>/thumb or /media/<id>/full.'));
+        sendError(res, 404, new AppError('NOT_FOUND', 'Images are addressed as /media/<key>/<id>/thumb or /media/<key>/<id>/full.'));
         return;
       }
 

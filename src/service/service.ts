@@ -93,9 +93,14 @@ export class AppService implements AppApi {
     this.emitter.emit(event, payload);
   }
 
-  /** The file behind an image URL, looked up by id only, and checked to stay in the project. */
-  mediaFile(imageId: number, kind: 'thumb' | 'full'): { path: string; contentType: string } {
+  /**
+   * The file behind an image URL, looked up by id only, and checked to stay in the project. With a
+   * `key` (the URL's), a key other than the open project's is NOT_FOUND: a page still showing a closed
+   * project gets no image of the one open now under its old URLs.
+   */
+  mediaFile(imageId: number, kind: 'thumb' | 'full', key?: string): { path: string; contentType: string } {
     const s = requireSession(this.session);
+    if (key !== undefined && key !== s.mediaKey) throw new AppError('NOT_FOUND', `Image ${imageId} belongs to a project that is no longer open.`);
     const row = store.getImageRow(s.db, imageId);
     let path: string;
     let contentType: string;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import { AppError } from '../api/errors';
 import type { ProjectInfo, Task } from '../api/types';
@@ -10,6 +11,11 @@ export const AUTO_BACKUP_MS = 30 * 60 * 1000;
 /** An open project: its database handle and the job runner bound to it. */
 export class ProjectSession {
   readonly jobs: JobRunner;
+  /**
+   * Part of every image URL of this opening of the project: image ids restart at 1 in each project,
+   * so a URL of the id alone let the browser's cache show another project's image.
+   */
+  readonly mediaKey = randomBytes(8).toString('hex');
   private backupTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -51,7 +57,7 @@ export class ProjectSession {
   info(): ProjectInfo {
     const task = (getSetting(this.db, 'task') ?? 'classify') as Task;
     const name = getSetting(this.db, 'name') ?? basename(this.paths.dir);
-    return { dir: this.paths.dir, name, task, classes: listClasses(this.db) };
+    return { dir: this.paths.dir, name, task, classes: listClasses(this.db), mediaKey: this.mediaKey };
   }
 
   async close(): Promise<void> {
