@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { conflictsOf, findShortcut, keyName, keysOf, SHORTCUTS, shortcutOverrides, type CanvasActions, type ShortcutContext } from './shortcuts';
+import { classKeyOf, classNumberOfKey, conflictsOf, describeKeys, findShortcut, keyName, keysOf, SHORTCUTS, shortcutOverrides, type CanvasActions, type ShortcutContext } from './shortcuts';
 
 function ctx(canvas: Partial<CanvasActions> | null): ShortcutContext {
   return {
@@ -19,6 +19,23 @@ describe('shortcut table', () => {
     const ids = SHORTCUTS.map((s) => s.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(SHORTCUTS.every((s) => s.keys.length > 0)).toBe(true);
+  });
+
+  test('0 is the 10th class everywhere a digit picks a class, and / opens the picker; Backspace clears a tag', () => {
+    const regions = ctx({ digitsForRegions: () => true });
+    const tags = ctx({ digitsForRegions: () => false });
+    expect([findShortcut('0', 'gallery')?.id, findShortcut('0', 'label', tags)?.id, findShortcut('0', 'label', regions)?.id, findShortcut('0', 'review')?.id]).toEqual([
+      'gallery.assign',
+      'label.assign',
+      'canvas.class',
+      'review.relabel',
+    ]);
+    expect(classNumberOfKey('0')).toBe(10);
+    expect(classNumberOfKey('1')).toBe(1);
+    expect([classKeyOf(8), classKeyOf(9), classKeyOf(10)]).toEqual(['9', '0', null]);
+    expect(findShortcut('/', 'review')?.id).toBe('review.pick');
+    expect(findShortcut('Backspace', 'label')?.id).toBe('label.clear');
+    expect(describeKeys(keysOf(SHORTCUTS.find((s) => s.id === 'review.relabel')!))).toEqual(['1–9', '0']);
   });
 
   test('named keys carry Shift, characters do not, Ctrl and Cmd are Mod', () => {

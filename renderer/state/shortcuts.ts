@@ -6,6 +6,7 @@
  * any row other keys; `keysOf` is the one place that says which keys a row has now.
  */
 import { createStore } from './store';
+import { openClassPicker } from './classPicker';
 
 export type Scope = 'global' | 'gallery' | 'label' | 'canvas' | 'review';
 
@@ -86,7 +87,19 @@ export interface Shortcut {
   run(ctx: ShortcutContext): void;
 }
 
-const DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'];
+/** The class keys: 1-9 for the first nine classes, 0 for the 10th; "/" opens the picker for any class. */
+export const CLASS_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'];
+const DIGITS = CLASS_KEYS;
+
+/** The 1-based class position a class key stands for ("0" is the 10th); 0 for another key. */
+export function classNumberOfKey(key: string): number {
+  return CLASS_KEYS.indexOf(key) + 1;
+}
+
+/** The key of the class at 0-based position `index` of the project's classes, or null past the 10th. */
+export function classKeyOf(index: number): string | null {
+  return CLASS_KEYS[index] ?? null;
+}
 
 export const SHORTCUTS: Shortcut[] = [
   { id: 'help', keys: ['?'], label: 'Show or hide this list', scope: 'global', run: (c) => c.global.toggleHelp() },
@@ -96,11 +109,13 @@ export const SHORTCUTS: Shortcut[] = [
   { id: 'gallery.left', repeat: true, keys: ['ArrowLeft'], label: 'Move focus left', scope: 'gallery', run: (c) => c.gallery?.move(-1, 0) },
   { id: 'gallery.down', repeat: true, keys: ['ArrowDown'], label: 'Move focus down', scope: 'gallery', run: (c) => c.gallery?.move(0, 1) },
   { id: 'gallery.up', repeat: true, keys: ['ArrowUp'], label: 'Move focus up', scope: 'gallery', run: (c) => c.gallery?.move(0, -1) },
-  { id: 'gallery.assign', keys: DIGITS, label: 'Assign class 1–9 to the selected images', scope: 'gallery', run: (c) => c.gallery?.assignNumber(Number(c.key)) },
+  { id: 'gallery.assign', keys: DIGITS, label: 'Assign class 1–9, 0 (the 10th) to the selected images', scope: 'gallery', run: (c) => c.gallery?.assignNumber(classNumberOfKey(c.key)) },
+  { id: 'gallery.pick', keys: ['/'], label: 'Assign any class to the selected images: type to filter, ↵ to choose', scope: 'gallery', run: (c) => openClassPicker((n) => c.gallery?.assignNumber(n)) },
   { id: 'gallery.deselect', keys: ['Escape'], label: 'Clear the selection', scope: 'gallery', run: (c) => c.gallery?.clearSelection() },
 
-  { id: 'label.assign', keys: DIGITS, label: 'Assign class 1–9 and go to the next image', scope: 'label', run: (c) => c.label?.assignNumber(Number(c.key)) },
-  { id: 'label.clear', keys: ['0', 'Backspace'], label: 'Clear the label', scope: 'label', run: (c) => c.label?.clear() },
+  { id: 'label.assign', keys: DIGITS, label: 'Assign class 1–9, 0 (the 10th) and go to the next image', scope: 'label', run: (c) => c.label?.assignNumber(classNumberOfKey(c.key)) },
+  { id: 'label.pick', keys: ['/'], label: 'Assign any class (type to filter, ↵ to choose) and go to the next image', scope: 'label', run: (c) => openClassPicker((n) => c.label?.assignNumber(n)) },
+  { id: 'label.clear', keys: ['Backspace'], label: 'Clear the label', scope: 'label', run: (c) => c.label?.clear() },
   { id: 'label.next', repeat: true, keys: ['ArrowRight', 'j'], label: 'Next image', scope: 'label', run: (c) => c.label?.next() },
   { id: 'label.prev', repeat: true, keys: ['ArrowLeft', 'k'], label: 'Previous image', scope: 'label', run: (c) => c.label?.prev() },
   { id: 'label.fit', keys: ['f'], label: 'Fit the image to the view', scope: 'label', run: (c) => c.label?.fit() },
@@ -113,7 +128,8 @@ export const SHORTCUTS: Shortcut[] = [
   { id: 'canvas.select', keys: ['v'], label: 'Select tool: click, Shift-click, drag a marquee; move, resize; drag an edge midpoint to add a vertex, Delete over a vertex removes it', scope: 'canvas', run: (c) => c.canvas?.setTool('select') },
   { id: 'canvas.box', keys: ['b'], label: 'Box tool: drag, or click two corners', scope: 'canvas', run: (c) => c.canvas?.setTool('box') },
   { id: 'canvas.polygon', keys: ['p'], label: 'Polygon tool: click vertices; close on the first point or Enter; ⌫ removes the last', scope: 'canvas', run: (c) => c.canvas?.setTool('polygon') },
-  { id: 'canvas.class', keys: DIGITS, label: 'Class 1–9 for the selected regions (or for the next one drawn)', scope: 'canvas', when: (c) => !!c.canvas?.digitsForRegions(), run: (c) => c.canvas?.classNumber(Number(c.key)) },
+  { id: 'canvas.class', keys: DIGITS, label: 'Class 1–9, 0 (the 10th) for the selected regions (or for the next one drawn)', scope: 'canvas', when: (c) => !!c.canvas?.digitsForRegions(), run: (c) => c.canvas?.classNumber(classNumberOfKey(c.key)) },
+  { id: 'canvas.pick', keys: ['/'], label: 'Any class for the selected regions (or the next one drawn): type to filter, ↵ to choose', scope: 'canvas', when: (c) => !!c.canvas?.digitsForRegions(), run: (c) => openClassPicker((n) => c.canvas?.classNumber(n)) },
   { id: 'canvas.acceptAll', keys: ['Enter', 'a'], label: "Accept the teacher's regions on this image and go to the next", scope: 'canvas', when: (c) => !!c.canvas?.hasPending(), run: (c) => c.canvas?.acceptPendingAndNext() },
   { id: 'canvas.undo', keys: ['Mod+z'], label: 'Undo the last region change', scope: 'canvas', run: (c) => c.canvas?.undo() },
   { id: 'canvas.redo', keys: ['Mod+Shift+z', 'Mod+y'], label: 'Redo', scope: 'canvas', run: (c) => c.canvas?.redo() },
@@ -137,7 +153,8 @@ export const SHORTCUTS: Shortcut[] = [
 
   { id: 'review.accept', keys: ['Enter', 'a'], label: "Accept the teacher's label", scope: 'review', run: (c) => c.review?.accept() },
   { id: 'review.reject', keys: ['x'], label: 'Reject it (the image stays unlabeled)', scope: 'review', run: (c) => c.review?.reject() },
-  { id: 'review.relabel', keys: DIGITS, label: 'Relabel to class 1–9 (corrected)', scope: 'review', run: (c) => c.review?.relabelNumber(Number(c.key)) },
+  { id: 'review.relabel', keys: DIGITS, label: 'Relabel to class 1–9, 0 (the 10th) (corrected)', scope: 'review', run: (c) => c.review?.relabelNumber(classNumberOfKey(c.key)) },
+  { id: 'review.pick', keys: ['/'], label: 'Relabel to any class: type to filter, ↵ to choose', scope: 'review', run: (c) => openClassPicker((n) => c.review?.relabelNumber(n)) },
   { id: 'review.skip', keys: ['s', 'ArrowRight'], label: 'Skip to the next image', scope: 'review', run: (c) => c.review?.skip() },
   { id: 'review.undo', keys: ['Mod+z'], label: 'Undo the last review step (bulk steps too)', scope: 'review', run: (c) => c.review?.undo() },
   { id: 'review.fit', keys: ['f'], label: 'Fit the image to the view', scope: 'review', run: (c) => c.review?.fit() },
@@ -213,8 +230,9 @@ export function prettyKey(key: string): string {
   return PRETTY[key] ?? (key.length === 1 ? key.toUpperCase() : key);
 }
 
-/** Rows for the help overlay: digit runs shown as "1–9". */
+/** Rows for the help overlay: the class keys shown as "1–9", "0". */
 export function describeKeys(keys: string[]): string[] {
-  if (keys.length === 9 && keys.join('') === DIGITS.join('')) return ['1–9'];
+  if (keys.join('') === CLASS_KEYS.join('')) return ['1–9', '0'];
+  if (keys.join('') === CLASS_KEYS.slice(0, 9).join('')) return ['1–9'];
   return keys.map(prettyKey);
 }

@@ -9,6 +9,7 @@ import { startModelSync } from '../state/models';
 import { startReviewSync } from '../state/review';
 import { startTrainingSync } from '../state/training';
 import { useStore } from '../state/store';
+import { ClassPicker } from './ClassPicker';
 import { HelpOverlay } from './HelpOverlay';
 import { ProjectShell } from './ProjectShell';
 import { StartScreen } from './StartScreen';
@@ -54,6 +55,7 @@ export function App() {
         <ProjectShell project={current} onHelp={() => setHelp(true)} />
       )}
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
+      <ClassPicker />
       <Toasts />
     </div>
   );

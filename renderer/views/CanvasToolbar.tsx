@@ -4,7 +4,7 @@
  */
 import type { CSSProperties } from 'react';
 import type { ClassInfo } from '../../src/api/types';
-import { describeKeys, keysOf, SHORTCUTS, type CanvasActions, type CanvasToolName } from '../state/shortcuts';
+import { classKeyOf, describeKeys, keysOf, SHORTCUTS, type CanvasActions, type CanvasToolName } from '../state/shortcuts';
 import { Icon, type IconName } from './Icon';
 
 const TOOLS: { tool: CanvasToolName; label: string; icon: IconName; id: string }[] = [
@@ -56,7 +56,7 @@ export function CanvasToolbar({ tool, actions, classes, drawClass, onDrawClass, 
           {!classes.length && <option value="">no classes</option>}
           {classes.map((c, i) => (
             <option key={c.id} value={c.id}>
-              {i < 9 ? `${i + 1} · ` : ''}
+              {classKeyOf(i) !== null ? `${classKeyOf(i)} · ` : ''}
               {c.name}
             </option>
           ))}

@@ -7,6 +7,7 @@ import { showToast } from '../state/toasts';
 import { useStore } from '../state/store';
 import { ConfirmDialog } from './ConfirmDialog';
 import { Icon } from './Icon';
+import { classKeyOf } from '../state/shortcuts';
 
 export function ClassPanel() {
   const list = useStore(classes);
@@ -50,7 +51,7 @@ export function ClassPanel() {
           <ClassRow
             key={c.id}
             cls={c}
-            number={i < 9 ? i + 1 : null}
+            number={classKeyOf(i)}
             count={count(c)}
             regions={regions(c)}
             active={f.classId === c.id}
@@ -89,7 +90,7 @@ export function ClassPanel() {
 
 interface RowProps {
   cls: ClassInfo;
-  number: number | null;
+  number: string | null;
   count: number;
   /** Boxes and polygons of this class (drawn, or accepted from a teacher). */
   regions: number;

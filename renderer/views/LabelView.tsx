@@ -21,7 +21,7 @@ import { useShortcutScope } from '../state/keyboard';
 import { backToGallery, galleryFocus, route, type Route } from '../state/nav';
 import { bumpData, classes, dataVersion, project, refreshStats, setImagesClass } from '../state/project';
 import { openRegions, regions, reloadRegions, selectedRegions } from '../state/regions';
-import { isTyping, type CanvasToolName } from '../state/shortcuts';
+import { classKeyOf, isTyping, type CanvasToolName } from '../state/shortcuts';
 import { showToast } from '../state/toasts';
 import { useStore } from '../state/store';
 import { CanvasToolbar } from './CanvasToolbar';
@@ -274,16 +274,16 @@ export function LabelView() {
               data-testid="class-chip"
               data-class-name={c.name}
               onClick={() => setClass(c, true)}
-              title={i < 9 ? `Press ${i + 1}` : undefined}
+              title={`Press ${classKeyOf(i) ?? '/ to pick'}`}
             >
-              <kbd>{i < 9 ? i + 1 : ''}</kbd>
+              <kbd>{classKeyOf(i) ?? ''}</kbd>
               <i />
               <span>{c.name}</span>
             </button>
           ))}
           {cls.length === 0 && <p className="muted small">Add a class in the panel on the left.</p>}
-          <button className="chip clear" onClick={() => setClass(null, false)} disabled={!pos || pos.item.classId === null} title="Press 0 or Backspace">
-            <kbd>0</kbd>
+          <button className="chip clear" onClick={() => setClass(null, false)} disabled={!pos || pos.item.classId === null} title="Press Backspace (0 is the 10th class)">
+            <kbd>⌫</kbd>
             <span>Clear label</span>
           </button>
           <RegionPanel classes={cls} />

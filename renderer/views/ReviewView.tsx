@@ -12,6 +12,7 @@ import { ignore } from '../state/toasts';
 import { ImageStage, type ImageStageHandle } from '../canvas/ImageStage';
 import { trackJob } from '../state/jobs';
 import { useShortcutScope } from '../state/keyboard';
+import { classKeyOf } from '../state/shortcuts';
 import { models, refreshModels } from '../state/models';
 import { goTab } from '../state/nav';
 import { classes, dataVersion, stats } from '../state/project';
@@ -374,9 +375,10 @@ function DecisionCard({ item, cls }: { item: ReviewItem | undefined; cls: ClassI
       </div>
       <div className="relabel">
         <span className="muted small">Relabel</span>
-        {cls.slice(0, 9).map((k, i) => (
-          <button key={k.id} className="chip mini" style={{ '--c': k.color } as CSSProperties} disabled={!item} onClick={() => void decide('relabel', k.id)} title={`Relabel as ${k.name} (${i + 1})`}>
-            <kbd>{i + 1}</kbd>
+        {/* Every class: the first ten have a key, the others a click or the "/" picker. */}
+        {cls.map((k, i) => (
+          <button key={k.id} className="chip mini" style={{ '--c': k.color } as CSSProperties} disabled={!item} onClick={() => void decide('relabel', k.id)} title={`Relabel as ${k.name} (${classKeyOf(i) ?? '/ to pick'})`} data-testid="relabel-chip">
+            {classKeyOf(i) !== null && <kbd>{classKeyOf(i)}</kbd>}
             <i />
             <span>{k.name}</span>
           </button>
