@@ -12,7 +12,10 @@ import { fixed, pct, slug } from './format';
 
 /** Where an export goes unless the user says otherwise: exports/ of the workspace (web) or of the project. */
 function defaultOut(m: ModelDetail, format: 'onnx' | 'tfjs', workspace: string | null, projectDir: string | null): string {
-  const name = `${slug(m.name, 'model')}${format === 'onnx' ? '.onnx' : '-tfjs'}`;
+  // An imported model is named after its file ("teacher.onnx"): drop that extension, or the ONNX
+  // export would default to teacher.onnx.onnx (and the tfjs one to teacher.onnx-tfjs).
+  const base = slug(m.name.replace(/\.onnx$/i, ''), 'model');
+  const name = `${base}${format === 'onnx' ? '.onnx' : '-tfjs'}`;
   if (workspace) return `exports/${name}`;
   return projectDir ? `${projectDir.replace(/[\\/]+$/, '')}/exports/${name}` : `exports/${name}`;
 }

@@ -87,7 +87,12 @@ function DetailBody({ m }: { m: Detail }) {
           <Stat label="batch loop images/s" value={rate(m.imagesPerSecond)} />
           <Stat label="parameters" value={count(m.params)} />
         </div>
-        {m.backend && <div className="muted small">Trained on {m.backend}</div>}
+        {m.backend && (
+          // An imported model was trained elsewhere: its backend is only what runs it here.
+          <div className="muted small" data-testid="model-detail-backend">
+            {m.kind === 'imported' ? `Imported ONNX model, runs on ${m.backend}` : `Trained on ${m.backend}`}
+          </div>
+        )}
       </header>
 
       <div className="detail-grid">

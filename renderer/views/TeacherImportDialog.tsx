@@ -35,6 +35,15 @@ interface SpecForm {
 
 const EMPTY: SpecForm = { inputSize: '', channels: '', layout: '', scale: '', mean: '', std: '', classes: '', scoreThreshold: '', iouThreshold: '' };
 
+/**
+ * The sidecar file the import reads for a model path: `<model>.json` beside `<model>.onnx`, as
+ * src/inference/onnx-spec.ts sidecarPath makes it; the pattern itself until a file is given.
+ */
+function sidecarName(path: string): string {
+  const file = path.trim().split(/[\\/]/).pop() ?? '';
+  return file ? `${file.replace(/\.onnx$/i, '')}.json` : '<model>.json';
+}
+
 /** How many teacher classes the result lists by name before it counts the rest. */
 const SHOW_CLASSES = 8;
 
@@ -170,7 +179,7 @@ export function TeacherImportDialog({ onClose }: { onClose(): void }) {
               The file must be inside the studio's folder <code>{workspace}</code> (a relative path starts there).{' '}
             </>
           )}
-          An image classifier or a YOLOv5/v8 detector. How images are fed to it is read from a <code>model.json</code> beside it, its ONNX metadata, or its input shape (pixels scaled
+          An image classifier or a YOLOv5/v8 detector. How images are fed to it is read from a sidecar <code data-testid="teacher-import-sidecar">{sidecarName(path)}</code> beside it, its ONNX metadata, or its input shape (pixels scaled
           by 1/255); its class names from the same places.
         </p>
         <details className="advanced" data-testid="teacher-import-advanced">
