@@ -60,7 +60,8 @@ describe('training', () => {
     await page.getByTestId('train-cancel').click();
     const message = page.getByTestId('train-message');
     await expect.poll(() => message.getAttribute('data-state'), POLL).toBe('cancelled');
-    expect(await message.innerText()).toMatch(/--resume run-\S+/);
+    // The studio's words (the Resume button), not the CLI's --resume flag.
+    expect(await message.innerText()).toMatch(/Cancelled after \d+ epochs? of 60\. Resume continues/);
     const plotted = (await curvePoints(page)).length;
     expect(plotted).toBeGreaterThanOrEqual(1);
 

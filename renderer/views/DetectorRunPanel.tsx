@@ -8,6 +8,7 @@ import { cancelJob } from '../state/jobs';
 import { useStore } from '../state/store';
 import { fixed, pct } from './format';
 import { LineChart } from './LineChart';
+import { cancelledNote } from './TrainingCurves';
 
 export function DetectorRunPanel() {
   const run = useStore(detectorRun);
@@ -16,6 +17,8 @@ export function DetectorRunPanel() {
   const frac = run.total > 0 ? Math.min(1, run.step / run.total) : null;
   const xMax = Math.max(run.epochs ?? 1, run.points.length, 1);
   const last = run.points.at(-1);
+  // A cancelled run will get no more points: say so instead of waiting for them.
+  const empty = run.state === 'cancelled' ? cancelledNote(run.points.length, run.epochs ?? run.points.length) : 'Waiting for the first epoch…';
   return (
     <div className="card run-status detector-run" data-testid="detector-run" data-state={run.state}>
       <div className="run-line">
@@ -41,7 +44,7 @@ export function DetectorRunPanel() {
         </div>
       )}
       <div className="curves">
-        <LineChart title="Loss" series={[{ id: 'loss', label: 'train', color: '#4f8cff', dots: true, points: run.points.map((p) => ({ x: p.epoch, y: p.loss })) }]} xMax={xMax} yFormat={(v) => fixed(v, 2)} height={160} empty="Waiting for the first epoch…" />
+        <LineChart title="Loss" series={[{ id: 'loss', label: 'train', color: '#4f8cff', dots: true, points: run.points.map((p) => ({ x: p.epoch, y: p.loss })) }]} xMax={xMax} yFormat={(v) => fixed(v, 2)} height={160} empty={empty} />
         <LineChart
           title="Validation mAP@0.5"
           series={[{ id: 'map', label: 'validation', color: '#f0883e', dots: true, hollow: true, points: run.points.map((p) => ({ x: p.epoch, y: p.valMap })) }]}
@@ -50,7 +53,7 @@ export function DetectorRunPanel() {
           yFormat={(v) => `${Math.round(v * 100)}%`}
           height={160}
           testId="detector-map-curve"
-          empty="Waiting for the first epoch…"
+          empty={empty}
         />
       </div>
     </div>

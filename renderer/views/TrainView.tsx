@@ -29,7 +29,7 @@ import {
 } from '../state/trainForm';
 import { cancelTraining, startTraining, trainRun, type TrainRun } from '../state/training';
 import { eta, pct, rate } from './format';
-import { TrainingCurves } from './TrainingCurves';
+import { cancelledNote, TrainingCurves } from './TrainingCurves';
 import { AugmentPreview } from './AugmentPreview';
 import { DetectorTrainPanel } from './DetectorTrainPanel';
 import { DetectorRunPanel } from './DetectorRunPanel';
@@ -355,6 +355,21 @@ function TransferFields({ form, invalid }: { form: TrainForm; invalid: ReadonlyS
   );
 }
 
+/** Epochs a stopped run finished: the count its error carries (the curve may miss throttled ones), else the curve's. */
+function epochsDone(run: TrainRun): number {
+  const d = run.error?.details as { epochs?: unknown } | undefined;
+  return typeof d?.epochs === 'number' ? d.epochs : run.points.length;
+}
+
+/**
+ * A cancelled run in the studio's words: the core's message is the CLI's ("resume it with
+ * --resume run-…"), while here the Resume button beside it does that.
+ */
+function cancelledMessage(run: TrainRun, epochs: number): string {
+  const done = `${cancelledNote(epochsDone(run), epochs)}.`;
+  return run.runId ? `${done} Resume continues this run from its last checkpoint.` : `${done} It stopped before its first checkpoint, so there is nothing to resume.`;
+}
+
 function phaseLabel(run: TrainRun): string {
   if (run.cancelling) return 'cancelling';
   if (run.state === 'starting') return 'starting';
@@ -398,7 +413,7 @@ function RunPanel({ run, onResume, busy }: { run: TrainRun | null; onResume(runI
         <div className={`card run-message ${run.state}`} data-testid="train-message" data-state={run.state}>
           <div>
             <b>{run.state === 'cancelled' ? 'Training cancelled' : 'Training failed'}</b>
-            <p>{run.error?.message ?? (run.state === 'cancelled' ? 'Cancelled.' : 'The training run stopped.')}</p>
+            <p>{run.state === 'cancelled' ? cancelledMessage(run, epochs) : (run.error?.message ?? 'The training run stopped.')}</p>
           </div>
           {run.state === 'cancelled' && run.runId && (
             <button className="primary" data-testid="train-resume" disabled={busy} onClick={() => onResume(run.runId!)} title={`Continue ${run.runId} from its last checkpoint`}>
@@ -407,7 +422,14 @@ function RunPanel({ run, onResume, busy }: { run: TrainRun | null; onResume(runI
           )}
         </div>
       )}
-      <TrainingCurves points={run.points} batchLoss={run.batchLoss} epochs={epochs} testId="train-curve" height={230} />
+      <TrainingCurves
+        points={run.points}
+        batchLoss={run.batchLoss}
+        epochs={epochs}
+        testId="train-curve"
+        height={230}
+        stopped={run.state === 'cancelled' ? cancelledNote(epochsDone(run), epochs) : undefined}
+      />
     </>
   );
 }

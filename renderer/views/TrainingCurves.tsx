@@ -23,9 +23,16 @@ interface Props {
   /** data-testid of the loss chart's svg (the accuracy chart gets `${testId}-accuracy`). */
   testId?: string;
   height?: number;
+  /** Why no more points will come (e.g. "Cancelled after 3 epochs of 60"): shown above the charts and in place of their "Waiting for…". */
+  stopped?: string;
 }
 
-export function TrainingCurves({ points, batchLoss, epochs, testId, height = 200 }: Props) {
+/** The charts' note for a run cancelled after `done` of `of` epochs. */
+export function cancelledNote(done: number, of: number): string {
+  return `Cancelled after ${done} epoch${done === 1 ? '' : 's'} of ${of}`;
+}
+
+export function TrainingCurves({ points, batchLoss, epochs, testId, height = 200, stopped }: Props) {
   const hasVal = points.some((p) => p.valLoss !== undefined);
   const loss: ChartSeries[] = [];
   if (batchLoss && batchLoss.length > 0) {
@@ -38,7 +45,12 @@ export function TrainingCurves({ points, batchLoss, epochs, testId, height = 200
   const xMax = Math.max(epochs, 1);
   return (
     <div className="curves">
-      <LineChart title="Loss" series={loss} xMax={xMax} yFormat={(v) => fixed(v, 2)} testId={testId} height={height} empty="Waiting for the first batch…" />
+      {stopped && (
+        <p className="muted small curves-stopped" data-testid="curves-stopped">
+          {stopped}
+        </p>
+      )}
+      <LineChart title="Loss" series={loss} xMax={xMax} yFormat={(v) => fixed(v, 2)} testId={testId} height={height} empty={stopped ?? 'Waiting for the first batch…'} />
       <LineChart
         title="Accuracy"
         series={acc}
@@ -47,7 +59,7 @@ export function TrainingCurves({ points, batchLoss, epochs, testId, height = 200
         yFormat={(v) => `${Math.round(v * 100)}%`}
         testId={testId ? `${testId}-accuracy` : undefined}
         height={height}
-        empty="Waiting for the first epoch…"
+        empty={stopped ?? 'Waiting for the first epoch…'}
       />
     </div>
   );

@@ -213,7 +213,7 @@ async function trainProject(
   }, resume);
   if (loop.cancelled) {
     model.dispose();
-    throw new AppError('CANCELLED', `Training was cancelled after ${loop.history.length} epochs; resume it with --resume ${runId}.`, { runId });
+    throw new AppError('CANCELLED', `Training was cancelled after ${loop.history.length} epochs; resume it with --resume ${runId}.`, { runId, epochs: loop.history.length });
   }
 
   // The batch loop's rate and the whole run's, evaluation and saving included (read when the run ends).
