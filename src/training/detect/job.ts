@@ -54,13 +54,13 @@ export function recordDetector(db: Database.Database, o: DetectorOutcome): Detec
     params: o.params,
     trainingSeconds: o.trainingSeconds,
     imagesPerSecond: o.imagesPerSecond,
-    wallImagesPerSecond: o.trainingSeconds > 0 ? o.trainedImages / o.trainingSeconds : null,
+    wallImagesPerSecond: o.wallImagesPerSecond,
     details: {
       history: o.history.map((h) => ({ epoch: h.epoch, loss: h.loss, accuracy: h.valMap, valAccuracy: h.valMap, learningRate: o.options.learningRate, imagesPerSecond: 0, seconds: h.seconds })),
       confusion: [], misclassified: [], options: { ...o.options, bestEpoch: o.bestEpoch, data: o.data }, search: null, input: o.input,
     },
   });
-  return { modelId: o.modelId, backend: o.backend, epochs: o.history.length, metrics, imagesPerSecond: o.imagesPerSecond, wallImagesPerSecond: o.trainingSeconds > 0 ? o.trainedImages / o.trainingSeconds : 0, trainingSeconds: o.trainingSeconds, trainedImages: o.trainedImages, data: o.data };
+  return { modelId: o.modelId, backend: o.backend, epochs: o.history.length, metrics, imagesPerSecond: o.imagesPerSecond, wallImagesPerSecond: o.wallImagesPerSecond, trainingSeconds: o.trainingSeconds, trainedImages: o.trainedImages, data: o.data };
 }
 
 /** Train the box student of a project in the engine worker and record it. */

@@ -59,8 +59,10 @@ export interface DetectorOutcome {
   evaluation: DetectionEvaluation & { split: 'test' | 'val' };
   data: { train: number; val: number; test: number; boxes: number; pendingBoxes: number };
   trainingSeconds: number;
-  /** The batch loop's images/s; trainedImages / trainingSeconds is the whole run's. */
+  /** The batch loop's images/s. */
   imagesPerSecond: number;
+  /** Images trained over the whole run's wall time (trainingSeconds). */
+  wallImagesPerSecond: number;
   trainedImages: number;
   options: DetectorTrainOptions;
 }
@@ -194,7 +196,7 @@ export async function trainDetector(
         boxes: all.reduce((s, i) => s + i.boxes.length, 0),
         pendingBoxes: all.reduce((s, i) => s + i.boxes.filter((b) => b.objectness < 1).length, 0),
       },
-      trainingSeconds: (Date.now() - runStarted) / 1000,
+      ...wallSpeed(trainedImages, runStarted),
       imagesPerSecond: trainSeconds > 0 ? trainedImages / trainSeconds : 0,
       trainedImages,
       options: { ...options, inputSize: side },
@@ -204,4 +206,10 @@ export async function trainDetector(
     optimizer.dispose();
     model.dispose();
   }
+}
+
+/** The whole run's seconds, from when it was asked for, and the images it trained per second of them. */
+function wallSpeed(trainedImages: number, runStarted: number): { trainingSeconds: number; wallImagesPerSecond: number } {
+  const trainingSeconds = (Date.now() - runStarted) / 1000;
+  return { trainingSeconds, wallImagesPerSecond: trainingSeconds > 0 ? trainedImages / trainingSeconds : 0 };
 }

@@ -25,6 +25,9 @@ const backendKind = ((workerData as { backend?: TrainingBackendKind } | null)?.b
 // part of a second): a replica started ahead of its model (spawn-worker.ts's warm pool) is ready
 // by the time the model arrives.
 const backendReady = selectTrainingBackend({ order: [backendKind] });
+// A warm replica may be released without ever getting a model: its failure is then nobody's to see.
+// One that gets a model reports it through init, which awaits this promise.
+backendReady.catch(() => {});
 
 let model: tf.LayersModel | null = null;
 let byName = new Map<string, LayerVariable>();
